@@ -1,0 +1,70 @@
+import { UsageError } from "../errors.js";
+
+/** Parsed command line: positional arguments and `--flag value` / `--flag` options. */
+export interface ParsedArgs {
+  positional: string[];
+  /** Repeated options keep every value in order. */
+  options: Map<string, string[]>;
+}
+
+/**
+ * A small argv parser. `spec` names each option and whether it takes a value; unknown
+ * options are a usage error rather than silently ignored, so typos do not change results.
+ */
+export function parseArgs(argv: string[], spec: Record<string, "flag" | "value">): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") { positional.push(...argv.slice(i + 1)); break; }
+    if (a.startsWith("--")) {
+      let name = a.slice(2);
+      let value: string | undefined;
+      const eq = name.indexOf("=");
+      if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+      const kind = spec[name];
+      if (!kind) throw new UsageError(`unknown option --${name}`);
+      if (kind === "value") {
+        if (value === undefined) {
+          if (i + 1 >= argv.length) throw new UsageError(`option --${name} needs a value`);
+          value = argv[++i];
+        }
+      } else if (value !== undefined) {
+        throw new UsageError(`option --${name} takes no value`);
+      } else {
+        value = "true";
+      }
+      const list = options.get(name) ?? [];
+      list.push(value);
+      options.set(name, list);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, options };
+}
+
+export function option(p: ParsedArgs, name: string): string | undefined {
+  const v = p.options.get(name);
+  return v ? v[v.length - 1] : undefined;
+}
+
+export function flag(p: ParsedArgs, name: string): boolean {
+  return p.options.has(name);
+}
+
+/** A numeric option; `integer` refuses fractions; bounds are inclusive. */
+export function numberOption(
+  p: ParsedArgs, name: string,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number | undefined {
+  const raw = option(p, name);
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || (opts.integer && !Number.isInteger(v))) {
+    throw new UsageError(`--${name} must be a${opts.integer ? "n integer" : " number"}, got "${raw}"`);
+  }
+  if (opts.min !== undefined && v < opts.min) throw new UsageError(`--${name} must be ≥ ${opts.min}, got ${v}`);
+  if (opts.max !== undefined && v > opts.max) throw new UsageError(`--${name} must be ≤ ${opts.max}, got ${v}`);
+  return v;
+}

@@ -1,0 +1,63 @@
+/**
+ * `wflo <command> ...`: each command is one module in ./commands exporting `run` and
+ * `summary`, loaded on demand so `wflo aep` never pays for h5wasm start-up.
+ */
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { InputError, UsageError } from "../errors.js";
+
+export interface CommandModule {
+  /** One line for `wflo --help`. */
+  summary: string;
+  /** Returns the process exit code: 0 ok, 1 damage/failures found, 2 bad input. */
+  run(argv: string[]): Promise<number>;
+}
+
+const commandsDir = fileURLToPath(new URL("./commands/", import.meta.url));
+
+function commandNames(): string[] {
+  return readdirSync(commandsDir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts") && !f.endsWith(".map"))
+    .map((f) => f.replace(/\.(ts|js)$/, ""))
+    .filter((n, i, a) => a.indexOf(n) === i)
+    .sort();
+}
+
+async function load(name: string): Promise<CommandModule | undefined> {
+  if (!/^[a-z][a-z-]*$/.test(name) || !commandNames().includes(name)) return undefined;
+  return (await import(`./commands/${name}.js`)) as CommandModule;
+}
+
+async function help(): Promise<string> {
+  const lines = ["usage: wflo <command> [options]", "", "commands:"];
+  for (const n of commandNames()) {
+    const m = await load(n);
+    lines.push(`  ${n.padEnd(14)}${m?.summary ?? ""}`);
+  }
+  return lines.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === "--help" || name === "-h" || name === "help") {
+      console.log(await help());
+      return name ? 0 : 2;
+    }
+    const cmd = await load(name);
+    if (!cmd) {
+      console.error(`wflo: unknown command "${name}"\n\n${await help()}`);
+      return 2;
+    }
+    return await cmd.run(rest);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof UsageError) {
+      console.error(`wflo ${name}: ${err.message}`);
+      return 2;
+    }
+    const e = err as Error;
+    console.error(`wflo ${name}: ${e?.message ?? String(err)}`);
+    if (process.env.WFLO_DEBUG) console.error(e?.stack);
+    return 1;
+  }
+}
