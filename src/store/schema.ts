@@ -1,0 +1,604 @@
+/**
+ * The output schema, one place for every dtype (DESIGN.md "Output schema"; compatible
+ * with the Python tool's layouts.h5).
+ *
+ * root attrs   grid_size <q, random_pct <d, total_configs <q, successful_configs <q,
+ *              failed_configs <q, wflo_version S, created_utc S, spec_json S
+ * /farm{f}_t{t}_s{s}            one result
+ *     layout           <d (2, n)   row 0 = x, row 1 = y, m
+ *     aep              <d ()       GWh
+ *     aep_per_turbine  <d (n,)     GWh
+ *     attrs: farm_idx, type_idx, ss_seed, n_turbines, iterations <q; aep_initial,
+ *            elapsed_s <d; wake_model, checksum S; any other config key typed by its JS
+ *            value (bigint → <q, number → <d, string → S)
+ * /_failed/farm{f}_t{t}_s{s}    one failure: attrs error S, attempts <q
+ *
+ * h5wasm stores "<f8" as float32 and an untyped integral number as int32, so nothing is
+ * written without a dtype from the tables below.
+ *
+ * Reading never throws on a schema violation: every problem is returned naming its field.
+ * A group without a checksum (a file written by the Python tool) is valid but flagged
+ * "no-checksum"; such groups need only `layout` and `aep`.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { NdArray } from "ndarray";
+import { InputError } from "../errors.js";
+import { H5T_CLASS, h5ErrorSummary, type H5Group, type H5Dataset, type H5Attribute } from "./h5.js";
+
+/** HDF5 dtype codes as h5wasm understands them ("<f8" would silently become float32). */
+export const DTYPE = { float64: "<d", int64: "<q", string: "S" } as const;
+export type AttrKind = keyof typeof DTYPE;
+
+/** Value of one attribute: bigint/int64, number/float64, string/vlen UTF-8. */
+export type AttrValue = number | bigint | string;
+
+/** Attributes of a result group whose dtype is fixed by the schema. */
+export const RESULT_ATTRS: Readonly<Record<string, AttrKind>> = {
+  farm_idx: "int64",
+  type_idx: "int64",
+  ss_seed: "int64",
+  n_turbines: "int64",
+  iterations: "int64",
+  aep_initial: "float64",
+  elapsed_s: "float64",
+  wake_model: "string",
+  checksum: "string",
+};
+
+/**
+ * Attributes a checksummed (wflo-written) group must carry. Python-tool groups (no
+ * checksum) need none: their key names the config. `wake_model`, `aep_initial`,
+ * `iterations`, `elapsed_s` and `aep_per_turbine` are written by every batch result but
+ * may be missing from a result recovered from a Python worker file, so they are checked
+ * for type when present and covered by the checksum (their absence included).
+ */
+export const REQUIRED_RESULT_ATTRS = ["farm_idx", "type_idx", "ss_seed", "n_turbines", "checksum"] as const;
+
+/**
+ * Attributes left out of the checksum: the checksum itself and run metadata that differ
+ * between two runs of the same config. Everything else in a group is covered, so a
+ * re-run that reproduces a result gives the same checksum (an idempotent commit).
+ */
+export const CHECKSUM_EXCLUDED_ATTRS: ReadonlySet<string> = new Set(["checksum", "elapsed_s", "committed_utc", "host"]);
+
+/** Root attributes and their dtypes. */
+export const ROOT_ATTRS = {
+  grid_size: "int64",
+  random_pct: "float64",
+  total_configs: "int64",
+  successful_configs: "int64",
+  failed_configs: "int64",
+  wflo_version: "string",
+  created_utc: "string",
+  spec_json: "string",
+} as const satisfies Record<string, AttrKind>;
+
+export interface RootAttrs {
+  grid_size?: number;
+  random_pct?: number;
+  total_configs?: number;
+  successful_configs?: number;
+  failed_configs?: number;
+  wflo_version?: string;
+  created_utc?: string;
+  spec_json?: string;
+}
+
+/** Group holding one subgroup per failed config. */
+export const FAILED_GROUP = "_failed";
+
+/**
+ * One optimized layout with its AEP: what a batch worker produces and what a group holds.
+ * `layout` is x row then y row (length 2n), or an ndarray of shape [2, n].
+ */
+export interface ResultRecord {
+  /** `farm{f}_t{t}_s{s}` */
+  key: string;
+  layout: Float64Array | NdArray;
+  aepGWh: number;
+  aepPerTurbineGWh?: Float64Array;
+  /** Config keys and run data. farm_idx/type_idx/ss_seed/n_turbines are filled from key/layout when absent. */
+  attrs: Record<string, AttrValue>;
+}
+
+/** A record as read back from a file: layout is always the flat Float64Array [x..., y...]. */
+export interface StoredResult extends ResultRecord {
+  layout: Float64Array;
+  /** The checksum stored in the file ("sha256:..."), or undefined for a Python-tool group. */
+  checksum?: string;
+}
+
+export interface FailureRecord {
+  key: string;
+  error: string;
+  attempts: number;
+  attrs?: Record<string, AttrValue>;
+}
+
+/** One schema violation, naming the field (`layout`, `attrs.n_turbines`, ...). */
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+export type GroupStatus = "ok" | "no-checksum" | "checksum-mismatch" | "schema-error" | "unreadable";
+
+export interface ReadResult {
+  /** ok / no-checksum (valid, Python tool) / checksum-mismatch / schema-error / unreadable */
+  status: GroupStatus;
+  /** Present whenever layout and aep could be read, even if other fields are wrong. */
+  record: StoredResult | null;
+  problems: Problem[];
+}
+
+// ---------------------------------------------------------------------------------------
+// keys
+
+const KEY_RE = /^farm(\d+)_t(\d+)_s(\d+)$/;
+
+export interface ConfigKey {
+  farm_idx: number;
+  type_idx: number;
+  ss_seed: number;
+}
+
+export function isResultKey(key: string): boolean {
+  return KEY_RE.test(key);
+}
+
+/** `farm3_t1_s42` → {farm_idx: 3, type_idx: 1, ss_seed: 42}; InputError otherwise. */
+export function parseKey(key: string): ConfigKey {
+  const m = KEY_RE.exec(key);
+  if (!m) throw new InputError(`"${key}" is not a result key; expected farm{farm_idx}_t{type_idx}_s{ss_seed}, e.g. farm0_t1_s42`, { field: "key" });
+  const out = { farm_idx: Number(m[1]), type_idx: Number(m[2]), ss_seed: Number(m[3]) };
+  if (!Number.isSafeInteger(out.farm_idx) || !Number.isSafeInteger(out.type_idx) || !Number.isSafeInteger(out.ss_seed)) {
+    throw new InputError(`"${key}": index too large`, { field: "key" });
+  }
+  return out;
+}
+
+export function formatKey(k: ConfigKey): string {
+  return `farm${k.farm_idx}_t${k.type_idx}_s${k.ss_seed}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// normalisation
+
+/** The layout as a flat Float64Array [x0..xn-1, y0..yn-1] (copied from an ndarray). */
+export function flatLayout(layout: Float64Array | NdArray): Float64Array {
+  if (layout instanceof Float64Array) {
+    if (layout.length % 2 !== 0) throw new InputError(`layout has odd length ${layout.length}; expected 2n values (x row then y row)`, { field: "layout" });
+    return layout;
+  }
+  const shape = layout.shape;
+  if (shape.length !== 2 || shape[0] !== 2) throw new InputError(`layout has shape [${shape.join(", ")}]; expected [2, n]`, { field: "layout" });
+  const n = shape[1];
+  const out = new Float64Array(2 * n);
+  for (let r = 0; r < 2; r++) for (let j = 0; j < n; j++) out[r * n + j] = Number(layout.get(r, j));
+  return out;
+}
+
+function kindOf(name: string, v: AttrValue): AttrKind {
+  const fixed = RESULT_ATTRS[name];
+  if (fixed) return fixed;
+  return typeof v === "bigint" ? "int64" : typeof v === "number" ? "float64" : "string";
+}
+
+/** Value normalised to its kind: int64 → number when safe (bigint otherwise), float64 → number. */
+function normaliseAttr(name: string, v: AttrValue, kind: AttrKind): AttrValue {
+  if (kind === "string") {
+    if (typeof v !== "string") throw new InputError(`attribute ${name} must be a string, got ${typeof v}`, { field: `attrs.${name}` });
+    return v;
+  }
+  if (kind === "float64") {
+    if (typeof v === "string") throw new InputError(`attribute ${name} must be a number, got a string`, { field: `attrs.${name}` });
+    return Number(v);
+  }
+  if (typeof v === "string") throw new InputError(`attribute ${name} must be an integer, got a string`, { field: `attrs.${name}` });
+  if (typeof v === "number" && !Number.isSafeInteger(v)) throw new InputError(`attribute ${name} must be an integer, got ${v}`, { field: `attrs.${name}` });
+  if (typeof v === "bigint") {
+    if (RESULT_ATTRS[name] && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+    return v;
+  }
+  return v;
+}
+
+/**
+ * The record as it will be stored: config keys filled in from the key, n_turbines from
+ * the layout, every attribute typed. Throws InputError naming the field on inconsistency.
+ */
+export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Record<string, AttrKind> } {
+  const cfg = parseKey(rec.key);
+  const layout = flatLayout(rec.layout);
+  const n = layout.length / 2;
+  if (typeof rec.aepGWh !== "number") throw new InputError(`${rec.key}: aepGWh must be a number`, { field: "aepGWh" });
+  if (rec.aepPerTurbineGWh !== undefined) {
+    if (!(rec.aepPerTurbineGWh instanceof Float64Array)) throw new InputError(`${rec.key}: aepPerTurbineGWh must be a Float64Array`, { field: "aepPerTurbineGWh" });
+    if (rec.aepPerTurbineGWh.length !== n) throw new InputError(`${rec.key}: aepPerTurbineGWh has ${rec.aepPerTurbineGWh.length} values for ${n} turbines`, { field: "aepPerTurbineGWh" });
+  }
+  const attrs: Record<string, AttrValue> = {};
+  const kinds: Record<string, AttrKind> = {};
+  for (const [name, raw] of Object.entries(rec.attrs ?? {})) {
+    if (raw === undefined) continue;
+    if (name === "checksum") continue; // recomputed below; compared by the caller if it cares
+    if (name.includes("/") || name === "") throw new InputError(`${rec.key}: attribute name "${name}" is not allowed`, { field: `attrs.${name}` });
+    if (typeof raw !== "number" && typeof raw !== "bigint" && typeof raw !== "string") {
+      throw new InputError(`${rec.key}: attribute ${name} has type ${typeof raw}; use a number, bigint or string (JSON-encode structures)`, { field: `attrs.${name}` });
+    }
+    const kind = kindOf(name, raw);
+    attrs[name] = normaliseAttr(name, raw, kind);
+    kinds[name] = kind;
+  }
+  for (const k of ["farm_idx", "type_idx", "ss_seed"] as const) {
+    if (attrs[k] === undefined) { attrs[k] = cfg[k]; kinds[k] = "int64"; }
+    else if (attrs[k] !== cfg[k]) throw new InputError(`${rec.key}: attribute ${k} = ${attrs[k]} disagrees with the key`, { field: `attrs.${k}` });
+  }
+  if (attrs.n_turbines === undefined) { attrs.n_turbines = n; kinds.n_turbines = "int64"; }
+  else if (attrs.n_turbines !== n) throw new InputError(`${rec.key}: n_turbines = ${attrs.n_turbines} but the layout has ${n} turbines`, { field: "attrs.n_turbines" });
+  const out: StoredResult & { kinds: Record<string, AttrKind> } = {
+    key: rec.key, layout, aepGWh: rec.aepGWh, aepPerTurbineGWh: rec.aepPerTurbineGWh, attrs, kinds,
+  };
+  out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// checksum
+
+/**
+ * Canonical bytes: "wflo-result-v1", key, n, layout (float64 LE, x row then y row), aep,
+ * aep_per_turbine (flagged present/absent), then each covered attribute in sorted name
+ * order as name, type tag (i int64, f float64, s string) and value. Independent of the
+ * JS representation (bigint vs number) because the tag comes from the stored dtype.
+ */
+function checksumOf(
+  key: string, layout: Float64Array, aepGWh: number, perTurbine: Float64Array | undefined,
+  attrs: Record<string, AttrValue>, kinds: Record<string, AttrKind>,
+): string {
+  const h = createHash("sha256");
+  const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); h.update(b); };
+  const f64 = (v: number) => { const b = Buffer.alloc(8); b.writeDoubleLE(v); h.update(b); };
+  const str = (s: string) => { const b = Buffer.from(s, "utf8"); u32(b.length); h.update(b); };
+  const f64arr = (a: Float64Array) => {
+    // Float64Array is little-endian on every platform Node runs on (x86, ARM).
+    h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  };
+  str("wflo-result-v1");
+  str(key);
+  u32(layout.length / 2);
+  f64arr(layout);
+  f64(aepGWh);
+  if (perTurbine) { h.update("P"); f64arr(perTurbine); } else h.update("-");
+  const names = Object.keys(attrs).filter((n) => !CHECKSUM_EXCLUDED_ATTRS.has(n)).sort();
+  for (const name of names) {
+    str(name);
+    const v = attrs[name];
+    const kind = kinds[name];
+    if (kind === "int64") { h.update("i"); const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(v)); h.update(b); }
+    else if (kind === "float64") { h.update("f"); f64(Number(v)); }
+    else { h.update("s"); str(String(v)); }
+  }
+  return "sha256:" + h.digest("hex");
+}
+
+/** The checksum a record gets when written ("sha256:<64 hex>"). */
+export function computeChecksum(rec: ResultRecord): string {
+  return normaliseRecord(rec).checksum!;
+}
+
+/** True when the record's stored checksum matches its data. A record without one is not verified (false). */
+export function verifyChecksum(rec: StoredResult): boolean {
+  if (!rec.checksum) return false;
+  try {
+    return computeChecksum(rec) === rec.checksum;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// writing
+
+let versionCache: string | undefined;
+/** wflo's package version (src/store and dist/store are both two levels below package.json). */
+export function wfloVersion(): string {
+  if (versionCache) return versionCache;
+  try {
+    versionCache = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    versionCache = "unknown";
+  }
+  return versionCache;
+}
+
+function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, kind: AttrKind): void {
+  if (target.attrs[name] !== undefined) target.delete_attribute(name);
+  if (kind === "string") target.create_attribute(name, String(value), [], DTYPE.string);
+  // h5wasm accepts a bigint for "<q" although its typings only list number.
+  else if (kind === "int64") target.create_attribute(name, BigInt(value) as unknown as number, [], DTYPE.int64);
+  else target.create_attribute(name, Number(value), [], DTYPE.float64);
+}
+
+/**
+ * Writes `rec` as group `rec.key` under `parent` (a File or Group) and returns the
+ * checksum written. Throws InputError when the record is inconsistent, or when it
+ * carries a checksum that its data no longer match (so corruption is never re-blessed).
+ */
+export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
+  const norm = normaliseRecord(rec);
+  const given = rec.attrs?.checksum;
+  if (typeof given === "string" && given !== norm.checksum) {
+    throw new InputError(`${rec.key}: the record's checksum ${given} does not match its data (${norm.checksum})`, { field: "attrs.checksum" });
+  }
+  if (parent.get(norm.key) !== null) throw new InputError(`${norm.key} already exists in ${parent.path}`, { field: norm.key });
+  const n = norm.layout.length / 2;
+  const g = parent.create_group(norm.key);
+  g.create_dataset({ name: "layout", data: norm.layout, shape: [2, n], dtype: DTYPE.float64 });
+  g.create_dataset({ name: "aep", data: new Float64Array([norm.aepGWh]), shape: [], dtype: DTYPE.float64 });
+  if (norm.aepPerTurbineGWh) g.create_dataset({ name: "aep_per_turbine", data: norm.aepPerTurbineGWh, shape: [n], dtype: DTYPE.float64 });
+  for (const name of Object.keys(norm.attrs).sort()) writeAttr(g, name, norm.attrs[name], norm.kinds[name]);
+  writeAttr(g, "checksum", norm.checksum!, "string");
+  return norm.checksum!;
+}
+
+/** Writes `_failed/<key>` (creating `_failed` if needed) with attrs error and attempts. */
+export function writeFailureGroup(file: H5Group, rec: FailureRecord): void {
+  parseKey(rec.key);
+  if (!Number.isSafeInteger(rec.attempts) || rec.attempts < 0) throw new InputError(`${rec.key}: attempts must be a non-negative integer`, { field: "attempts" });
+  const parent = (file.get(FAILED_GROUP) as H5Group | null) ?? file.create_group(FAILED_GROUP);
+  if (parent.get(rec.key) !== null) throw new InputError(`${FAILED_GROUP}/${rec.key} already exists`, { field: rec.key });
+  const g = parent.create_group(rec.key);
+  writeAttr(g, "error", String(rec.error), "string");
+  writeAttr(g, "attempts", rec.attempts, "int64");
+  for (const [name, v] of Object.entries(rec.attrs ?? {})) {
+    if (name === "error" || name === "attempts" || v === undefined) continue;
+    writeAttr(g, name, v, kindOf(name, v));
+  }
+}
+
+/** Writes the root attributes given (others untouched), each with its schema dtype. */
+export function writeRootAttrs(file: H5Group, attrs: RootAttrs): void {
+  for (const [name, kind] of Object.entries(ROOT_ATTRS)) {
+    const v = attrs[name as keyof RootAttrs];
+    if (v === undefined) continue;
+    writeAttr(file, name, normaliseAttrForRoot(name, v, kind), kind);
+  }
+}
+
+function normaliseAttrForRoot(name: string, v: AttrValue, kind: AttrKind): AttrValue {
+  if (kind === "int64" && (typeof v !== "number" || !Number.isSafeInteger(v)) && typeof v !== "bigint") {
+    throw new InputError(`root attribute ${name} must be an integer, got ${String(v)}`, { field: name });
+  }
+  if (kind === "float64" && typeof v !== "number") throw new InputError(`root attribute ${name} must be a number`, { field: name });
+  if (kind === "string" && typeof v !== "string") throw new InputError(`root attribute ${name} must be a string`, { field: name });
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------
+// reading
+
+interface AttrRead { value: AttrValue | null; kind: AttrKind | "other"; problem?: string }
+
+/** One attribute's value with the kind its HDF5 type really is. Never throws. */
+function readAttr(a: H5Attribute): AttrRead {
+  try {
+    const md = a.metadata;
+    if (md.shape && md.shape.length > 0 && !(md.shape.length === 1 && md.shape[0] === 1)) {
+      return { value: null, kind: "other", problem: `is an array of shape [${md.shape.join(", ")}], expected a scalar` };
+    }
+    let v = a.value as unknown;
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) v = (v as ArrayLike<unknown>)[0];
+    if (md.type === H5T_CLASS.INTEGER) {
+      const big = typeof v === "bigint" ? v : BigInt(v as number);
+      return { value: big, kind: "int64" };
+    }
+    if (md.type === H5T_CLASS.FLOAT) return { value: Number(v), kind: "float64" };
+    if (md.type === H5T_CLASS.STRING) return { value: String(v), kind: "string" };
+    return { value: null, kind: "other", problem: `has an unsupported HDF5 type (class ${md.type})` };
+  } catch (err) {
+    return { value: null, kind: "other", problem: `unreadable: ${h5ErrorSummary(err)}` };
+  }
+}
+
+function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: string): { data: Float64Array; shape: number[] } | null {
+  let ds: unknown;
+  try {
+    ds = g.get(name);
+  } catch (err) {
+    problems.push({ field: name, message: `${where}/${name}: unreadable: ${h5ErrorSummary(err)}` });
+    return null;
+  }
+  if (ds === null || ds === undefined) return null;
+  const d = ds as H5Dataset;
+  if (typeof (d as { slice?: unknown }).slice !== "function" || !("shape" in d)) {
+    problems.push({ field: name, message: `${where}/${name} is not a dataset` });
+    return null;
+  }
+  try {
+    const md = d.metadata;
+    if (md.type !== H5T_CLASS.FLOAT) {
+      problems.push({ field: name, message: `${where}/${name} has HDF5 type class ${md.type}; expected float64` });
+      return null;
+    }
+    if (md.size !== 8) {
+      problems.push({ field: name, message: `${where}/${name} is float${md.size * 8}; expected float64` });
+    }
+    const v = d.value;
+    const shape = d.shape ?? [];
+    const data = v instanceof Float64Array ? v : typeof v === "number" ? new Float64Array([v]) : Float64Array.from(v as ArrayLike<number>);
+    return { data, shape };
+  } catch (err) {
+    problems.push({ field: name, message: `${where}/${name}: unreadable: ${h5ErrorSummary(err)}` });
+    return null;
+  }
+}
+
+/**
+ * Reads one result group. Never throws on schema or read errors: each problem names
+ * its field. `status` is the group's verdict; `record` is returned whenever layout and
+ * aep could be read (so recover can salvage what is there).
+ */
+export function readResultGroup(group: H5Group): ReadResult {
+  const problems: Problem[] = [];
+  let key = "";
+  try {
+    key = group.path.split("/").filter(Boolean).pop() ?? "";
+  } catch { /* path is a plain property; nothing to catch in practice */ }
+  const where = group.path;
+  if (!isResultKey(key)) problems.push({ field: "key", message: `${where}: group name is not farm{f}_t{t}_s{s}` });
+
+  // attributes
+  const attrs: Record<string, AttrValue> = {};
+  const kinds: Record<string, AttrKind> = {};
+  let attrObjs: Record<string, H5Attribute> = {};
+  try {
+    attrObjs = group.attrs;
+  } catch (err) {
+    problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${h5ErrorSummary(err)}` });
+  }
+  for (const [name, a] of Object.entries(attrObjs)) {
+    const r = readAttr(a);
+    if (r.kind === "other" || r.value === null) {
+      problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} ${r.problem ?? "is unreadable"}` });
+      continue;
+    }
+    const want = RESULT_ATTRS[name];
+    if (want && want !== r.kind) {
+      problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} is ${r.kind}; expected ${want}` });
+    }
+    let v: AttrValue = r.value;
+    // Known integer keys are small: hand them out as numbers, as the writer accepts them.
+    if (r.kind === "int64" && want === "int64" && typeof v === "bigint" && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) v = Number(v);
+    attrs[name] = v;
+    kinds[name] = r.kind;
+  }
+  const checksum = typeof attrs.checksum === "string" ? attrs.checksum : undefined;
+  if (attrs.checksum !== undefined && checksum === undefined) problems.push({ field: "attrs.checksum", message: `${where}: checksum is not a string` });
+  if (checksum !== undefined && !/^sha256:[0-9a-f]{64}$/.test(checksum)) problems.push({ field: "attrs.checksum", message: `${where}: checksum "${checksum}" is not sha256:<64 hex digits>` });
+  const wflo = attrs.checksum !== undefined;
+
+  if (wflo) {
+    for (const req of REQUIRED_RESULT_ATTRS) {
+      if (attrs[req] === undefined && !problems.some((p) => p.field === `attrs.${req}`)) {
+        problems.push({ field: `attrs.${req}`, message: `${where}: attribute ${req} is missing` });
+      }
+    }
+  }
+  if (isResultKey(key)) {
+    const cfg = parseKey(key);
+    for (const k of ["farm_idx", "type_idx", "ss_seed"] as const) {
+      if (attrs[k] !== undefined && kinds[k] === "int64" && Number(attrs[k]) !== cfg[k]) {
+        problems.push({ field: `attrs.${k}`, message: `${where}: attribute ${k} = ${attrs[k]} disagrees with the group name` });
+      }
+    }
+  }
+
+  // datasets
+  const layout = readFloatDataset(group, "layout", problems, where);
+  const aep = readFloatDataset(group, "aep", problems, where);
+  const per = readFloatDataset(group, "aep_per_turbine", problems, where);
+  let n = -1;
+  if (!layout) {
+    if (!problems.some((p) => p.field === "layout")) problems.push({ field: "layout", message: `${where}/layout is missing` });
+  } else if (layout.shape.length !== 2 || layout.shape[0] !== 2) {
+    problems.push({ field: "layout", message: `${where}/layout has shape (${layout.shape.join(", ")}); expected (2, n)` });
+  } else {
+    n = layout.shape[1];
+  }
+  if (!aep) {
+    if (!problems.some((p) => p.field === "aep")) problems.push({ field: "aep", message: `${where}/aep is missing` });
+  } else if (aep.data.length !== 1 || aep.shape.length > 1 || (aep.shape.length === 1 && aep.shape[0] !== 1)) {
+    problems.push({ field: "aep", message: `${where}/aep has shape (${aep.shape.join(", ")}); expected a scalar` });
+  }
+  if (per && n >= 0 && (per.shape.length !== 1 || per.shape[0] !== n)) {
+    problems.push({ field: "aep_per_turbine", message: `${where}/aep_per_turbine has shape (${per.shape.join(", ")}); expected (${n},)` });
+  }
+  if (n >= 0 && attrs.n_turbines !== undefined && Number(attrs.n_turbines) !== n) {
+    problems.push({ field: "attrs.n_turbines", message: `${where}: n_turbines = ${attrs.n_turbines} but layout has ${n} turbines` });
+  }
+
+  let record: StoredResult | null = null;
+  if (layout && aep && n >= 0 && aep.data.length === 1) {
+    const recAttrs = { ...attrs };
+    delete recAttrs.checksum;
+    record = {
+      key, layout: layout.data, aepGWh: aep.data[0],
+      aepPerTurbineGWh: per && per.data.length === n ? per.data : undefined,
+      attrs: recAttrs, checksum,
+    };
+  }
+
+  let status: GroupStatus;
+  if (!record) status = problems.some((p) => /unreadable/.test(p.message)) ? "unreadable" : "schema-error";
+  else if (problems.length > 0) status = "schema-error";
+  else if (!wflo) status = "no-checksum";
+  else {
+    let actual: string | undefined;
+    try {
+      actual = checksumOf(key, record.layout, record.aepGWh, record.aepPerTurbineGWh, withoutChecksum(attrs), kinds);
+    } catch (err) {
+      problems.push({ field: "attrs", message: `${where}: cannot recompute checksum: ${(err as Error).message}` });
+    }
+    if (actual === undefined) status = "schema-error";
+    else if (actual !== checksum) {
+      status = "checksum-mismatch";
+      problems.push({ field: "checksum", message: `${where}: stored ${checksum}, data hash to ${actual}` });
+    } else status = "ok";
+  }
+  return { status, record, problems };
+}
+
+function withoutChecksum(attrs: Record<string, AttrValue>): Record<string, AttrValue> {
+  const out = { ...attrs };
+  delete out.checksum;
+  return out;
+}
+
+/** Reads `_failed/<key>`. Never throws; problems name the field. */
+export function readFailureGroup(group: H5Group): { record: FailureRecord | null; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const key = group.path.split("/").filter(Boolean).pop() ?? "";
+  const where = group.path;
+  if (!isResultKey(key)) problems.push({ field: "key", message: `${where}: group name is not farm{f}_t{t}_s{s}` });
+  let attrObjs: Record<string, H5Attribute> = {};
+  try { attrObjs = group.attrs; } catch (err) {
+    problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${h5ErrorSummary(err)}` });
+    return { record: null, problems };
+  }
+  const attrs: Record<string, AttrValue> = {};
+  for (const [name, a] of Object.entries(attrObjs)) {
+    const r = readAttr(a);
+    if (r.value === null) { problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} ${r.problem}` }); continue; }
+    attrs[name] = r.value;
+  }
+  const error = attrs.error;
+  const attempts = attrs.attempts;
+  if (typeof error !== "string") problems.push({ field: "attrs.error", message: `${where}: attribute error ${error === undefined ? "is missing" : "is not a string"}` });
+  if (typeof attempts !== "bigint") problems.push({ field: "attrs.attempts", message: `${where}: attribute attempts ${attempts === undefined ? "is missing" : "is not an integer"}` });
+  delete attrs.error; delete attrs.attempts;
+  const record = typeof error === "string" ? { key, error, attempts: typeof attempts === "bigint" ? Number(attempts) : 0, attrs } : null;
+  return { record, problems };
+}
+
+/** Root attributes with their problems (wrong dtype names the attribute). */
+export function readRootAttrs(file: H5Group): { attrs: RootAttrs; extra: Record<string, AttrValue>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const attrs: Record<string, AttrValue> = {};
+  const extra: Record<string, AttrValue> = {};
+  let attrObjs: Record<string, H5Attribute> = {};
+  try { attrObjs = file.attrs; } catch (err) {
+    problems.push({ field: "attrs", message: `root attributes unreadable: ${h5ErrorSummary(err)}` });
+  }
+  for (const [name, a] of Object.entries(attrObjs)) {
+    const r = readAttr(a);
+    if (r.value === null) { problems.push({ field: name, message: `root attribute ${name} ${r.problem}` }); continue; }
+    const want = (ROOT_ATTRS as Record<string, AttrKind>)[name];
+    if (!want) { extra[name] = r.value; continue; }
+    // The Python tool may have stored random_pct as an integer: accept any number for float64.
+    const okKind = want === r.kind || (want === "float64" && r.kind === "int64");
+    if (!okKind) { problems.push({ field: name, message: `root attribute ${name} is ${r.kind}; expected ${want}` }); continue; }
+    attrs[name] = want === "string" ? r.value : Number(r.value);
+  }
+  return { attrs: attrs as RootAttrs, extra, problems };
+}
