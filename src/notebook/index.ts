@@ -1,2 +1,9 @@
 // Public API of src/notebook: re-exported by src/index.ts. Each concept lives in its own file.
-export {};
+// Figure builders are pure (plain data in, plotly figure out) and reusable outside
+// notebooks; show/ProgressDisplay talk to the tslab kernel.
+export * from "./figures/index.js";
+export { figureBundle, figureHtml, figureText, plotlyJs, plotlyJsTag, escapeHtml, scriptJson, PLOTLY_MIME, type MimeBundle } from "./bundle.js";
+export { displayWriter, inKernel, setDisplayWriter, DisplayHandle, type DisplayWriter } from "./kernel.js";
+export { show, isRenderable, isFigure, resetPlotlyEmbedding, plotlyEmbeddedInSession, type Renderable } from "./show.js";
+export { htmlTable, textTable, type Column, type RowMark } from "./table.js";
+export { ProgressDisplay, progressHtml, progressText, progressBundle, etaS, type ProgressState, type ProgressPhase } from "./progress.js";

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm run notebook`: Jupyter Notebook (Debian's) on 127.0.0.1 with wflo's tslab kernel,
+// serving notebooks/. Jupyter's state stays in .jupyter-state/ of the repo, not in $HOME.
+// Extra arguments go to `jupyter notebook` (e.g. --port=8899, --NotebookApp.token=...).
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } from "./notebook-env.mjs";
+
+const missing = missingSystemTools().filter((m) => m !== "chromium");
+if (missing.length) {
+  console.error(`npm run notebook: missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` (installs Debian's Jupyter)`);
+  process.exit(2);
+}
+ensureBuilt();
+const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`, ...process.argv.slice(2)];
+const child = spawn(jupyterBin, args, { cwd: repoRoot, env: jupyterEnv(), stdio: "inherit" });
+// Ctrl-C reaches Jupyter through the terminal's process group; Jupyter asks to confirm.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => child.kill("SIGTERM"));
+child.on("exit", (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

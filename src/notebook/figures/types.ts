@@ -1,0 +1,61 @@
+// Plotly figures as plain data: what the builders in this folder return and what
+// figureBundle() sends to Jupyter (application/vnd.plotly.v1+json) or embeds in HTML.
+// Only the fields the builders use are typed; plotly accepts many more.
+
+/** One plotly trace (scatter, barpolar, box, heatmap, contour, ...). */
+export interface PlotlyTrace {
+  type: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+export interface PlotlyFigure {
+  data: PlotlyTrace[];
+  layout: { [key: string]: unknown };
+  config?: { [key: string]: unknown };
+}
+
+/** A closed or open polygon, vertices in metres. */
+export interface Polygon {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+/** Turbine positions (m), optionally with each turbine's AEP (GWh). */
+export interface TurbinePoints {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  aepGWh?: ArrayLike<number>;
+}
+
+// Colours shared by all figures, so a reader learns them once.
+export const colors = {
+  boundary: "#444444",
+  initial: "#9a9a9a",
+  optimized: "#1f77b4",
+  accent: "#d62728",
+  series: ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
+  // Effective wind speed: slow (deep wake) dark blue to free stream pale yellow.
+  speedScale: "Viridis",
+  aepScale: "YlGnBu",
+} as const;
+
+/** Plain number[] from any numeric array (typed arrays serialize as objects in JSON). */
+export function toList(a: ArrayLike<number>): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
+export function baseLayout(title: string, extra: { [key: string]: unknown } = {}): { [key: string]: unknown } {
+  return {
+    title: { text: title },
+    margin: { l: 60, r: 30, t: 50, b: 50 },
+    font: { family: "Helvetica, Arial, sans-serif", size: 13 },
+    paper_bgcolor: "white",
+    plot_bgcolor: "white",
+    ...extra,
+  };
+}
+
+export const defaultConfig = { responsive: true, displaylogo: false } as const;

@@ -1,0 +1,109 @@
+// A live progress display for long cells (runBatch): one output updated in place while
+// the work runs, then left in its final state ("done", "cancelled" or "failed"), which is
+// what a saved notebook shows. Updates are throttled: a batch may report thousands of
+// results and each update is a message to the front end.
+import { escapeHtml, type MimeBundle } from "./bundle.js";
+import { DisplayHandle } from "./kernel.js";
+
+export type ProgressPhase = "starting" | "running" | "done" | "cancelled" | "failed";
+
+export interface ProgressState {
+  phase: ProgressPhase;
+  /** Configurations in this run (excluding those already stored before it started). */
+  total: number;
+  done: number;
+  failed: number;
+  /** Already stored before this run started (resume). */
+  skipped?: number;
+  running?: number;
+  elapsedS: number;
+  /** A short line under the bar: the last result, an error, how to resume. */
+  message?: string;
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Estimated seconds left, from the rate so far; undefined before the first result. */
+export function etaS(p: ProgressState): number | undefined {
+  const finished = p.done + p.failed;
+  if (finished === 0 || p.phase !== "running") return undefined;
+  return (p.elapsedS / finished) * (p.total - finished);
+}
+
+export function progressText(p: ProgressState): string {
+  const finished = p.done + p.failed;
+  const pct = p.total > 0 ? (100 * finished) / p.total : 100;
+  const parts = [`${p.phase}: ${finished}/${p.total} (${pct.toFixed(0)} %)`, `${p.done} ok`];
+  if (p.failed) parts.push(`${p.failed} failed`);
+  if (p.skipped) parts.push(`${p.skipped} already stored`);
+  if (p.running) parts.push(`${p.running} running`);
+  parts.push(`elapsed ${fmtDuration(p.elapsedS)}`);
+  const eta = etaS(p);
+  if (eta !== undefined) parts.push(`about ${fmtDuration(eta)} left`);
+  return parts.join(" · ") + (p.message ? `\n${p.message}` : "");
+}
+
+const PHASE_COLOR: { [k in ProgressPhase]: string } = {
+  starting: "#9a9a9a", running: "#1f77b4", done: "#2ca02c", cancelled: "#e6a100", failed: "#d62728",
+};
+
+export function progressHtml(p: ProgressState): string {
+  const finished = p.done + p.failed;
+  const okPct = p.total > 0 ? (100 * p.done) / p.total : p.phase === "done" ? 100 : 0;
+  const badPct = p.total > 0 ? (100 * p.failed) / p.total : 0;
+  const [first, ...rest] = progressText(p).split("\n");
+  return `<div class="wflo-progress" data-phase="${p.phase}" data-done="${p.done}" data-failed="${p.failed}" data-total="${p.total}" style="font-family:monospace;font-size:13px;max-width:720px">` +
+    `<div style="height:10px;background:#eee;border-radius:3px;overflow:hidden;display:flex">` +
+    `<div style="width:${okPct.toFixed(2)}%;background:${PHASE_COLOR[p.phase]}"></div>` +
+    `<div style="width:${badPct.toFixed(2)}%;background:${PHASE_COLOR.failed}"></div></div>` +
+    `<div style="margin-top:3px">${escapeHtml(first)}</div>` +
+    rest.map((l) => `<div style="color:#555">${escapeHtml(l)}</div>`).join("") +
+    (finished > p.total ? `<div style="color:${PHASE_COLOR.failed}">more results than configurations (${finished} > ${p.total})</div>` : "") +
+    `</div>`;
+}
+
+export function progressBundle(p: ProgressState): MimeBundle {
+  return { "text/html": progressHtml(p), "text/plain": progressText(p) };
+}
+
+/** The in-place display of a ProgressState; update() as often as you like. */
+export class ProgressDisplay {
+  private readonly handle = new DisplayHandle();
+  private last = 0;
+  private pending: ProgressState | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  state: ProgressState;
+
+  constructor(initial: Partial<ProgressState> = {}, private readonly minIntervalMs = 200) {
+    this.state = { phase: "starting", total: 0, done: 0, failed: 0, elapsedS: 0, ...initial };
+    this.flush(this.state);
+  }
+
+  update(patch: Partial<ProgressState>): void {
+    this.state = { ...this.state, ...patch };
+    const final = this.state.phase === "done" || this.state.phase === "cancelled" || this.state.phase === "failed";
+    const now = Date.now();
+    if (final || now - this.last >= this.minIntervalMs) {
+      this.flush(this.state);
+      return;
+    }
+    this.pending = this.state;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (this.pending) this.flush(this.pending);
+    }, this.minIntervalMs - (now - this.last));
+  }
+
+  private flush(p: ProgressState): void {
+    if (this.timer) clearTimeout(this.timer), (this.timer = undefined);
+    this.pending = undefined;
+    this.last = Date.now();
+    // Outside a kernel the display is silent: the caller's summary is printed instead.
+    this.handle.show(progressBundle(p));
+  }
+}
