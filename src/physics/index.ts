@@ -1,2 +1,11 @@
 // Public API of src/physics: re-exported by src/index.ts. Each concept lives in its own file.
-export {};
+export * from "./site.js";
+export * from "./turbine.js";
+export * from "./deficit/index.js";
+export * from "./superposition.js";
+export * from "./layouts.js";
+export {
+  windFarmModel, aepGWh, aepPerTurbineGWh, aepGradient, candidateAepGWh,
+  type WindFarmModel, type FlowCaseOptions,
+} from "./engine.js";
+export { simulate, type SimulationResult } from "./simulate.js";

@@ -1,0 +1,660 @@
+/**
+ * The propagate-downwind engine (PyWake's `PropagateDownwind`): for each flow case (wd, ws)
+ * turbines are visited upstream first; a turbine's effective speed is the free stream minus
+ * the superposed deficits of the turbines already visited, and its Ct and power follow from
+ * its curves at that speed. AEP, its analytic gradient and the smart-start value map are
+ * computed here, in flat Float64Arrays, without allocating inside the loops.
+ *
+ * Index names (PyWake's): i source turbine, j destination turbine, l direction, k speed;
+ * p, q positions in a direction's upstream-first order (order[p] is a turbine id).
+ * Flat arrays carry their index order in the suffix, last index fastest:
+ *   pLK[l·K + k]                    probability of flow case (l, k)
+ *   wsEffILK[(i·L + l)·K + k]       tensors at the surface, shape [n, wd, ws]
+ * Per direction (rebuilt for each l, shared by all its speeds), the in-wake pairs are
+ * grouped by source position p: pairs e in [pairStartP[p], pairStartP[p+1]) have destination
+ * position pairDstE[e] > p and Ct-free geometry pairAE[e], pairBE[e], pairHcwE[e]:
+ *   Gaussian (Bastankhah, Niayifar): A = k·dw⁺ (σ = A + ε(Ct)·D), B = cw²
+ *   IEA37 simple Gaussian:           A = exp(−cw²/(2σ²)), B = D²/(8σ²)  (σ is Ct-free)
+ *   NOJ:                             A = (R/R_w)²·overlap
+ * Per flow case, per position q: accQ (Σd² or Σd), wsEffQ, ctQ, slopes; per pair: dE.
+ *
+ * Geometry (physics.md): θ = rad(90° − wd), Δ = dst − src, dw = −cosθ·Δx − sinθ·Δy,
+ * hcw = sinθ·Δx − cosθ·Δy. A visited source wakes a destination when dw > −1e-10; in σ the
+ * k·dw term counts only where dw > 1e-10 (dw⁺); NOJ needs dw > 0.
+ */
+import { InputError } from "../errors.js";
+import {
+  bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon,
+} from "./deficit/bastankhahGaussian.js";
+import { dIea37Centre, IEA37_EPSILON, iea37Centre } from "./deficit/iea37SimpleBastankhahGaussian.js";
+import { ct2aMadsen } from "./deficit/induction.js";
+import type { DeficitModel } from "./deficit/index.js";
+import { niayifarK } from "./deficit/niayifarGaussian.js";
+import { overlapFraction } from "./deficit/noj.js";
+import { flowCaseProbabilities, type Site } from "./site.js";
+import type { SuperpositionModel } from "./superposition.js";
+import { turbinePowerCt, type Turbine } from "./turbine.js";
+
+/** Site + turbine + wake models: everything AEP needs except the layout. A plain object. */
+export interface WindFarmModel<D extends DeficitModel = DeficitModel> {
+  readonly site: Site;
+  readonly turbine: Turbine;
+  readonly deficit: D;
+  readonly superposition: SuperpositionModel;
+}
+
+/** Optional flow cases overriding the site's defaults. */
+export interface FlowCaseOptions {
+  readonly wdDeg?: ArrayLike<number>;
+  readonly ws?: ArrayLike<number>;
+}
+
+export function windFarmModel<D extends DeficitModel>(parts: {
+  site: Site; turbine: Turbine; deficit: D; superposition?: SuperpositionModel;
+}): WindFarmModel<D> {
+  return {
+    site: parts.site,
+    turbine: parts.turbine,
+    deficit: parts.deficit,
+    superposition: parts.superposition ?? { kind: "squared" },
+  };
+}
+
+/** Watt-hours a year per watt, in GWh: 8760 h · 1e-9. */
+const GWH_PER_W_YEAR = 8760 * 1e-9;
+/** PyWake's wake split, set slightly upstream against round-off. */
+const DW_WAKE = -1e-10;
+/** Below this the k·dw term of σ is dropped (PyWake's eps). */
+const DW_SIGMA = 1e-10;
+/**
+ * Pairs whose Gaussian exponent cw²/(2σ²) exceeds this with the largest σ any Ct allows are
+ * skipped: their factor is below e^-46 ≈ 1e-20, so d < 1e-20·WS changes no effective speed
+ * in double precision (nor any gradient beyond 1e-18 relative).
+ */
+const GAUSS_CULL = 46;
+
+// ---------------------------------------------------------------------------------------
+// Flow cases
+
+interface FlowCases { readonly wdDeg: Float64Array; readonly ws: Float64Array; readonly pLK: Float64Array }
+
+const defaultCases = new WeakMap<WindFarmModel, FlowCases>();
+let lastOverride: { site: Site; wd: ArrayLike<number>; ws: ArrayLike<number>; fc: FlowCases } | undefined;
+
+function flowCases(model: WindFarmModel, opts?: FlowCaseOptions): FlowCases {
+  if (!opts || (opts.wdDeg === undefined && opts.ws === undefined)) {
+    let fc = defaultCases.get(model);
+    if (!fc) {
+      const wdDeg = model.site.defaultWdDeg;
+      const ws = model.site.defaultWs;
+      fc = { wdDeg, ws, pLK: flowCaseProbabilities(model.site, wdDeg, ws) };
+      defaultCases.set(model, fc);
+    }
+    return fc;
+  }
+  const wd = opts.wdDeg ?? model.site.defaultWdDeg;
+  const ws = opts.ws ?? model.site.defaultWs;
+  if (lastOverride && lastOverride.site === model.site && lastOverride.wd === wd && lastOverride.ws === ws) {
+    return lastOverride.fc;
+  }
+  checkFinite(wd, "wd");
+  checkFinite(ws, "ws");
+  const wdDeg = Float64Array.from(wd);
+  const wsA = Float64Array.from(ws);
+  const fc = { wdDeg, ws: wsA, pLK: flowCaseProbabilities(model.site, wdDeg, wsA) };
+  lastOverride = { site: model.site, wd, ws, fc };
+  return fc;
+}
+
+function checkFinite(a: ArrayLike<number>, field: string): void {
+  if (a.length === 0) throw new InputError("needs at least one value", { field });
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new InputError(`[${i}] must be a finite number`, { field });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Resolved model constants (one integer kind so hot loops branch on a loop invariant)
+
+const KIND_IEA37 = 0;
+const KIND_BASTANKHAH = 1;
+const KIND_NOJ = 2;
+
+interface Resolved {
+  kind: number;
+  linear: boolean;
+  D: number;
+  R: number;
+  /** Wake expansion. */
+  k: number;
+  ceps: number;
+  ctlim: number;
+  /** Largest σ/D minus k·dw/D any Ct gives (the cull bound). */
+  epsMax: number;
+  turbine: Turbine;
+}
+
+function resolve(model: WindFarmModel): Resolved {
+  const d = model.deficit;
+  const D = model.turbine.diameterM;
+  const base = { linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0 };
+  switch (d.kind) {
+    case "IEA37SimpleBastankhahGaussian":
+      return { ...base, kind: KIND_IEA37, k: d.k, epsMax: IEA37_EPSILON };
+    case "BastankhahGaussian":
+      return { ...base, kind: KIND_BASTANKHAH, k: d.k, ceps: d.ceps, ctlim: d.ctlim, epsMax: bastankhahEpsilon(d.ctlim, d.ceps, d.ctlim) };
+    case "NiayifarGaussian":
+      return {
+        ...base, kind: KIND_BASTANKHAH, k: niayifarK(d, model.site.ti), ceps: d.ceps, ctlim: d.ctlim,
+        epsMax: bastankhahEpsilon(d.ctlim, d.ceps, d.ctlim),
+      };
+    case "NOJ":
+      return { ...base, kind: KIND_NOJ, k: d.k, epsMax: 0 };
+    default:
+      throw new InputError(`unknown deficit model "${(d as { kind: string }).kind}"`, { field: "model.deficit" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scratch (grown on demand, reused across calls; one JS thread per module instance)
+
+class Scratch {
+  n = -1;
+  orderP = new Int32Array(0);
+  keyI = new Float64Array(0);
+  pairStartP = new Int32Array(0);
+  pairDstE = new Int32Array(0);
+  pairAE = new Float64Array(0);
+  pairBE = new Float64Array(0);
+  pairHcwE = new Float64Array(0);
+  pairDwE = new Float64Array(0);
+  dE = new Float64Array(0);
+  accQ = new Float64Array(0);
+  wsEffQ = new Float64Array(0);
+  ctQ = new Float64Array(0);
+  dPowerQ = new Float64Array(0);
+  dCtQ = new Float64Array(0);
+  wbarQ = new Float64Array(0);
+  ctbarQ = new Float64Array(0);
+  pc = new Float64Array(4);
+
+  /** Turbine count the current `orderP` holds a permutation of. */
+  orderN = -1;
+
+  /** Sizes the arrays for n turbines; keeps the last order as a warm start when n is unchanged. */
+  ensure(n: number): void {
+    if (n !== this.orderN) {
+      this.orderN = n;
+      if (n <= this.n) for (let i = 0; i < n; i++) this.orderP[i] = i;
+    }
+    if (n <= this.n) return;
+    const m = Math.max(n, 1);
+    const pairs = (m * (m - 1)) / 2 + 1;
+    this.n = n;
+    this.orderP = new Int32Array(m);
+    for (let i = 0; i < m; i++) this.orderP[i] = i;
+    this.keyI = new Float64Array(m);
+    this.pairStartP = new Int32Array(m + 1);
+    this.pairDstE = new Int32Array(pairs);
+    this.pairAE = new Float64Array(pairs);
+    this.pairBE = new Float64Array(pairs);
+    this.pairHcwE = new Float64Array(pairs);
+    this.pairDwE = new Float64Array(pairs);
+    this.dE = new Float64Array(pairs);
+    this.accQ = new Float64Array(m);
+    this.wsEffQ = new Float64Array(m);
+    this.ctQ = new Float64Array(m);
+    this.dPowerQ = new Float64Array(m);
+    this.dCtQ = new Float64Array(m);
+    this.wbarQ = new Float64Array(m);
+    this.ctbarQ = new Float64Array(m);
+  }
+}
+
+const scratch = new Scratch();
+
+function checkLayout(x: ArrayLike<number>, y: ArrayLike<number>, what = "layout"): void {
+  if (x.length !== y.length) {
+    throw new InputError(`x has ${x.length} values but y has ${y.length}`, { field: what });
+  }
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) {
+      throw new InputError(`turbine ${i} has a non-finite coordinate`, { field: what });
+    }
+  }
+}
+
+/**
+ * Upstream-first order for one direction: ascending s = −cosθ·x − sinθ·y, ties by turbine id.
+ * Insertion sort starting from the previous direction's order, which is nearly sorted when
+ * directions come in small steps.
+ */
+function sortDownwind(orderP: Int32Array, keyI: Float64Array, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number): void {
+  for (let i = 0; i < n; i++) keyI[i] = -c * x[i] - s * y[i];
+  for (let p = 1; p < n; p++) {
+    const id = orderP[p];
+    const key = keyI[id];
+    let q = p - 1;
+    while (q >= 0) {
+      const o = orderP[q];
+      const ko = keyI[o];
+      if (ko > key || (ko === key && o > id)) { orderP[q + 1] = o; q--; } else break;
+    }
+    orderP[q + 1] = id;
+  }
+}
+
+/** Fills the pair lists of one direction; returns the number of pairs. */
+function buildPairs(r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number): number {
+  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE } = sc;
+  const { kind, k, D, R } = r;
+  const epsMaxD = r.epsMax * D;
+  const sigma0 = IEA37_EPSILON * D;
+  let e = 0;
+  for (let p = 0; p < n; p++) {
+    pairStartP[p] = e;
+    const i = orderP[p];
+    const xi = x[i];
+    const yi = y[i];
+    for (let q = p + 1; q < n; q++) {
+      const j = orderP[q];
+      const dx = x[j] - xi;
+      const dy = y[j] - yi;
+      const dw = -c * dx - s * dy;
+      if (!(dw > DW_WAKE)) continue;
+      const hcw = s * dx - c * dy;
+      const cw2 = hcw * hcw;
+      if (kind === KIND_NOJ) {
+        if (!(dw > 0)) continue;
+        const rw = k * dw + R;
+        const cw = Math.abs(hcw);
+        if (!(cw < rw + R)) continue;
+        const ratio = R / rw;
+        pairAE[e] = ratio * ratio * overlapFraction(rw, R, cw);
+      } else {
+        const kdw = dw > DW_SIGMA ? k * dw : 0;
+        if (kind === KIND_IEA37) {
+          const sigma = kdw + sigma0;
+          const z = cw2 / (2 * sigma * sigma);
+          if (z > GAUSS_CULL) continue;
+          pairAE[e] = Math.exp(-0.5 * (cw2 / (sigma * sigma)));
+          pairBE[e] = (D * D) / (8 * sigma * sigma);
+        } else {
+          const sMax = kdw + epsMaxD;
+          if (cw2 > 2 * GAUSS_CULL * sMax * sMax) continue;
+          pairAE[e] = kdw;
+          pairBE[e] = cw2;
+        }
+      }
+      pairDstE[e] = q;
+      pairHcwE[e] = hcw;
+      pairDwE[e] = dw;
+      e++;
+    }
+  }
+  pairStartP[n] = e;
+  return e;
+}
+
+/** Per-speed values of a turbine in free stream, cached because most turbines see it. */
+interface FreeStream { powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array }
+
+function freeStream(t: Turbine, ws: Float64Array, pc: Float64Array): FreeStream {
+  const K = ws.length;
+  const f = { powerK: new Float64Array(K), ctK: new Float64Array(K), dPowerK: new Float64Array(K), dCtK: new Float64Array(K) };
+  for (let k = 0; k < K; k++) {
+    turbinePowerCt(t, ws[k], pc);
+    f.powerK[k] = pc[0]; f.ctK[k] = pc[1]; f.dPowerK[k] = pc[2]; f.dCtK[k] = pc[3];
+  }
+  return f;
+}
+
+/**
+ * One flow case of one direction: visits positions upstream first, fills wsEffQ, ctQ,
+ * dPowerQ, dCtQ (and dE when `keepDeficits`), returns nothing; the caller reads powers
+ * from `powerQ`.
+ */
+function propagateCase(
+  r: Resolved, sc: Scratch, n: number, WS: number, kIdx: number, free: FreeStream, powerQ: Float64Array, keepDeficits: boolean,
+): void {
+  const { pairStartP, pairDstE, pairAE, pairBE, dE, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, pc } = sc;
+  const { kind, linear, D, turbine } = r;
+  const D2over8 = (D * D) / 8;
+  for (let q = 0; q < n; q++) accQ[q] = 0;
+  for (let p = 0; p < n; p++) {
+    const acc = accQ[p];
+    let ct: number;
+    if (acc === 0) {
+      wsEffQ[p] = WS;
+      powerQ[p] = free.powerK[kIdx];
+      ct = free.ctK[kIdx];
+      dPowerQ[p] = free.dPowerK[kIdx];
+      dCtQ[p] = free.dCtK[kIdx];
+    } else {
+      const wsEff = WS - (linear ? acc : Math.sqrt(acc));
+      wsEffQ[p] = wsEff;
+      turbinePowerCt(turbine, wsEff, pc);
+      powerQ[p] = pc[0];
+      ct = pc[1];
+      dPowerQ[p] = pc[2];
+      dCtQ[p] = pc[3];
+    }
+    ctQ[p] = ct;
+    const e0 = pairStartP[p];
+    const e1 = pairStartP[p + 1];
+    if (e0 === e1) continue;
+    if (kind === KIND_IEA37) {
+      for (let e = e0; e < e1; e++) {
+        const d = WS * iea37Centre(ct * pairBE[e]) * pairAE[e];
+        if (keepDeficits) dE[e] = d;
+        accQ[pairDstE[e]] += linear ? d : d * d;
+      }
+    } else if (kind === KIND_BASTANKHAH) {
+      if (ct === 0) { // a(0) = 0: no deficit
+        if (keepDeficits) for (let e = e0; e < e1; e++) dE[e] = 0;
+        continue;
+      }
+      const epsD = bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
+      const ctD2over8 = ct * D2over8;
+      for (let e = e0; e < e1; e++) {
+        const sigma = pairAE[e] + epsD;
+        const inv2 = 1 / (sigma * sigma);
+        const d = WS * bastankhahCentre(ctD2over8 * inv2) * Math.exp(-0.5 * pairBE[e] * inv2);
+        if (keepDeficits) dE[e] = d;
+        accQ[pairDstE[e]] += linear ? d : d * d;
+      }
+    } else {
+      const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
+      for (let e = e0; e < e1; e++) {
+        const d = f * pairAE[e];
+        if (keepDeficits) dE[e] = d;
+        accQ[pairDstE[e]] += linear ? d : d * d;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Public entry points
+
+/** Tensors [n, wd, ws] a `simulate` keeps; absent in the fast AEP path. */
+interface Tensors { wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array }
+
+function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, aepI: Float64Array, tensors?: Tensors): void {
+  const n = x.length;
+  checkLayout(x, y);
+  const r = resolve(model);
+  const sc = scratch;
+  sc.ensure(n);
+  const { wdDeg, ws, pLK } = fc;
+  const L = wdDeg.length;
+  const K = ws.length;
+  const free = freeStream(model.turbine, ws, sc.pc);
+  const powerQ = sc.wbarQ; // reused as power per position in the forward-only path
+  aepI.fill(0, 0, n);
+  const { orderP } = sc;
+  for (let l = 0; l < L; l++) {
+    const theta = (90 - wdDeg[l]) * (Math.PI / 180);
+    const c = Math.cos(theta);
+    const s = Math.sin(theta);
+    sortDownwind(orderP, sc.keyI, n, x, y, c, s);
+    buildPairs(r, sc, n, x, y, c, s);
+    for (let k = 0; k < K; k++) {
+      const pw = pLK[l * K + k] * GWH_PER_W_YEAR;
+      propagateCase(r, sc, n, ws[k], k, free, powerQ, false);
+      for (let p = 0; p < n; p++) {
+        const i = orderP[p];
+        aepI[i] += powerQ[p] * pw;
+        if (tensors) {
+          const at = (i * L + l) * K + k;
+          tensors.wsEffILK[at] = sc.wsEffQ[p];
+          tensors.powerILK[at] = powerQ[p];
+          tensors.ctILK[at] = sc.ctQ[p];
+        }
+      }
+    }
+  }
+}
+
+function sumArray(a: Float64Array, n = a.length): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += a[i];
+  return t;
+}
+
+let aepScratchI = new Float64Array(0);
+
+/** AEP (GWh) of a layout: the fast path (no tensors kept). */
+export function aepGWh(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, opts?: FlowCaseOptions): number {
+  const n = x.length;
+  if (aepScratchI.length < n) aepScratchI = new Float64Array(n);
+  run(model, x, y, flowCases(model, opts), aepScratchI);
+  return sumArray(aepScratchI, n);
+}
+
+/** AEP (GWh) per turbine into `out` (length n); returns the total. */
+export function aepPerTurbineGWh(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, out: Float64Array, opts?: FlowCaseOptions): number {
+  run(model, x, y, flowCases(model, opts), out);
+  return sumArray(out, x.length);
+}
+
+/** Internal: full tensors for `simulate`. */
+export function runWithTensors(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, opts?: FlowCaseOptions): {
+  fc: FlowCases; aepI: Float64Array; tensors: Tensors;
+} {
+  const fc = flowCases(model, opts);
+  const n = x.length;
+  const size = n * fc.wdDeg.length * fc.ws.length;
+  const tensors = { wsEffILK: new Float64Array(size), powerILK: new Float64Array(size), ctILK: new Float64Array(size) };
+  const aepI = new Float64Array(n);
+  run(model, x, y, fc, aepI, tensors);
+  return { fc, aepI, tensors };
+}
+
+/**
+ * AEP (GWh) and its analytic gradient: fills dAepDx, dAepDy (GWh/m) by reverse-mode
+ * differentiation through the propagation (Gaussian deficits only: NOJ's top hat is not
+ * differentiable). The adjoint of each effective speed collects the power slope and, through
+ * Ct, the deficits that turbine casts downstream; each pair then passes its share to the
+ * positions through dw, cw² and σ.
+ */
+export function aepGradient(
+  model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>,
+  dAepDx: Float64Array, dAepDy: Float64Array, opts?: FlowCaseOptions,
+): number {
+  const r = resolve(model);
+  if (r.kind === KIND_NOJ) {
+    throw new InputError(`aepGradient needs a Gaussian deficit model; ${model.deficit.kind} has no gradient (its top-hat wake is not differentiable)`, { field: "model.deficit" });
+  }
+  const n = x.length;
+  checkLayout(x, y);
+  if (dAepDx.length < n || dAepDy.length < n) {
+    throw new InputError(`gradient arrays need length ≥ ${n}`, { field: "dAepDx/dAepDy" });
+  }
+  const fc = flowCases(model, opts);
+  const sc = scratch;
+  sc.ensure(n);
+  const { wdDeg, ws, pLK } = fc;
+  const L = wdDeg.length;
+  const K = ws.length;
+  const free = freeStream(model.turbine, ws, sc.pc);
+  if (aepScratchI.length < n) aepScratchI = new Float64Array(n);
+  const aepI = aepScratchI;
+  aepI.fill(0, 0, n);
+  dAepDx.fill(0, 0, n);
+  dAepDy.fill(0, 0, n);
+  const powerQ = new Float64Array(n);
+  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, dE, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, wbarQ, ctbarQ } = sc;
+  const { kind, linear, D, k: kExp } = r;
+  const D2over8 = (D * D) / 8;
+  const sigma0 = IEA37_EPSILON * D;
+  for (let l = 0; l < L; l++) {
+    const theta = (90 - wdDeg[l]) * (Math.PI / 180);
+    const c = Math.cos(theta);
+    const s = Math.sin(theta);
+    sortDownwind(orderP, sc.keyI, n, x, y, c, s);
+    buildPairs(r, sc, n, x, y, c, s);
+    for (let kk = 0; kk < K; kk++) {
+      const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
+      const WS = ws[kk];
+      propagateCase(r, sc, n, WS, kk, free, powerQ, true);
+      for (let p = 0; p < n; p++) aepI[orderP[p]] += powerQ[p] * pw;
+      if (pw === 0) continue;
+      // Backward, downstream first: when position p is reached, every turbine its Ct
+      // influences (positions > p) already holds its complete adjoint.
+      for (let p = n - 1; p >= 0; p--) {
+        const i = orderP[p];
+        const e0 = pairStartP[p];
+        const e1 = pairStartP[p + 1];
+        let ctbar = 0;
+        if (e0 !== e1) {
+          const ct = ctQ[p];
+          let epsD = sigma0;
+          let dEpsD = 0;
+          if (kind === KIND_BASTANKHAH) {
+            epsD = bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
+            dEpsD = dBastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
+          }
+          let gxi = 0;
+          let gyi = 0;
+          for (let e = e0; e < e1; e++) {
+            const d = dE[e];
+            if (d === 0) continue;
+            const q = pairDstE[e];
+            // adjoint of d: ∂AEP/∂WS_eff(q) · ∂WS_eff(q)/∂d
+            const acc = accQ[q];
+            const dWsdD = linear ? -1 : -d / Math.sqrt(acc);
+            const dbar = wbarQ[q] * dWsdD;
+            if (dbar === 0) continue;
+            const dw = pairDwE[e];
+            const hcw = pairHcwE[e];
+            const cw2 = hcw * hcw;
+            const kdw = dw > DW_SIGMA ? kExp * dw : 0;
+            const sigma = kdw + epsD;
+            const inv2 = 1 / (sigma * sigma);
+            const xArg = ct * D2over8 * inv2;
+            const gauss = Math.exp(-0.5 * cw2 * inv2);
+            let centre: number;
+            let dCentre: number;
+            if (kind === KIND_IEA37) {
+              centre = iea37Centre(xArg);
+              dCentre = dIea37Centre(xArg);
+            } else {
+              centre = bastankhahCentre(xArg);
+              dCentre = dBastankhahCentre(xArg);
+            }
+            // d = WS·C(x)·G, x = Ct·D²/(8σ²), G = exp(−cw²/(2σ²))
+            const dDdSigma = WS * gauss * (dCentre * (-2 * xArg / sigma) + centre * cw2 * inv2 / sigma);
+            const dDdCw2 = -0.5 * d * inv2;
+            const dDdCt = WS * gauss * dCentre * D2over8 * inv2 + dDdSigma * dEpsD;
+            ctbar += dbar * dDdCt;
+            const gSigma = dbar * dDdSigma;
+            const gDw = dw > DW_SIGMA ? gSigma * kExp : 0;
+            const gCw2 = dbar * dDdCw2;
+            // Δ = dst − src; dw = −cΔx − sΔy; cw² = (sΔx − cΔy)²
+            const gDx = -c * gDw + 2 * hcw * s * gCw2;
+            const gDy = -s * gDw - 2 * hcw * c * gCw2;
+            const j = orderP[q];
+            dAepDx[j] += gDx;
+            dAepDy[j] += gDy;
+            gxi -= gDx;
+            gyi -= gDy;
+          }
+          dAepDx[i] += gxi;
+          dAepDy[i] += gyi;
+        }
+        ctbarQ[p] = ctbar;
+        // WS_eff(p) is WS when unwaked, a constant: its adjoint then feeds nothing upstream.
+        wbarQ[p] = accQ[p] === 0 ? 0 : pw * dPowerQ[p] + ctbar * dCtQ[p];
+      }
+    }
+  }
+  void wsEffQ;
+  return sumArray(aepI, n);
+}
+
+/**
+ * The smart-start value map (TopFarm `aep4smart_start`, physics.md "Smart start" step 1):
+ * for each candidate point, the AEP (GWh) a turbine there would make inside the wakes of the
+ * placed turbines, its own effect on them ignored. The placed turbines' effective speeds and
+ * Ct come from propagating among themselves; every placed turbine with dw > −1e-10 counts
+ * (dw = 0 included, so a candidate on a placed turbine's row, column or diagonal is waked
+ * from both sides). Deficits at the candidate's rotor centre, no rotor averaging.
+ */
+export function candidateAepGWh(
+  model: WindFarmModel, placedX: ArrayLike<number>, placedY: ArrayLike<number>,
+  candX: ArrayLike<number>, candY: ArrayLike<number>, out: Float64Array, opts?: FlowCaseOptions,
+): void {
+  checkLayout(placedX, placedY, "placed turbines");
+  checkLayout(candX, candY, "candidates");
+  const m = candX.length;
+  if (out.length < m) throw new InputError(`output needs length ≥ ${m}`, { field: "out" });
+  const r = resolve(model);
+  const n = placedX.length;
+  const fc = flowCases(model, opts);
+  const sc = scratch;
+  sc.ensure(n);
+  const { wdDeg, ws, pLK } = fc;
+  const L = wdDeg.length;
+  const K = ws.length;
+  const free = freeStream(model.turbine, ws, sc.pc);
+  const powerQ = sc.wbarQ;
+  const { orderP, ctQ, pc } = sc;
+  const { kind, linear, D, R, k: kExp, turbine } = r;
+  const D2over8 = (D * D) / 8;
+  const epsQ = sc.ctbarQ; // ε·D per placed position for this flow case
+  out.fill(0, 0, m);
+  for (let l = 0; l < L; l++) {
+    const theta = (90 - wdDeg[l]) * (Math.PI / 180);
+    const c = Math.cos(theta);
+    const s = Math.sin(theta);
+    if (n > 0) {
+      sortDownwind(orderP, sc.keyI, n, placedX, placedY, c, s);
+      buildPairs(r, sc, n, placedX, placedY, c, s);
+    }
+    for (let kk = 0; kk < K; kk++) {
+      const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
+      const WS = ws[kk];
+      if (n > 0) propagateCase(r, sc, n, WS, kk, free, powerQ, false);
+      for (let p = 0; p < n; p++) {
+        epsQ[p] = kind === KIND_BASTANKHAH ? bastankhahEpsilon(ctQ[p], r.ceps, r.ctlim) * D : IEA37_EPSILON * D;
+      }
+      for (let a = 0; a < m; a++) {
+        const xa = candX[a];
+        const ya = candY[a];
+        let acc = 0;
+        for (let p = 0; p < n; p++) {
+          const i = orderP[p];
+          const dx = xa - placedX[i];
+          const dy = ya - placedY[i];
+          const dw = -c * dx - s * dy;
+          if (!(dw > DW_WAKE)) continue;
+          const hcw = s * dx - c * dy;
+          const ct = ctQ[p];
+          let d: number;
+          if (kind === KIND_NOJ) {
+            if (!(dw > 0)) continue;
+            const rw = kExp * dw + R;
+            if (!(rw > Math.abs(hcw))) continue;
+            const ratio = R / rw;
+            d = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS * ratio * ratio;
+          } else {
+            const sigma = (dw > DW_SIGMA ? kExp * dw : 0) + epsQ[p];
+            const inv2 = 1 / (sigma * sigma);
+            const xArg = ct * D2over8 * inv2;
+            const centre = kind === KIND_IEA37 ? iea37Centre(xArg) : bastankhahCentre(xArg);
+            d = WS * centre * Math.exp(-0.5 * hcw * hcw * inv2);
+          }
+          acc += linear ? d : d * d;
+        }
+        let power: number;
+        if (acc === 0) power = free.powerK[kk];
+        else {
+          turbinePowerCt(turbine, WS - (linear ? acc : Math.sqrt(acc)), pc);
+          power = pc[0];
+        }
+        out[a] += power * pw;
+      }
+    }
+  }
+}

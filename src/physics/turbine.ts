@@ -1,0 +1,167 @@
+/**
+ * Wind turbines: rotor size and the power and thrust-coefficient curves as functions of the
+ * (effective) hub-height wind speed. The engine evaluates them through `turbinePowerCt`,
+ * which also returns the slopes the gradients need.
+ */
+import { InputError } from "../errors.js";
+import { V80_CT, V80_POWER_W, V80_WS } from "./data/builtin.js";
+
+/** Power and Ct by linear interpolation in a table, clamped at both ends like `np.interp`. */
+export interface TabularTurbine {
+  readonly kind: "tabular";
+  readonly name: string;
+  readonly diameterM: number;
+  readonly hubHeightM: number;
+  /** Strictly increasing wind speeds (m/s). */
+  readonly wsTable: Float64Array;
+  readonly powerTableW: Float64Array;
+  readonly ctTable: Float64Array;
+}
+
+/**
+ * The IEA 37 CS1 turbine as PyWake's `IEA37_WindTurbines` defines it:
+ * P = min(P_rated·((ws − ws_in)/(ws_rated − ws_in))³, P_rated) for ws_in < ws ≤ ws_out, else 0;
+ * Ct constant (8/9) at every speed.
+ */
+export interface CubicTurbine {
+  readonly kind: "cubic";
+  readonly name: string;
+  readonly diameterM: number;
+  readonly hubHeightM: number;
+  readonly cutInWs: number;
+  readonly ratedWs: number;
+  readonly cutOutWs: number;
+  readonly ratedPowerW: number;
+  readonly ct: number;
+}
+
+export type Turbine = TabularTurbine | CubicTurbine;
+export type BuiltinTurbineName = "V80" | "IEA37_3.35MW";
+
+export function tabularTurbine(opts: {
+  name: string; diameterM: number; hubHeightM: number;
+  ws: ArrayLike<number>; powerW: ArrayLike<number>; ct: ArrayLike<number>;
+}, field = "turbine"): TabularTurbine {
+  checkRotor(opts.diameterM, opts.hubHeightM, field);
+  const n = opts.ws.length;
+  if (n < 2) throw new InputError("needs at least two rows", { field: `${field}.ws` });
+  if (opts.powerW.length !== n) throw new InputError(`has ${opts.powerW.length} values for ${n} wind speeds`, { field: `${field}.power_W` });
+  if (opts.ct.length !== n) throw new InputError(`has ${opts.ct.length} values for ${n} wind speeds`, { field: `${field}.ct` });
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(opts.ws[i]) || (i > 0 && !(opts.ws[i] > opts.ws[i - 1]))) {
+      throw new InputError("must be finite and strictly increasing", { field: `${field}.ws` });
+    }
+    if (!Number.isFinite(opts.powerW[i]) || opts.powerW[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.power_W` });
+    if (!Number.isFinite(opts.ct[i]) || opts.ct[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.ct` });
+  }
+  return {
+    kind: "tabular", name: opts.name, diameterM: opts.diameterM, hubHeightM: opts.hubHeightM,
+    wsTable: Float64Array.from(opts.ws), powerTableW: Float64Array.from(opts.powerW), ctTable: Float64Array.from(opts.ct),
+  };
+}
+
+export function cubicTurbine(opts: {
+  name: string; diameterM: number; hubHeightM: number; cutInWs: number; ratedWs: number;
+  cutOutWs: number; ratedPowerW: number; ct?: number;
+}, field = "turbine"): CubicTurbine {
+  checkRotor(opts.diameterM, opts.hubHeightM, field);
+  if (!(opts.cutInWs >= 0 && opts.ratedWs > opts.cutInWs && opts.cutOutWs >= opts.ratedWs)) {
+    throw new InputError("needs 0 ≤ cut_in < rated_ws ≤ cut_out", { field });
+  }
+  if (!(opts.ratedPowerW > 0)) throw new InputError("must be > 0", { field: `${field}.rated_power_W` });
+  const ct = opts.ct ?? 8 / 9;
+  if (!(ct >= 0 && ct < 1)) throw new InputError("must be in [0, 1)", { field: `${field}.ct` });
+  return { kind: "cubic", ...opts, ct };
+}
+
+function checkRotor(d: number, h: number, field: string): void {
+  if (!Number.isFinite(d) || d <= 0) throw new InputError(`must be a positive number of metres, got ${d}`, { field: `${field}.diameter_m` });
+  if (!Number.isFinite(h) || h < 0) throw new InputError(`must be a number of metres ≥ 0, got ${h}`, { field: `${field}.hub_height_m` });
+}
+
+/** The IEA 37 3.35 MW reference turbine: D = 130 m, hub 110 m, 4 / 9.8 / 25 m/s. */
+export function iea37Turbine(): CubicTurbine {
+  return cubicTurbine({
+    name: "IEA37_3.35MW", diameterM: 130, hubHeightM: 110,
+    cutInWs: 4, ratedWs: 9.8, cutOutWs: 25, ratedPowerW: 3.35e6, ct: 8 / 9,
+  });
+}
+
+/** Vestas V80 2 MW as PyWake's `hornsrev1.V80()`: D = 80 m, hub 70 m, no cut-out above 25 m/s. */
+export function v80Turbine(): TabularTurbine {
+  return tabularTurbine({ name: "V80", diameterM: 80, hubHeightM: 70, ws: V80_WS, powerW: V80_POWER_W, ct: V80_CT });
+}
+
+export function builtinTurbine(name: BuiltinTurbineName): Turbine {
+  switch (name) {
+    case "V80": return v80Turbine();
+    case "IEA37_3.35MW": return iea37Turbine();
+    default:
+      throw new InputError(`unknown built-in turbine "${String(name)}" (known: V80, IEA37_3.35MW)`, { field: "turbine" });
+  }
+}
+
+/**
+ * Power (W), Ct and their slopes at one wind speed, written into `out`
+ * ([power, ct, dPower/dws, dCt/dws]) so hot loops allocate nothing. On a table row the
+ * slope is that of the segment to its right, the one `np.interp`'s formula uses there.
+ */
+export function turbinePowerCt(t: Turbine, ws: number, out: Float64Array): void {
+  if (t.kind === "cubic") {
+    out[1] = t.ct;
+    out[3] = 0;
+    if (ws > t.cutInWs && ws <= t.cutOutWs) {
+      const span = t.ratedWs - t.cutInWs;
+      const r = (ws - t.cutInWs) / span;
+      const p = t.ratedPowerW * r * r * r;
+      if (p < t.ratedPowerW) {
+        out[0] = p;
+        out[2] = (3 * t.ratedPowerW * r * r) / span;
+      } else {
+        out[0] = t.ratedPowerW;
+        out[2] = 0;
+      }
+    } else {
+      out[0] = 0;
+      out[2] = 0;
+    }
+    return;
+  }
+  const xs = t.wsTable;
+  const n = xs.length;
+  if (!(ws >= xs[0])) { // also NaN: np.interp gives the left value below the table
+    out[0] = t.powerTableW[0]; out[1] = t.ctTable[0]; out[2] = 0; out[3] = 0;
+    return;
+  }
+  if (ws >= xs[n - 1]) {
+    out[0] = t.powerTableW[n - 1]; out[1] = t.ctTable[n - 1]; out[2] = 0; out[3] = 0;
+    return;
+  }
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= ws) lo = mid; else hi = mid;
+  }
+  const dx = xs[hi] - xs[lo];
+  const sp = (t.powerTableW[hi] - t.powerTableW[lo]) / dx;
+  const sc = (t.ctTable[hi] - t.ctTable[lo]) / dx;
+  out[0] = sp * (ws - xs[lo]) + t.powerTableW[lo];
+  out[1] = sc * (ws - xs[lo]) + t.ctTable[lo];
+  out[2] = sp;
+  out[3] = sc;
+}
+
+/** Convenience (not for hot loops): power (W) at one speed. */
+export function turbinePowerW(t: Turbine, ws: number): number {
+  const o = new Float64Array(4);
+  turbinePowerCt(t, ws, o);
+  return o[0];
+}
+
+/** Convenience (not for hot loops): Ct at one speed. */
+export function turbineCt(t: Turbine, ws: number): number {
+  const o = new Float64Array(4);
+  turbinePowerCt(t, ws, o);
+  return o[1];
+}
