@@ -18,6 +18,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { storeState, type StoreState } from "../store/commit.js";
+import { acquireLock, checkLock, type LockState } from "../store/lock.js";
+import { expandConfigs, runLockName, shardConfigs, type Shard } from "./configs.js";
+import { checkSpecCompatible, parseBatchSpec, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "./spec.js";
 
 /** What `wflo submit` was asked to do. */
 export interface SlurmSubmitRequest {
@@ -38,11 +42,19 @@ export interface SlurmSubmitRequest {
   wflo?: readonly string[];
   /** Working directory of the jobs (default: process.cwd()). */
   cwd?: string;
+  /**
+   * The spec's text, frozen at submit time as `<out>.slurm/spec.json`; the jobs run that
+   * copy, so editing the spec file while tasks wait in the queue changes nothing.
+   */
+  specText?: string;
 }
 
 /** A submission ready to go: the scripts to write and the sbatch command lines. */
 export interface SlurmPlan {
+  /** The spec the jobs read (the snapshot when there is one). */
   spec: string;
+  /** The spec file the user named. */
+  specFile: string;
   out: string;
   shards: number;
   tasks: number[];
@@ -53,19 +65,25 @@ export interface SlurmPlan {
   arrayScript: string;
   mergeScriptPath: string;
   mergeScript: string;
-  /** Full argv, starting with "sbatch". */
+  /** The spec snapshot the jobs read (written at submit), when the request gave its text. */
+  specSnapshot?: { path: string; text: string };
+  /** Full argv, starting with "sbatch"; empty when no shard is left to run (merge only). */
   arraySbatch: string[];
-  /** Full argv of the merge job's sbatch, given the array's job id. */
-  mergeSbatch(arrayJob: number | string): string[];
+  /** Full argv of the merge job's sbatch, given the array's job id (null: no array, no dependency). */
+  mergeSbatch(arrayJob: number | string | null): string[];
 }
 
 export interface SlurmSubmission {
-  array_job: number;
+  /** null when every shard was complete and only the merge was submitted. */
+  array_job: number | null;
   merge_job: number;
   shards: number;
   /** The array task ids submitted (all shards, or the unfinished ones on a resubmission). */
   tasks: number[];
+  /** The spec the jobs read (the snapshot in <out>.slurm/). */
   spec: string;
+  /** The spec file named at submit. */
+  spec_file: string;
   out: string;
   submitted_utc: string;
 }
@@ -139,7 +157,6 @@ function checkRequest(r: SlurmSubmitRequest): void {
       throw new InputError(`shard ${t} is outside 0..${r.shards - 1}`, { field: "--shards" });
     }
   }
-  if (r.tasks && r.tasks.length === 0) throw new InputError("no shard to run", { field: "--shards" });
   if (r.time !== undefined && !/^[0-9:-]+$|^(UNLIMITED|INFINITE)$/i.test(r.time)) {
     throw new InputError(`"${r.time}" is not a Slurm time (minutes, MM:SS, HH:MM:SS, D-HH[:MM[:SS]])`, { field: "--time" });
   }
@@ -152,8 +169,10 @@ function checkRequest(r: SlurmSubmitRequest): void {
 export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
   checkRequest(req);
   const cwd = resolve(req.cwd ?? process.cwd());
-  const spec = resolve(cwd, req.spec);
   const out = resolve(cwd, req.out);
+  const specSnapshot = req.specText !== undefined ? { path: join(slurmDirOf(out), "spec.json"), text: req.specText } : undefined;
+  const specFile = resolve(cwd, req.spec);
+  const spec = specSnapshot ? specSnapshot.path : specFile;
   const wflo = [...(req.wflo ?? currentWfloCommand())];
   const partsDir = partsDirOf(out);
   const slurmDir = slurmDirOf(out);
@@ -188,7 +207,7 @@ export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
   ];
   const arrayScriptPath = join(slurmDir, "array.sh");
   const mergeScriptPath = join(slurmDir, "merge.sh");
-  const arraySbatch = [
+  const arraySbatch = tasks.length === 0 ? [] : [
     "sbatch", "--parsable",
     `--job-name=${name}`,
     `--array=${arrayRanges(tasks)}`,
@@ -197,19 +216,18 @@ export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
     ...(req.sbatchArgs ?? []),
     arrayScriptPath,
   ];
-  const mergeSbatch = (arrayJob: number | string) => [
+  const mergeSbatch = (arrayJob: number | string | null) => [
     "sbatch", "--parsable",
     `--job-name=${name}-merge`,
-    `--dependency=afterok:${arrayJob}`,
-    "--kill-on-invalid-dep=yes",
+    ...(arrayJob === null ? [] : [`--dependency=afterok:${arrayJob}`, "--kill-on-invalid-dep=yes"]),
     `--output=${join(logsDir, "merge.job-%j.out")}`,
     ...common,
     ...(req.sbatchArgs ?? []),
     mergeScriptPath,
   ];
   return {
-    spec, out, shards: n, tasks, partsDir, slurmDir, logsDir,
-    arrayScriptPath, arrayScript, mergeScriptPath, mergeScript, arraySbatch, mergeSbatch,
+    spec, specFile, out, shards: n, tasks, partsDir, slurmDir, logsDir,
+    arrayScriptPath, arrayScript, mergeScriptPath, mergeScript, specSnapshot, arraySbatch, mergeSbatch,
   };
 }
 
@@ -217,27 +235,36 @@ export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
  * The dry run, as a shell script that does exactly what `wflo submit` would: write the
  * two job scripts and submit them. Running it by hand is a valid way to submit.
  */
-export function renderDryRun(plan: SlurmPlan): string {
+export function renderDryRun(plan: SlurmPlan, notes: readonly string[] = []): string {
   const tag = "WFLO_SCRIPT_EOF";
-  return [
+  const heredoc = (path: string, text: string) => [`cat > ${shellQuote(path)} <<'${tag}'`, text.trimEnd(), tag];
+  const what = plan.tasks.length === 0
+    ? "no shard is left to run: only the merge job"
+    : `${plan.tasks.length} of ${plan.shards} shard task(s) and one merge job`;
+  const lines = [
     "#!/bin/bash",
-    `# wflo submit --dry-run: ${plan.tasks.length} of ${plan.shards} shard task(s) and one merge job.`,
+    `# wflo submit --dry-run: ${what}.`,
     "# Nothing was written or submitted. This script does what `wflo submit` would do.",
+    ...notes.map((n) => `# ${n}`),
     "set -euo pipefail",
     `mkdir -p ${shellQuote(plan.logsDir)} ${shellQuote(plan.partsDir)}`,
-    `cat > ${shellQuote(plan.arrayScriptPath)} <<'${tag}'`,
-    plan.arrayScript.trimEnd(),
-    tag,
-    `cat > ${shellQuote(plan.mergeScriptPath)} <<'${tag}'`,
-    plan.mergeScript.trimEnd(),
-    tag,
+    ...(plan.specSnapshot ? heredoc(plan.specSnapshot.path, plan.specSnapshot.text) : []),
+    ...heredoc(plan.arrayScriptPath, plan.arrayScript),
+    ...heredoc(plan.mergeScriptPath, plan.mergeScript),
     `chmod 755 ${shellQuote(plan.arrayScriptPath)} ${shellQuote(plan.mergeScriptPath)}`,
-    `array_job=$(${shellLine(plan.arraySbatch)})`,
-    "array_job=${array_job%%;*}",
-    `merge_job=$(${shellLine(plan.mergeSbatch("ARRAY_JOB")).replace("afterok:ARRAY_JOB", "afterok:${array_job}")})`,
-    'echo "array job ${array_job}, merge job ${merge_job%%;*}"',
-    "",
-  ].join("\n");
+  ];
+  if (plan.tasks.length === 0) {
+    lines.push(`merge_job=$(${shellLine(plan.mergeSbatch(null))})`, 'echo "merge job ${merge_job%%;*}"', "");
+  } else {
+    lines.push(
+      `array_job=$(${shellLine(plan.arraySbatch)})`,
+      "array_job=${array_job%%;*}",
+      `merge_job=$(${shellLine(plan.mergeSbatch("ARRAY_JOB")).replace("afterok:ARRAY_JOB", "afterok:${array_job}")})`,
+      'echo "array job ${array_job}, merge job ${merge_job%%;*}"',
+      "",
+    );
+  }
+  return lines.join("\n");
 }
 
 /** `sbatch --parsable` prints "jobid" or "jobid;cluster". */
@@ -301,19 +328,21 @@ export function readSubmissions(out: string): SlurmSubmission[] {
 export function submitPlan(plan: SlurmPlan, opts: RunOptions = {}): SlurmSubmission {
   mkdirSync(plan.logsDir, { recursive: true });
   mkdirSync(plan.partsDir, { recursive: true });
+  if (plan.specSnapshot) writeFileAtomic(plan.specSnapshot.path, plan.specSnapshot.text);
   writeFileAtomic(plan.arrayScriptPath, plan.arrayScript, 0o755);
   writeFileAtomic(plan.mergeScriptPath, plan.mergeScript, 0o755);
-  const arrayJob = parseSbatchJobId(runSlurm(plan.arraySbatch, opts));
+  const arrayJob = plan.tasks.length === 0 ? null : parseSbatchJobId(runSlurm(plan.arraySbatch, opts));
   let mergeJob: number;
   try {
     mergeJob = parseSbatchJobId(runSlurm(plan.mergeSbatch(arrayJob), opts));
   } catch (err) {
+    if (arrayJob === null) throw err;
     try { runSlurm(["scancel", String(arrayJob)], opts); } catch { /* report the submit error below */ }
     throw new Error(`the merge job could not be submitted, so array job ${arrayJob} was cancelled: ${(err as Error).message}`);
   }
   const sub: SlurmSubmission = {
     array_job: arrayJob, merge_job: mergeJob, shards: plan.shards, tasks: plan.tasks,
-    spec: plan.spec, out: plan.out, submitted_utc: new Date().toISOString(),
+    spec: plan.spec, spec_file: plan.specFile, out: plan.out, submitted_utc: new Date().toISOString(),
   };
   writeFileAtomic(submissionsPath(plan.out), JSON.stringify([...readSubmissions(plan.out), sub], null, 2) + "\n");
   return sub;
@@ -408,4 +437,314 @@ export async function waitForJobs(
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// What is done: the shards' state from the store (output ∪ valid parts), the locks and Slurm
+
+/** Whether a Slurm client command can be found (e.g. on a login node). */
+function haveCommand(cmd: string): boolean {
+  const r = spawnSync(cmd, ["--version"], { encoding: "utf8", timeout: 10_000 });
+  return !r.error;
+}
+
+/** The lock a shard task holds while it runs, and what it says. */
+export interface ShardLock {
+  name: string;
+  /** free, held (live pid on this host), stale (dead pid here), foreign (another host), unreadable */
+  state: LockState;
+  holder?: string;
+  /** The Slurm job that holds it, from the lock file. */
+  slurmJobId?: string;
+}
+
+function shardLock(partsDir: string, shard: Shard): ShardLock {
+  const name = runLockName(shard);
+  const l = checkLock(partsDir, name);
+  return {
+    name, state: l.state,
+    holder: l.holder ? `pid ${l.holder.pid} on ${l.holder.host} since ${l.holder.started_utc}` : undefined,
+    slurmJobId: l.holder?.slurm_job_id,
+  };
+}
+
+export interface ShardStatus {
+  shard: number;
+  total: number;
+  done: number;
+  failed: number;
+  missing: number;
+  /** done: every config committed; running: its lock is held or Slurm runs it; failed: some config failed; pending: not (all) run yet. */
+  state: "done" | "running" | "failed" | "pending";
+  lock: ShardLock["state"];
+  /** The Slurm task's state, when Slurm still knows it (PENDING, RUNNING, COMPLETED, FAILED, …). */
+  slurm?: string;
+  failed_keys: string[];
+  missing_keys: string[];
+}
+
+export interface BatchStatus {
+  out: string;
+  /** Where the spec came from (the submit snapshot, the parts directory or the output). */
+  spec_source: string;
+  shards: number;
+  total: number;
+  /** Committed: in the output or in a valid part. */
+  done: number;
+  /** Of those, already merged into the output. */
+  merged: number;
+  failed: number;
+  missing: number;
+  per_shard: ShardStatus[];
+  failed_keys: string[];
+  missing_keys: string[];
+  /** Part files that do not validate (merge quarantines them). */
+  damaged_parts: string[];
+  /** The merge lock, when someone holds it (a merge is running or died). */
+  merge_lock: LockState;
+  /** The last submission and what Slurm says about it; null when never submitted or Slurm is not reachable. */
+  slurm: null | {
+    /** The spec file named at the last submit (resubmit with it). */
+    spec_file?: string;
+    array_job: number | null;
+    merge_job: number;
+    merge_state?: string;
+    merge_reason?: string;
+    /** Why Slurm could not be asked, when it could not. */
+    note?: string;
+  };
+}
+
+function parseRanges(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.replace(/%\d+$/, "").split(",")) {
+    const m = /^(\d+)(?:-(\d+))?(?::(\d+))?$/.exec(part);
+    if (!m) continue;
+    const a = Number(m[1]), b = m[2] !== undefined ? Number(m[2]) : a, step = m[3] !== undefined ? Number(m[3]) : 1;
+    for (let i = a; i <= b; i += step) out.push(i);
+  }
+  return out;
+}
+
+export interface StatusOptions extends RunOptions {
+  /** A spec file to use instead of the one recorded by submit/run. */
+  spec?: string;
+  /** Shard count (default: the last submission's, else 1). */
+  shards?: number;
+  /** Ask Slurm about the last submission's jobs (default true; skipped when scontrol is absent). */
+  querySlurm?: boolean;
+}
+
+/** The spec that says which configs exist, and how shards split them. */
+function statusSpec(out: string, partsDir: string, storedSpecJson: string | undefined, opts: StatusOptions): { spec: BatchSpec; source: string } {
+  if (opts.spec) return { spec: readBatchSpec(opts.spec), source: resolve(opts.spec) };
+  // The submit snapshot first: shard i of the array is computed on exactly that spec.
+  const snapshot = join(slurmDirOf(out), "spec.json");
+  if (existsSync(snapshot)) return { spec: readBatchSpec(snapshot), source: snapshot };
+  const parts = readPartsSpec(partsDir);
+  if (parts !== undefined) return { spec: parseBatchSpec(JSON.parse(parts), { file: join(partsDir, PARTS_SPEC_FILE) }), source: join(partsDir, PARTS_SPEC_FILE) };
+  if (storedSpecJson !== undefined) return { spec: parseBatchSpec(JSON.parse(storedSpecJson), { file: `${out} (spec_json)` }), source: `${out} (root attribute spec_json)` };
+  throw new InputError(
+    `no batch spec found: neither ${snapshot}, ${join(partsDir, PARTS_SPEC_FILE)} nor the output's spec_json exists; pass --spec <spec.json>`,
+    { file: out },
+  );
+}
+
+/**
+ * Which shards and configs are done, failed or missing, from the store (output ∪ valid
+ * parts, failure records), the shard locks and, when reachable, Slurm. Works while the
+ * array runs: it only reads, and opens HDF5 files in a short-lived worker.
+ */
+export async function batchStatus(outPath: string, opts: StatusOptions = {}): Promise<BatchStatus> {
+  const out = resolve(outPath);
+  const partsDir = partsDirOf(out);
+  if (!existsSync(out) && !existsSync(partsDir) && !existsSync(slurmDirOf(out))) {
+    throw new InputError(`neither the output nor ${partsDir} exists: nothing was run or submitted for it`, { file: out });
+  }
+  const state: StoreState = await storeState(out);
+  const { spec, source } = statusSpec(out, partsDir, state.output?.root.spec_json, opts);
+  const last = readSubmissions(out).at(-1);
+  const n = opts.shards ?? last?.shards ?? 1;
+
+  // Slurm's view of the last submission, best effort: status must work without it.
+  let slurm: BatchStatus["slurm"] = null;
+  const taskState = new Map<number, string>();
+  if (last) {
+    slurm = { spec_file: last.spec_file, array_job: last.array_job, merge_job: last.merge_job };
+    if (opts.querySlurm !== false && haveCommand("scontrol")) {
+      try {
+        const ids = [last.array_job, last.merge_job].filter((x): x is number => x !== null);
+        for (const j of slurmJobs(ids, opts)) {
+          if (j.jobId === last.merge_job && j.arrayJobId === undefined) {
+            slurm.merge_state = j.state;
+            slurm.merge_reason = j.reason;
+          } else if (j.arrayJobId === last.array_job) {
+            const tasks = j.arrayTaskId !== undefined ? [j.arrayTaskId] : parseRanges(j.arrayTasks ?? "");
+            for (const t of tasks) taskState.set(t, j.state);
+          }
+        }
+        if (slurm.merge_state === undefined) slurm.note = "Slurm no longer knows these jobs (finished before MinJobAge?)";
+      } catch (err) {
+        slurm.note = (err as Error).message;
+      }
+    } else if (opts.querySlurm !== false) {
+      slurm.note = "scontrol not found: job states unknown";
+    }
+  }
+
+  const configs = expandConfigs(spec);
+  const merged = new Set<string>();
+  for (const g of state.output?.groups ?? []) if (g.status === "ok" || g.status === "no-checksum") merged.add(g.key);
+  const perShard: ShardStatus[] = [];
+  for (let i = 0; i < n; i++) {
+    const shard = { index: i, count: n };
+    const mine = shardConfigs(configs, shard);
+    const failedKeys = mine.filter((c) => state.failed.has(c.key)).map((c) => c.key);
+    const missingKeys = mine.filter((c) => !state.results.has(c.key) && !state.failed.has(c.key)).map((c) => c.key);
+    const lock = shardLock(partsDir, shard);
+    const slurmState = taskState.get(i);
+    const done = mine.length - failedKeys.length - missingKeys.length;
+    const running = lock.state === "held" || lock.state === "foreign" || slurmState === "RUNNING" || slurmState === "COMPLETING";
+    perShard.push({
+      shard: i, total: mine.length, done, failed: failedKeys.length, missing: missingKeys.length,
+      state: failedKeys.length + missingKeys.length === 0 ? "done" : running ? "running" : failedKeys.length > 0 ? "failed" : "pending",
+      lock: lock.state, slurm: slurmState, failed_keys: failedKeys, missing_keys: missingKeys,
+    });
+  }
+  // Totals over every config the output should hold: this spec's and any stored seeds'.
+  const universe = new Set(configs.map((c) => c.key));
+  for (const k of state.results) universe.add(k);
+  for (const k of state.failed) universe.add(k);
+  const keys = [...universe];
+  const failedKeys = keys.filter((k) => state.failed.has(k));
+  const missingKeys = keys.filter((k) => !state.results.has(k) && !state.failed.has(k));
+  return {
+    out, spec_source: source, shards: n,
+    total: keys.length,
+    done: keys.length - failedKeys.length - missingKeys.length,
+    merged: keys.filter((k) => merged.has(k)).length,
+    failed: failedKeys.length,
+    missing: missingKeys.length,
+    per_shard: perShard,
+    failed_keys: failedKeys.sort(),
+    missing_keys: missingKeys.sort(),
+    damaged_parts: state.damagedParts.map((r) => r.path),
+    merge_lock: checkLock(partsDir, "merge").state,
+    slurm,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Submitting: validate, work out what is left, check locks and earlier submissions
+
+export interface PrepareRequest extends Omit<SlurmSubmitRequest, "tasks" | "specText"> {
+  /** Only plan: refuse nothing that needs Slurm (earlier jobs are not checked), change nothing. */
+  dryRun?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PreparedSubmission {
+  /** undefined when every config is already merged into the output: nothing to submit. */
+  plan?: SlurmPlan;
+  /** Why nothing is submitted, when plan is undefined. */
+  note?: string;
+  /** Shard locks whose holder is verifiably gone (dead pid on this host, or a Slurm job that ended); broken at submit. */
+  staleLocks: string[];
+  warnings: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Validates the spec (the batch's own validation, before anything is submitted), checks it
+ * against the spec the output was made with, and plans only the shards that still miss
+ * configs (a resubmission after a failed task runs only what is missing; every task skips
+ * committed keys anyway). Refuses while the previous submission's jobs are still queued
+ * or running, and when a live process outside Slurm writes one of the shards.
+ */
+export async function prepareSlurmSubmission(req: PrepareRequest): Promise<PreparedSubmission> {
+  const cwd = resolve(req.cwd ?? process.cwd());
+  const specPath = resolve(cwd, req.spec);
+  const spec = readBatchSpec(specPath);
+  const specText = readFileSync(specPath, "utf8");
+  const configs = expandConfigs(spec);
+  if (!Number.isInteger(req.shards) || req.shards < 1) {
+    throw new InputError(`must be an integer ≥ 1, got ${req.shards}`, { field: "--shards" });
+  }
+  if (req.shards > configs.length) {
+    throw new InputError(`${req.shards} shards for the ${configs.length} configs of ${specPath}: use at most ${configs.length}`, { field: "--shards" });
+  }
+  const out = resolve(cwd, req.out);
+  const partsDir = partsDirOf(out);
+  const warnings: string[] = [];
+
+  // Refuse a spec the output cannot take (what every task would refuse), before submitting.
+  const state = existsSync(out) || existsSync(partsDir) ? await storeState(out) : undefined;
+  const storedParts = readPartsSpec(partsDir);
+  if (storedParts !== undefined) checkSpecCompatible(storedParts, spec, { where: join(partsDir, PARTS_SPEC_FILE), file: specPath, out });
+  const storedOut = state?.output?.root.spec_json;
+  if (storedOut !== undefined) checkSpecCompatible(storedOut, spec, { where: `${out} (root attribute spec_json)`, file: specPath, out });
+  for (const d of state?.damagedParts ?? []) warnings.push(`damaged part ${d.path} (${d.status}): the merge job will quarantine it and its config runs again`);
+
+  // An earlier submission still in the queue would race this one for the same shards.
+  const last = readSubmissions(out).at(-1);
+  if (last && !req.dryRun) {
+    const ids = [last.array_job, last.merge_job].filter((x): x is number => x !== null);
+    const active = activeJobIds(ids, { env: req.env });
+    if (active.length > 0) {
+      throw new InputError(
+        `the previous submission (array job ${last.array_job ?? "-"}, merge job ${last.merge_job}) is still queued or running: ` +
+        `wait for it (wflo status ${out}) or cancel it (scancel ${ids.join(" ")}) before submitting again`,
+        { file: out },
+      );
+    }
+  }
+
+  const committed = state?.results ?? new Set<string>();
+  const n = req.shards;
+  const tasks: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (shardConfigs(configs, { index: i, count: n }).some((c) => !committed.has(c.key))) tasks.push(i);
+  }
+
+  // Shard locks left by runs that are gone; a live holder outside this submission is refused.
+  const staleLocks: string[] = [];
+  const slurmOk = !req.dryRun && haveCommand("squeue");
+  for (const i of tasks) {
+    const l = shardLock(partsDir, { index: i, count: n });
+    if (l.state === "free") continue;
+    if (l.state === "stale") { staleLocks.push(l.name); continue; }
+    if (l.state !== "unreadable" && l.slurmJobId && slurmOk && activeJobIds([l.slurmJobId], { env: req.env }).length === 0) {
+      // Slurm says the job that held it has ended (killed at its time limit, node lost, …).
+      staleLocks.push(l.name);
+      continue;
+    }
+    if (req.dryRun) { warnings.push(`shard ${i}: lock ${l.name} is ${l.state} (${l.holder ?? "no holder recorded"})`); continue; }
+    throw new InputError(
+      l.state === "unreadable"
+        ? `lock ${join(partsDir, l.name + ".lock")} is unreadable; if no wflo run writes shard ${i}/${n}, delete it and submit again`
+        : `shard ${i}/${n} is being written by ${l.holder}${l.slurmJobId ? ` (Slurm job ${l.slurmJobId})` : ""}: ` +
+          `let it finish or stop it, then submit again (lock ${join(partsDir, l.name + ".lock")})`,
+      { file: out },
+    );
+  }
+
+  if (tasks.length === 0) {
+    const inOutput = new Set((state?.output?.groups ?? []).filter((g) => g.status === "ok" || g.status === "no-checksum").map((g) => g.key));
+    if (configs.every((c) => inOutput.has(c.key))) {
+      return { note: `nothing to submit: all ${configs.length} configs of ${specPath} are in ${out}`, staleLocks, warnings, env: req.env };
+    }
+    warnings.push("every config is committed: submitting only the merge job");
+  }
+  const plan = planSubmission({ ...req, cwd, spec: specPath, out, tasks, specText });
+  return { plan, staleLocks, warnings, env: req.env };
+}
+
+/** Breaks the verifiably stale shard locks, then writes the scripts and submits. */
+export function submitPrepared(prep: PreparedSubmission, opts: RunOptions = {}): SlurmSubmission {
+  if (!prep.plan) throw new Error(prep.note ?? "nothing to submit");
+  for (const name of prep.staleLocks) {
+    // force: the holder is on another host, where only Slurm could tell us it is gone.
+    acquireLock(prep.plan.partsDir, name, { force: true }).release();
+  }
+  return submitPlan(prep.plan, { env: prep.env, ...opts });
 }
