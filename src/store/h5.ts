@@ -6,7 +6,7 @@
  * instance (one instance per thread: every worker_thread gets its own). Everything else
  * in the store imports `h5()` from here, never "h5wasm/node" directly.
  */
-import h5wasmDefault from "h5wasm/node";
+import h5wasmDefault, { FS } from "h5wasm/node";
 import type { File as H5File, Group as H5Group, Dataset as H5Dataset, Attribute as H5Attribute } from "h5wasm/node";
 
 export type { H5File, H5Group, H5Dataset, H5Attribute };
@@ -36,9 +36,18 @@ export const H5T_CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 } as const;
  */
 export async function withFile<T>(path: string, mode: "r" | "w" | "a" | "x", fn: (f: H5File) => T | Promise<T>): Promise<T> {
   const lib = await h5();
-  const f = new lib.File(path, mode);
+  let f: H5File;
+  try {
+    f = new lib.File(path, mode);
+  } catch (err) {
+    sweepLeakedStreams();
+    throw err;
+  }
   try {
     return await fn(f);
+  } catch (err) {
+    sweepLeakedStreams();
+    throw err;
   } finally {
     try { f.close(); } catch { /* a failed close on a damaged file is reported by the caller's read errors */ }
   }
@@ -54,6 +63,25 @@ export function h5ErrorSummary(err: unknown): string {
   const frames = [...text.matchAll(/#\d+: .*? in [^(]+\(\): (.*)$/gm)];
   if (frames.length > 0) return frames[frames.length - 1][1].trim();
   return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
+}
+
+/**
+ * Closes the temporary files HDF5's error reporting leaves open in this h5wasm instance:
+ * measured, every failed open or read leaks one `/tmp/tmpfile_*` descriptor, so a reader
+ * of many damaged files would run out of descriptors. The streams belong to this
+ * thread's instance alone, so closing them cannot touch another thread's files.
+ * Returns how many were closed.
+ */
+export function sweepLeakedStreams(): number {
+  const fs = FS as unknown as { streams?: ({ path?: string } | null)[]; close(s: unknown): void } | null;
+  if (!fs?.streams) return 0;
+  let closed = 0;
+  for (const s of fs.streams) {
+    if (s && typeof s.path === "string" && /^\/tmp\/tmpfile_/.test(s.path)) {
+      try { fs.close(s); closed++; } catch { /* already closed */ }
+    }
+  }
+  return closed;
 }
 
 /** Classification of an error raised while opening or reading a file. */

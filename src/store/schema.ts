@@ -327,7 +327,7 @@ function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, 
  */
 export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
   const norm = normaliseRecord(rec);
-  const given = rec.attrs?.checksum;
+  const given = rec.attrs?.checksum ?? (rec as StoredResult).checksum;
   if (typeof given === "string" && given !== norm.checksum) {
     throw new InputError(`${rec.key}: the record's checksum ${given} does not match its data (${norm.checksum})`, { field: "attrs.checksum" });
   }
@@ -342,13 +342,18 @@ export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
   return norm.checksum!;
 }
 
-/** Writes `_failed/<key>` (creating `_failed` if needed) with attrs error and attempts. */
-export function writeFailureGroup(file: H5Group, rec: FailureRecord): void {
+/**
+ * Writes `_failed/<key>` (creating `_failed` if needed) with attrs error and attempts.
+ * With `replace`, an existing failure group of that key gets the new attributes.
+ */
+export function writeFailureGroup(file: H5Group, rec: FailureRecord, opts: { replace?: boolean } = {}): void {
   parseKey(rec.key);
   if (!Number.isSafeInteger(rec.attempts) || rec.attempts < 0) throw new InputError(`${rec.key}: attempts must be a non-negative integer`, { field: "attempts" });
   const parent = (file.get(FAILED_GROUP) as H5Group | null) ?? file.create_group(FAILED_GROUP);
-  if (parent.get(rec.key) !== null) throw new InputError(`${FAILED_GROUP}/${rec.key} already exists`, { field: rec.key });
-  const g = parent.create_group(rec.key);
+  let g = parent.get(rec.key) as H5Group | null;
+  if (g !== null && !opts.replace) throw new InputError(`${FAILED_GROUP}/${rec.key} already exists`, { field: rec.key });
+  if (g !== null) for (const name of Object.keys(g.attrs)) g.delete_attribute(name);
+  else g = parent.create_group(rec.key);
   writeAttr(g, "error", String(rec.error), "string");
   writeAttr(g, "attempts", rec.attempts, "int64");
   for (const [name, v] of Object.entries(rec.attrs ?? {})) {

@@ -1,0 +1,245 @@
+/**
+ * One writer per scope: an exclusive lock file `<partsDir>/<name>.lock` created with
+ * O_EXCL and holding {pid, host, started_utc, ...}. h5wasm has no file locking at all
+ * (two writers on one file silently lose data), so the application enforces it here.
+ *
+ * `name` is the scope: a whole-output writer takes "writer", Slurm shard i of n takes
+ * "shard-i-of-n" (shards share one parts directory and must not refuse each other), and
+ * merge takes "merge". Two holders of the SAME name are refused with the holder named.
+ *
+ * A lock whose pid is dead on this host (or reused by another process, told apart by its
+ * start time in /proc) is stale: reported, and broken only when asked (`breakStale`).
+ * A lock from another host cannot be checked from here; `force` breaks it.
+ */
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { fsyncDir } from "./fsutil.js";
+
+export interface LockInfo {
+  name: string;
+  pid: number;
+  host: string;
+  started_utc: string;
+  /** Kernel start time of the pid (clock ticks since boot), to tell a reused pid from ours. */
+  pid_start?: number;
+  /** Random token: release() removes the file only if it is still ours. */
+  token: string;
+  argv?: string[];
+  slurm_job_id?: string;
+}
+
+export interface LockHandle {
+  path: string;
+  info: LockInfo;
+  /** Removes the lock file if it is still ours. Idempotent. */
+  release(): void;
+}
+
+export interface AcquireOptions {
+  /** Break a lock whose holder is verifiably dead on this host. */
+  breakStale?: boolean;
+  /** Break any existing lock, including one from another host (the user vouches it is dead). */
+  force?: boolean;
+}
+
+export type LockState = "free" | "held" | "stale" | "foreign" | "unreadable";
+
+/** Thrown when a lock is held (or stale and not broken). `state` says which. */
+export class LockError extends Error {
+  readonly state: LockState;
+  readonly holder?: LockInfo;
+  readonly path: string;
+  constructor(message: string, state: LockState, path: string, holder?: LockInfo) {
+    super(message);
+    this.name = "LockError";
+    this.state = state;
+    this.path = path;
+    this.holder = holder;
+  }
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function lockPath(partsDir: string, name: string): string {
+  if (!NAME_RE.test(name)) throw new Error(`lock name "${name}" must be letters, digits, '.', '_' or '-'`);
+  return join(partsDir, `${name}.lock`);
+}
+
+/** Start time of a pid from /proc (Linux), or undefined where there is no /proc. */
+function pidStartTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // comm (field 2) may contain spaces and parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[19]); // field 22 overall: starttime
+  } catch {
+    return undefined;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Reads a lock file; undefined when absent; throws LockError("unreadable") when garbled. */
+export function readLock(path: string): LockInfo | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  try {
+    const info = JSON.parse(text) as LockInfo;
+    if (typeof info.pid !== "number" || typeof info.host !== "string") throw new Error("missing pid/host");
+    return info;
+  } catch {
+    // A crash between create and write leaves an empty lock file: nothing proves a holder.
+    throw new LockError(`lock ${path} is unreadable (${text.length} bytes); if no wflo run uses it, rerun with --break-lock`, "unreadable", path);
+  }
+}
+
+/** Whether the holder of `info` is alive ("held"), dead on this host ("stale"), or elsewhere ("foreign"). */
+export function lockState(info: LockInfo): Exclude<LockState, "free" | "unreadable"> {
+  if (info.host !== hostname()) return "foreign";
+  if (!pidAlive(info.pid)) return "stale";
+  if (info.pid_start !== undefined) {
+    const now = pidStartTime(info.pid);
+    if (now !== undefined && now !== info.pid_start) return "stale"; // pid reused by another process
+  }
+  return "held";
+}
+
+function describe(info: LockInfo): string {
+  return `pid ${info.pid} on host ${info.host} since ${info.started_utc}${info.slurm_job_id ? ` (Slurm job ${info.slurm_job_id})` : ""}`;
+}
+
+/**
+ * Takes the lock `name` in `partsDir` (created if needed). Throws LockError naming the
+ * holder if someone has it; a stale lock is broken only with `breakStale` (or `force`).
+ */
+export function acquireLock(partsDir: string, name: string, opts: AcquireOptions = {}): LockHandle {
+  mkdirSync(partsDir, { recursive: true });
+  const path = lockPath(partsDir, name);
+  const info: LockInfo = {
+    name, pid: process.pid, host: hostname(), started_utc: new Date().toISOString(),
+    pid_start: pidStartTime(process.pid), token: randomBytes(8).toString("hex"),
+    argv: process.argv.slice(1), slurm_job_id: process.env.SLURM_JOB_ID,
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, "wx", 0o644);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      let holder: LockInfo | undefined;
+      let state: LockState;
+      try {
+        holder = readLock(path);
+        state = holder ? lockState(holder) : "free";
+      } catch (e) {
+        if (!(e instanceof LockError)) throw e;
+        state = "unreadable";
+      }
+      if (state === "free") continue; // released between our open and read: try again
+      const breakIt = opts.force || (opts.breakStale && (state === "stale" || state === "unreadable"));
+      if (!breakIt) {
+        const msg =
+          state === "held" ? `${path} is held by ${describe(holder!)}: another wflo run is using this output (lock "${name}")`
+          : state === "stale" ? `stale lock ${path}: ${describe(holder!)} no longer runs; check nothing else writes here, then rerun with --break-lock`
+          : state === "foreign" ? `${path} is held by ${describe(holder!)}, which cannot be checked from ${hostname()}; if that run is gone, rerun with --break-lock --force`
+          : `lock ${path} is unreadable; if no wflo run uses it, rerun with --break-lock`;
+        throw new LockError(msg, state, path, holder);
+      }
+      breakLockFile(path, holder?.token);
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(info, null, 1) + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    fsyncDir(partsDir);
+    return makeHandle(path, info);
+  }
+  throw new LockError(`could not take ${path}: it keeps changing hands`, "held", path);
+}
+
+/** Like acquireLock, but returns null instead of throwing when a live holder has it. */
+export function tryAcquireLock(partsDir: string, name: string, opts: AcquireOptions = {}): LockHandle | null {
+  try {
+    return acquireLock(partsDir, name, opts);
+  } catch (err) {
+    if (err instanceof LockError && err.state === "held") return null;
+    throw err;
+  }
+}
+
+/**
+ * Removes a lock file by renaming it aside first, so two processes breaking the same
+ * stale lock cannot delete a fresh lock the other has just created.
+ */
+function breakLockFile(path: string, staleToken: string | undefined): void {
+  const aside = `${path}.broken.${process.pid}.${randomBytes(4).toString("hex")}`;
+  try {
+    renameSync(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  let moved: LockInfo | undefined;
+  try { moved = readLock(aside); } catch { moved = undefined; }
+  if (moved && moved.token !== staleToken) {
+    // Someone replaced the stale lock with a live one between our read and rename: put it back.
+    try { linkSync(aside, path); } catch { /* they will find their lock gone only if a third party took it */ }
+  }
+  try { unlinkSync(aside); } catch { /* best effort: the lock is already out of the way */ }
+}
+
+/** Inspects lock `name` without taking it. */
+export function checkLock(partsDir: string, name: string): { state: LockState; holder?: LockInfo; path: string } {
+  const path = lockPath(partsDir, name);
+  try {
+    const holder = readLock(path);
+    if (!holder) return { state: "free", path };
+    return { state: lockState(holder), holder, path };
+  } catch (e) {
+    if (e instanceof LockError) return { state: "unreadable", path };
+    throw e;
+  }
+}
+
+const held = new Set<LockHandle>();
+let exitHook = false;
+
+function makeHandle(path: string, info: LockInfo): LockHandle {
+  let released = false;
+  const handle: LockHandle = {
+    path, info,
+    release() {
+      if (released) return;
+      released = true;
+      held.delete(handle);
+      try {
+        const now = readLock(path);
+        if (now?.token === info.token) unlinkSync(path);
+      } catch { /* gone or garbled: not ours to remove */ }
+    },
+  };
+  held.add(handle);
+  if (!exitHook) {
+    exitHook = true;
+    // A normal exit (also process.exit) releases; SIGKILL cannot, which is what stale-lock detection is for.
+    process.on("exit", () => { for (const h of [...held]) h.release(); });
+  }
+  return handle;
+}
