@@ -1,6 +1,7 @@
 // Public API of src/physics: re-exported by src/index.ts. Each concept lives in its own file.
 export * from "./site.js";
 export * from "./turbine.js";
+export * from "./turbineDefinition.js";
 export * from "./deficit/index.js";
 export * from "./superposition.js";
 export * from "./layouts.js";

@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  aepGWh, bastankhahGaussian, builtinLayout, builtinSite, builtinTurbine, candidateAepGWh, ct2aMadsen,
+  deficitModel, noj, overlapFraction, simulate, superpositionModel, turbineCt, uniformSite, windFarmModel,
+} from "../../src/physics/index.js";
+import { assertClose } from "./helpers.js";
+
+const v80 = builtinTurbine("V80");
+
+test("linear superposition on a NOJ row: WS_eff = WS − Σd, each d from its source's own Ct (hand computed)", () => {
+  const site = uniformSite({ sectorFreq: [1], wdDeg: [270], ws: [10] });
+  const model = windFarmModel({ site, turbine: v80, deficit: noj(), superposition: superpositionModel("linear") });
+  const sim = simulate(model, [0, 400, 800], [0, 0, 0]);
+  const R = 40;
+  const d = (ct: number, dw: number) => 2 * ct2aMadsen(ct) * 10 * (R / (0.1 * dw + R)) ** 2; // full-wake NOJ
+  const ws1 = 10 - d(turbineCt(v80, 10), 400);
+  const ws2 = 10 - d(turbineCt(v80, 10), 800) - d(turbineCt(v80, ws1), 400);
+  assertClose(sim.wsEff.get(1, 0, 0), ws1, 1e-14, "second turbine");
+  assertClose(sim.wsEff.get(2, 0, 0), ws2, 1e-14, "third turbine (linear sum)");
+  const squared = simulate(windFarmModel({ ...model, superposition: superpositionModel("squared") }), [0, 400, 800], [0, 0, 0]);
+  assertClose(squared.wsEff.get(2, 0, 0), 10 - Math.hypot(d(turbineCt(v80, 10), 800), d(turbineCt(v80, ws1), 400)), 1e-14, "squared sum");
+});
+
+test("NiayifarGaussian is Bastankhah with k = 0.38·TI + 0.004 from the site's ambient TI", () => {
+  const site = builtinSite("hornsrev1"); // TI 0.1 → k = 0.042
+  const { x, y } = builtinLayout("hornsrev1");
+  const opts = { wdDeg: [0, 90, 200, 270], ws: [6, 9, 12] };
+  const a = aepGWh(windFarmModel({ site, turbine: v80, deficit: deficitModel("NiayifarGaussian"), superposition: superpositionModel("squared") }), x, y, opts);
+  const b = aepGWh(windFarmModel({ site, turbine: v80, deficit: bastankhahGaussian({ k: 0.38 * 0.1 + 0.004 }), superposition: superpositionModel("squared") }), x, y, opts);
+  assert.equal(a, b);
+  const c = aepGWh(windFarmModel({ site, turbine: v80, deficit: deficitModel("BastankhahGaussian"), superposition: superpositionModel("squared") }), x, y, opts);
+  assert.ok(a > c, "wider wakes (k 0.042 > 0.0325) recover faster in this farm");
+});
+
+test("rotor-area overlap: full, none, partial (symmetric lens), point destination", () => {
+  assert.equal(overlapFraction(100, 40, 50), 1);
+  assert.equal(overlapFraction(100, 40, 140), 0);
+  // two equal circles r at distance r: lens area = (2π/3 − √3/2)·r²
+  assertClose(overlapFraction(40, 40, 40), (2 * Math.PI / 3 - Math.sqrt(3) / 2) / Math.PI, 1e-14, "equal circles");
+  assert.equal(overlapFraction(60, 0, 59.9), 1);
+  assert.equal(overlapFraction(60, 0, 60), 0);
+});
+
+test("results do not depend on turbine order or on a previous call's layout size", () => {
+  const model = windFarmModel({ site: builtinSite("iea37"), turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel("squared") });
+  const { x, y } = builtinLayout("iea37-36");
+  const a = aepGWh(model, x, y);
+  aepGWh(model, builtinLayout("iea37-64").x, builtinLayout("iea37-64").y);
+  const perm = Array.from({ length: 36 }, (_, i) => (i * 7) % 36);
+  const b = aepGWh(model, perm.map((i) => x[i]), perm.map((i) => y[i]));
+  assertClose(b, a, 1e-13, "permuted");
+  assert.equal(aepGWh(model, x, y), a);
+});
+
+test("candidate map: upstream candidates see free stream; downstream ones the placed turbines' propagated wakes", () => {
+  const site = uniformSite({ sectorFreq: [1], wdDeg: [270], ws: [9.8] });
+  const model = windFarmModel({ site, turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel("squared") });
+  const out = new Float64Array(3);
+  candidateAepGWh(model, [0, 500], [0, 0], [-1000, 250, 1000], [0, 0, 0], out);
+  assertClose(out[0], 3.35e6 * 8760 * 1e-9, 1e-15, "upstream");
+  assert.ok(out[1] < out[0] && out[1] > 0, "between two placed turbines it is waked");
+  // a candidate placed as a third turbine in the row makes what simulate gives that turbine
+  const sim = simulate(model, [0, 500, 1000], [0, 0, 0]);
+  assertClose(out[2], sim.aepPerTurbine().get(2), 1e-14, "same as the third turbine of the row");
+});
+
+test("bad layouts are refused with the field named", () => {
+  const model = windFarmModel({ site: builtinSite("iea37"), turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel("squared") });
+  assert.throws(() => aepGWh(model, [0, 1], [0]), /layout: x has 2 values but y has 1/);
+  assert.throws(() => aepGWh(model, [0, NaN], [0, 1]), /layout: turbine 1 has a non-finite coordinate/);
+  assert.throws(() => aepGWh(model, [0], [0], { ws: [] }), /ws: needs at least one value/);
+});

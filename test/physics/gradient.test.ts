@@ -1,0 +1,85 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  aepGWh, aepGradient, builtinLayout, builtinSite, builtinTurbine, deficitModel, superpositionModel,
+  windFarmModel, type FlowCaseOptions, type WindFarmModel, type DeficitName, type SuperpositionName,
+} from "../../src/physics/index.js";
+
+/**
+ * Analytic dAEP/dx, dAEP/dy against 4th-order central differences
+ * (−f(+2h) + 8f(+h) − 8f(−h) + f(−2h)) / 12h, h = 1 cm: its truncation error is far below
+ * 1e-6 and its round-off is ≈ 1e-16·AEP/h ≈ 1e-12 GWh/m. The V80's curves are piecewise
+ * linear: when some effective speed sits within 2h of a table node the stencil straddles the
+ * kink, so each component also gets h = 2 mm and keeps the better of the two. Returns the worst relative error
+ * per component, each measured against max(|fd|, 1e-3·max|fd|): a component a thousand times
+ * smaller than the largest (a far Gaussian tail, ~1e-13 GWh/m) is below the differences'
+ * own round-off, so it is held to 1e-6 of the gradient's scale instead of its own.
+ */
+function checkGradient(model: WindFarmModel, x: Float64Array, y: Float64Array, opts?: FlowCaseOptions): number {
+  const n = x.length;
+  const gx = new Float64Array(n);
+  const gy = new Float64Array(n);
+  const aep = aepGradient(model, x, y, gx, gy, opts);
+  assert.equal(aep, aepGWh(model, x, y, opts), "aepGradient returns the same AEP as aepGWh");
+  const fdAll: number[][] = [];
+  const gAll: number[] = [];
+  for (const [coords, grad] of [[x, gx], [y, gy]] as const) {
+    for (let i = 0; i < n; i++) {
+      const x0 = coords[i];
+      const f = (d: number) => { coords[i] = x0 + d; const v = aepGWh(model, x, y, opts); coords[i] = x0; return v; };
+      fdAll.push([0.01, 0.002].map((h) => (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h)));
+      gAll.push(grad[i]);
+    }
+  }
+  const scale = Math.max(...fdAll.map((v) => Math.abs(v[0])));
+  assert.ok(scale > 0, "gradient is not identically zero");
+  let worst = 0;
+  for (let c = 0; c < fdAll.length; c++) {
+    const errs = fdAll[c].map((fd) => Math.abs(fd - gAll[c]) / Math.max(Math.abs(fd), 1e-3 * scale));
+    worst = Math.max(worst, Math.min(...errs));
+  }
+  return worst;
+}
+
+/** A layout off any grid so no pair sits exactly on a table node or wake edge. */
+function jitter(x: Float64Array, y: Float64Array, amp: number): void {
+  for (let i = 0; i < x.length; i++) { x[i] += amp * Math.sin(7 * i + 1); y[i] += amp * Math.cos(5 * i + 2); }
+}
+
+test("IEA37SimpleBastankhahGaussian gradient = finite differences (16 and 36 turbines, 16 directions)", () => {
+  const model = windFarmModel({
+    site: builtinSite("iea37"), turbine: builtinTurbine("IEA37_3.35MW"),
+    deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel("squared"),
+  });
+  for (const name of ["iea37-16", "iea37-36"] as const) {
+    const { x, y } = builtinLayout(name);
+    jitter(x, y, 11);
+    const e = checkGradient(model, x, y);
+    assert.ok(e <= 1e-6, `${name}: worst relative error ${e.toExponential(2)}`);
+  }
+});
+
+const cases: [DeficitName, SuperpositionName][] = [
+  ["BastankhahGaussian", "squared"], ["BastankhahGaussian", "linear"],
+  ["NiayifarGaussian", "squared"], ["IEA37SimpleBastankhahGaussian", "linear"],
+];
+for (const [deficit, superposition] of cases) {
+  test(`${deficit} + ${superposition} sum on V80s: gradient = finite differences`, () => {
+    const model = windFarmModel({
+      site: builtinSite("hornsrev1"), turbine: builtinTurbine("V80"),
+      deficit: deficitModel(deficit), superposition: superpositionModel(superposition),
+    });
+    const hr = builtinLayout("hornsrev1");
+    const x = hr.x.slice(0, 24);
+    const y = hr.y.slice(0, 24);
+    jitter(x, y, 15);
+    const e = checkGradient(model, x, y, { wdDeg: [0, 33, 95, 180, 222, 270, 301.5], ws: [5.3, 8.7, 11.2, 14] });
+    assert.ok(e <= 1e-6, `worst relative error ${e.toExponential(2)}`);
+  });
+}
+
+test("NOJ has no gradient: a clear error", () => {
+  const model = windFarmModel({ site: builtinSite("hornsrev1"), turbine: builtinTurbine("V80"), deficit: deficitModel("NOJ"), superposition: superpositionModel("squared") });
+  const { x, y } = builtinLayout("hornsrev1");
+  assert.throws(() => aepGradient(model, x, y, new Float64Array(80), new Float64Array(80)), /aepGradient needs a Gaussian deficit model; NOJ has no gradient/);
+});
