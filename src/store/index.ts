@@ -11,3 +11,5 @@ export type { InspectFilesOptions, WorkerMessage } from "./sandbox.js";
 export * from "./commit.js";
 export { mergeParts } from "./merge.js";
 export type { MergeOptions, MergeReport, MergeConflict } from "./merge.js";
+export * from "./validate.js";
+export * from "./summary.js";

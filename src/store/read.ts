@@ -178,6 +178,7 @@ function readOpenFile(file: H5File, path: string, size: number, opts: InspectOpt
     const r = readResultGroup(obj as H5Group);
     if (r.status === "unreadable" || r.problems.some((p) => /unreadable/.test(p.message))) sweepLeakedStreams();
     const g: GroupReport = { key: name, status: r.status, problems: r.problems.map((p) => ({ field: p.field, message: `${path}: ${p.message}` })) };
+    for (const n of r.notes) report.notes.push(`${path}: ${n.message}`);
     if (r.record?.checksum) { g.checksum = r.record.checksum; anyChecksum = true; }
     if (opts.withRecords && r.record) g.record = r.record;
     report.groups.push(g);

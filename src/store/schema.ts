@@ -130,6 +130,8 @@ export interface ReadResult {
   /** Present whenever layout and aep could be read, even if other fields are wrong. */
   record: StoredResult | null;
   problems: Problem[];
+  /** Not damage: e.g. an attribute of a type the schema does not carry (a Python-tool array or bool), left out of the record. */
+  notes: Problem[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,6 +448,7 @@ function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: 
  */
 export function readResultGroup(group: H5Group): ReadResult {
   const problems: Problem[] = [];
+  const notes: Problem[] = [];
   let key = "";
   try {
     key = group.path.split("/").filter(Boolean).pop() ?? "";
@@ -464,11 +467,13 @@ export function readResultGroup(group: H5Group): ReadResult {
   }
   for (const [name, a] of Object.entries(attrObjs)) {
     const r = readAttr(a);
+    const want = RESULT_ATTRS[name];
     if (r.kind === "other" || r.value === null) {
-      problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} ${r.problem ?? "is unreadable"}` });
+      const unreadable = !r.problem || r.problem.startsWith("unreadable");
+      // An attribute outside the schema with a type it does not carry is not damage.
+      (want || unreadable ? problems : notes).push({ field: `attrs.${name}`, message: `${where}: attribute ${name} ${r.problem ?? "is unreadable"}${want || unreadable ? "" : "; not carried over"}` });
       continue;
     }
-    const want = RESULT_ATTRS[name];
     if (want && want !== r.kind) {
       problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} is ${r.kind}; expected ${want}` });
     }
@@ -551,7 +556,7 @@ export function readResultGroup(group: H5Group): ReadResult {
       problems.push({ field: "checksum", message: `${where}: stored ${checksum}, data hash to ${actual}` });
     } else status = "ok";
   }
-  return { status, record, problems };
+  return { status, record, problems, notes };
 }
 
 function withoutChecksum(attrs: Record<string, AttrValue>): Record<string, AttrValue> {

@@ -1,0 +1,56 @@
+/**
+ * `wflo merge <parts-dir> --out <file> [--json] [--break-lock] [--rewrite] [--quick]`
+ *
+ * Folds every valid part into the output by atomic replace (the old output stays intact
+ * until the new one is complete and verified), then removes the merged parts. Damaged
+ * parts and conflicting results go to `<parts-dir>/quarantine/` with a reason.
+ * Exit 0 clean, 1 when parts were quarantined or conflicted (or the lock is held), 2 on bad input.
+ */
+import { existsSync, statSync } from "node:fs";
+import { flag, option, parseArgs } from "../args.js";
+import { InputError, UsageError } from "../../errors.js";
+import { LockError, mergeParts, outputOfPartsDir } from "../../store/index.js";
+
+export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
+
+const USAGE = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--break-lock] [--rewrite] [--quick]";
+
+export async function run(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { out: "value", json: "flag", "break-lock": "flag", rewrite: "flag", quick: "flag" });
+  if (p.positional.length !== 1) throw new UsageError(`expected one parts directory\n${USAGE}`);
+  const dir = p.positional[0];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
+  const out = option(p, "out") ?? outputOfPartsDir(dir);
+  if (!out) throw new UsageError(`--out is needed (the parts directory is not named <file>.parts)\n${USAGE}`);
+  let report;
+  try {
+    report = await mergeParts(out, {
+      partsDir: dir,
+      // A command-line merge is usually the final one: re-verify every checksum unless --quick.
+      verify: flag(p, "quick") ? "new" : "all",
+      rewrite: flag(p, "rewrite"),
+      breakStale: flag(p, "break-lock"),
+    });
+  } catch (err) {
+    if (err instanceof LockError) {
+      console.error(`wflo merge: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  if (flag(p, "json")) {
+    console.log(JSON.stringify({
+      out: report.out, mode: report.mode, merged: report.merged.length, unchanged: report.unchanged,
+      failures_merged: report.failuresMerged, results: report.results, failures: report.failures,
+      parts_removed: report.partsRemoved, conflicts: report.conflicts, quarantined: report.quarantined,
+      elapsed_s: report.elapsedMs / 1000,
+    }));
+  } else {
+    console.log(`${report.out}: ${report.mode === "none" ? "nothing new" : `${report.merged.length} results and ${report.failuresMerged} failures merged (${report.mode})`}; ` +
+      `now ${report.results} results, ${report.failures} failures; ${report.partsRemoved} parts removed` +
+      (report.unchanged ? `; ${report.unchanged} were already merged` : ""));
+    for (const c of report.conflicts) console.log(`  conflict ${c.key}: output ${c.outputChecksum ?? "(no checksum)"} vs part ${c.partChecksum}; part kept in ${c.quarantinedAs}`);
+    for (const q of report.quarantined) if (!report.conflicts.some((c) => c.part === q.path)) console.log(`  quarantined ${q.path} → ${q.to}: ${q.reason.split("\n")[0]}`);
+  }
+  return report.conflicts.length || report.quarantined.length ? 1 : 0;
+}
