@@ -7,3 +7,4 @@ export { displayWriter, inKernel, setDisplayWriter, DisplayHandle, type DisplayW
 export { show, isRenderable, isFigure, resetPlotlyEmbedding, plotlyEmbeddedInSession, type Renderable } from "./show.js";
 export { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 export { ProgressDisplay, progressHtml, progressText, progressBundle, etaS, type ProgressState, type ProgressPhase } from "./progress.js";
+export { windRoseOf, flowMapOf, type FlowMapOptions } from "./physicsViews.js";

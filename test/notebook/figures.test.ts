@@ -124,7 +124,7 @@ test("flow maps side by side: rows of the grid, one shared colour scale, one col
   const maps = fig.data.filter((d) => d.type === "heatmap");
   assert.deepEqual(maps[0].z, [[1, 2, 3], [4, 5, 6]]);
   assert.deepEqual(maps.map((m) => [m.zmin, m.zmax]), [[0.5, 9], [0.5, 9]]);
-  assert.deepEqual(maps.map((m) => m.showscale), [false, true]);
+  assert.deepEqual(maps.map((m) => m.showscale), [true, false]);
   assert.deepEqual(maps.map((m) => m.xaxis), ["x", "x2"]);
   assert.equal((fig.layout.yaxis2 as { scaleanchor: string }).scaleanchor, "x2");
   const [d1, d2] = [(fig.layout.xaxis as { domain: number[] }).domain, (fig.layout.xaxis2 as { domain: number[] }).domain];

@@ -32,7 +32,14 @@ function rows(m: FlowMapInput): number[][] {
   return z;
 }
 
-export function flowMapFigure(input: FlowMapInput | FlowMapInput[], opts: { title?: string; zminMs?: number; zmaxMs?: number } = {}): PlotlyFigure {
+/**
+ * One map, or several in a grid (`columns`, default 2) sharing one colour scale. The
+ * height follows the grid's aspect ratio so equal axes do not leave empty bands.
+ */
+export function flowMapFigure(
+  input: FlowMapInput | FlowMapInput[],
+  opts: { title?: string; zminMs?: number; zmaxMs?: number; columns?: number; widthPx?: number } = {},
+): PlotlyFigure {
   const maps = Array.isArray(input) ? input : [input];
   if (maps.length === 0) throw new RangeError("flowMapFigure: no map given");
   const zs = maps.map(rows);
@@ -42,24 +49,49 @@ export function flowMapFigure(input: FlowMapInput | FlowMapInput[], opts: { titl
   const zmin = opts.zminMs ?? lo;
   const zmax = opts.zmaxMs ?? hi;
   const n = maps.length;
-  const gap = n > 1 ? 0.04 : 0;
-  const w = (0.92 - gap * (n - 1)) / n;
+  const cols = Math.max(1, Math.min(n, opts.columns ?? 2));
+  const nrows = Math.ceil(n / cols);
+  // Paper fractions: plots use [0, 0.9] across (the colour bar sits right of it).
+  const gapX = cols > 1 ? 0.05 : 0;
+  const w = (0.9 - gapX * (cols - 1)) / cols;
+  // The tallest grid decides the row height at the assumed page width.
+  const widthPx = opts.widthPx ?? 900;
+  let aspect = 0;
+  for (const m of maps) {
+    const xs = toList(m.x);
+    const ys = toList(m.y);
+    aspect = Math.max(aspect, (Math.max(...ys) - Math.min(...ys)) / Math.max(1e-9, Math.max(...xs) - Math.min(...xs)));
+  }
+  const titleRowPx = 28;
+  const axisPx = 50;
+  const rowPx = Math.max(120, Math.round(w * widthPx * aspect)) + titleRowPx + axisPx;
+  const topPx = opts.title === "" ? 20 : 60;
+  const height = topPx + nrows * rowPx + 10;
   const data: PlotlyTrace[] = [];
   const layout = baseLayout(opts.title ?? (n === 1 ? `Flow map: ${maps[0].name}` : "Flow maps"), {
-    height: n > 2 ? 380 : 460,
+    height,
     showlegend: false,
+    margin: { l: 60, r: 20, t: topPx, b: 10 },
     annotations: [] as unknown[],
   });
+  if (opts.title === "") delete layout.title;
   const annotations = layout.annotations as unknown[];
+  const plotH = height - topPx - 10;
   maps.forEach((m, k) => {
     const ax = k === 0 ? "" : String(k + 1);
     const xa = `x${ax}`;
     const ya = `y${ax}`;
+    const col = k % cols;
+    const row = Math.floor(k / cols);
+    const x0 = col * (w + gapX);
+    // Rows from the top, in paper fractions of the plotting area.
+    const yTop = 1 - (row * rowPx) / plotH;
+    const yDom: [number, number] = [Math.max(0, yTop - (rowPx - axisPx) / plotH), yTop - titleRowPx / plotH];
     data.push({
       type: "heatmap", name: m.name, x: toList(m.x), y: toList(m.y), z: zs[k], xaxis: xa, yaxis: ya,
       zmin, zmax, colorscale: colors.speedScale, zsmooth: "best",
-      showscale: k === n - 1,
-      colorbar: { title: { text: "WS eff (m/s)" }, thickness: 14 },
+      showscale: k === 0,
+      colorbar: { title: { text: "WS eff (m/s)" }, thickness: 14, x: 0.92, len: Math.min(1, 300 / plotH), y: 1, yanchor: "top" },
       hovertemplate: "x %{x:.0f} m, y %{y:.0f} m<br>%{z:.2f} m/s<extra>" + m.name + "</extra>",
     });
     if (m.turbines) {
@@ -68,13 +100,12 @@ export function flowMapFigure(input: FlowMapInput | FlowMapInput[], opts: { titl
         marker: { symbol: "circle", size: 7, color: "white", line: { color: "#222", width: 1.5 } }, hoverinfo: "skip",
       });
     }
-    const x0 = 0.0 + k * (w + gap);
-    layout[`xaxis${ax}`] = { domain: [x0, x0 + w], title: { text: "x (m)" }, anchor: ya, constrain: "domain" };
-    layout[`yaxis${ax}`] = { title: { text: k === 0 ? "y (m)" : "" }, anchor: xa, scaleanchor: xa, scaleratio: 1, constrain: "domain" };
+    layout[`xaxis${ax}`] = { domain: [x0, x0 + w], anchor: ya, title: { text: row === nrows - 1 ? "x (m)" : "" }, constrain: "domain" };
+    layout[`yaxis${ax}`] = { domain: yDom, anchor: xa, title: { text: col === 0 ? "y (m)" : "" }, scaleanchor: xa, scaleratio: 1, constrain: "domain" };
     let label = m.name;
     if (m.windDirDeg !== undefined) label += ` · wind from ${m.windDirDeg}°`;
     if (m.freeStreamMs !== undefined) label += ` at ${m.freeStreamMs} m/s`;
-    annotations.push({ text: label, xref: "paper", yref: "paper", x: x0 + w / 2, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
+    annotations.push({ text: label, xref: "paper", yref: "paper", x: x0 + w / 2, y: yDom[1], xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
   });
   return { data, layout, config: { ...defaultConfig } };
 }
