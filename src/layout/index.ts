@@ -1,2 +1,22 @@
 // Public API of src/layout: re-exported by src/index.ts. Each concept lives in its own file.
-export {};
+export {
+  type Boundary, type CircleBoundary, type PolygonBoundary, type Polygon, type BBox, type CapacityCheck,
+  circleBoundary, polygon, polygonBoundary, signedDistance, signedDistanceAt, boundingBox, boundaryArea,
+  boundaryCanHold,
+} from "./boundary.js";
+export { linspace, candidateGrid, type CandidateGrid } from "./grid.js";
+export { MT19937 } from "./rng.js";
+export {
+  smartStart, roundHalfEven, NoFeasiblePositionError,
+  type ValueMap, type SmartStartOptions, type SmartStartResult,
+} from "./smartStart.js";
+export { feasibilityCheck, repairLayout, FEASIBILITY_TOL_M, type Feasibility } from "./constraints.js";
+export { lbfgs, type Smooth, type LbfgsOptions, type LbfgsResult } from "./lbfgs.js";
+export {
+  optimize, type OptimizeProblem, type OptimizeResult, type OptimizerOptions,
+  type AepFunction, type AepWithGradient,
+} from "./optimize.js";
+export {
+  optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient,
+  type OptimizeLayoutConfig, type OptimizeLayoutResult,
+} from "./optimizeLayout.js";

@@ -1,0 +1,331 @@
+/**
+ * Layout optimizer: maximize AEP subject to "every turbine inside the boundary" and
+ * "every pair at least min_spacing apart".
+ *
+ * Method (see README "## Layout" for why):
+ * - Local solve: augmented Lagrangian (Powell–Hestenes–Rockafellar form for inequalities,
+ *   Nocedal & Wright §17.4) over the analytic AEP gradient, each subproblem solved by
+ *   L-BFGS. Multipliers make the constraints exact without an ill-conditioned penalty.
+ * - Global search: monotonic basin hopping. From the best layout so far, a move relocates
+ *   the turbines that contribute least (AEP with it minus AEP without it) to the best free
+ *   spot of the value map, or shakes the layout; the local solve polishes it; the result is
+ *   kept only if it is feasible and better.
+ * - Every local result is repaired by projection (violations left are ≪ 1 m) and judged by
+ *   `feasibilityCheck`; an infeasible one is never kept, so the result is the best feasible
+ *   layout seen, the (feasible) start at worst.
+ */
+import { type Boundary, boundingBox, signedDistance } from "./boundary.js";
+import { feasibilityCheck, repairLayout } from "./constraints.js";
+import { lbfgs } from "./lbfgs.js";
+import { MT19937 } from "./rng.js";
+import type { ValueMap } from "./smartStart.js";
+
+/** AEP (GWh) of the layout; fills ∂AEP/∂x, ∂AEP/∂y (GWh/m). */
+export type AepWithGradient = (x: Float64Array, y: Float64Array, dAepDx: Float64Array, dAepDy: Float64Array) => number;
+/** AEP (GWh) of the layout. */
+export type AepFunction = (x: Float64Array, y: Float64Array) => number;
+
+export interface OptimizerOptions {
+  /** Basin-hopping rounds after the first local solve (0: local solve only). Default by n. */
+  hops?: number;
+  /** L-BFGS iterations per augmented-Lagrangian round. */
+  innerIterations?: number;
+  /** Augmented-Lagrangian rounds per local solve. */
+  outerIterations?: number;
+  /** Seed of the hop generator (the run's seed by default). */
+  seed?: number;
+  /** Candidate points per side of the relocation grid. */
+  relocationGrid?: number;
+}
+
+export interface OptimizeProblem {
+  aep: AepFunction;
+  aepGradient: AepWithGradient;
+  /** Value map for relocation moves (physics' candidateAepGWh); without it only shakes are used. */
+  valueMap?: ValueMap;
+  boundary: Boundary;
+  minSpacingM: number;
+  x0: Float64Array;
+  y0: Float64Array;
+}
+
+export interface OptimizeResult {
+  x: Float64Array;
+  y: Float64Array;
+  aepGWh: number;
+  aepInitialGWh: number;
+  /** L-BFGS iterations over all local solves. */
+  iterations: number;
+  /** AEP (GWh) of each iterate, in order, over all local solves. */
+  history: Float64Array;
+  /** Best feasible AEP after the first local solve and after each hop. */
+  hopHistory: Float64Array;
+  feasible: boolean;
+  evaluations: number;
+}
+
+interface Ctx {
+  p: OptimizeProblem;
+  n: number;
+  L: number;
+  cx: number;
+  cy: number;
+  A0: number;
+  history: number[];
+  iterations: number;
+  evaluations: number;
+  /** AEP of the last evaluated point: in L-BFGS the accepted point is the last one tried. */
+  lastAep: number;
+  inner: number;
+  outer: number;
+  // scratch
+  x: Float64Array; y: Float64Array; gx: Float64Array; gy: Float64Array;
+  sd: Float64Array; bgx: Float64Array; bgy: Float64Array;
+  lamB: Float64Array; lamS: Float64Array;
+}
+
+function defaultHops(n: number): number {
+  // Each hop costs one local solve (≈ n² work per evaluation): more hops for small farms.
+  return n <= 20 ? 120 : n <= 40 ? 60 : 40;
+}
+
+/** Local solve from (x, y) in place; returns the AEP of the final iterate (not yet repaired). */
+function localSolve(c: Ctx, x0: Float64Array, y0: Float64Array): void {
+  const { n, L, cx, cy, p } = c;
+  const s = p.minSpacingM, s2 = s * s;
+  const z = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) { z[i] = (x0[i] - cx) / L; z[n + i] = (y0[i] - cy) / L; }
+  c.lamB.fill(0); c.lamS.fill(0);
+  let mu = 100;
+  const { x, y, gx, gy, sd, bgx, bgy, lamB, lamS } = c;
+  const F = (zz: Float64Array, g: Float64Array): number => {
+    for (let i = 0; i < n; i++) { x[i] = cx + L * zz[i]; y[i] = cy + L * zz[n + i]; }
+    const a = p.aepGradient(x, y, gx, gy);
+    c.lastAep = a;
+    c.evaluations++;
+    let f = -a / c.A0;
+    const k = L / c.A0;
+    for (let i = 0; i < n; i++) { g[i] = -gx[i] * k; g[n + i] = -gy[i] * k; }
+    signedDistance(p.boundary, x, y, sd, bgx, bgy);
+    for (let i = 0; i < n; i++) {
+      const gi = sd[i] / L;
+      const t = lamB[i] - mu * gi;
+      if (t > 0) {
+        f += (t * t - lamB[i] * lamB[i]) / (2 * mu);
+        g[i] -= t * bgx[i]; g[n + i] -= t * bgy[i];
+      } else f -= (lamB[i] * lamB[i]) / (2 * mu);
+    }
+    if (s > 0) {
+      const q = L / s2;
+      for (let i = 0, pk = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++, pk++) {
+          const dx = x[j] - x[i], dy = y[j] - y[i];
+          const gij = (dx * dx + dy * dy - s2) / s2;
+          const lam = lamS[pk];
+          const t = lam - mu * gij;
+          if (t > 0) {
+            f += (t * t - lam * lam) / (2 * mu);
+            const ex = 2 * dx * q * t, ey = 2 * dy * q * t;
+            g[j] -= ex; g[n + j] -= ey; g[i] += ex; g[n + i] += ey;
+          } else if (lam > 0) f -= (lam * lam) / (2 * mu);
+        }
+      }
+    }
+    return f;
+  };
+  let prevViol = Infinity;
+  for (let outer = 0; outer < c.outer; outer++) {
+    const r = lbfgs(F, z, {
+      maxIterations: c.inner, maxStep: 0.25, gradTol: 1e-9, fTol: 1e-10,
+      onIteration: () => { c.history.push(c.lastAep); },
+    });
+    c.iterations += r.iterations;
+    // Constraint values at z; multiplier update λ ← max(0, λ − μ g).
+    for (let i = 0; i < n; i++) { x[i] = cx + L * z[i]; y[i] = cy + L * z[n + i]; }
+    signedDistance(p.boundary, x, y, sd);
+    let viol = 0;
+    for (let i = 0; i < n; i++) {
+      const gi = sd[i] / L;
+      lamB[i] = Math.max(0, lamB[i] - mu * gi);
+      viol = Math.max(viol, -gi);
+    }
+    for (let i = 0, pk = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++, pk++) {
+        const dx = x[j] - x[i], dy = y[j] - y[i];
+        const gij = s > 0 ? (dx * dx + dy * dy - s2) / s2 : 0;
+        lamS[pk] = Math.max(0, lamS[pk] - mu * gij);
+        viol = Math.max(viol, -gij);
+      }
+    }
+    if (viol < 1e-9 && r.iterations < c.inner) break;
+    if (viol > 0.25 * prevViol) mu = Math.min(mu * 10, 1e7);
+    prevViol = viol;
+  }
+  for (let i = 0; i < n; i++) { x0[i] = cx + L * z[i]; y0[i] = cy + L * z[n + i]; }
+}
+
+/** Repairs in place; returns the AEP when feasible, −Infinity otherwise. */
+function finish(c: Ctx, x: Float64Array, y: Float64Array): number {
+  const { p } = c;
+  if (!repairLayout(p.boundary, x, y, p.minSpacingM)) return -Infinity;
+  if (!feasibilityCheck(p.boundary, x, y, p.minSpacingM, 0).feasible) return -Infinity;
+  const a = p.aep(x, y);
+  c.evaluations++;
+  return Number.isFinite(a) ? a : -Infinity;
+}
+
+export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): OptimizeResult {
+  const n = p.x0.length;
+  if (p.y0.length !== n) throw new RangeError("x0 and y0 differ in length");
+  const bb = boundingBox(p.boundary);
+  const x0 = Float64Array.from(p.x0), y0 = Float64Array.from(p.y0);
+  const start = feasibilityCheck(p.boundary, x0, y0, p.minSpacingM);
+  const aepInitial = p.aep(x0, y0);
+  const c: Ctx = {
+    p, n,
+    L: p.minSpacingM > 0 ? p.minSpacingM : Math.max(1, Math.hypot(bb.xmax - bb.xmin, bb.ymax - bb.ymin) / Math.sqrt(Math.max(1, n))),
+    cx: (bb.xmin + bb.xmax) / 2, cy: (bb.ymin + bb.ymax) / 2,
+    A0: aepInitial > 0 ? aepInitial : 1,
+    history: [], iterations: 0, evaluations: 1, lastAep: 0,
+    inner: o.innerIterations ?? 300, outer: o.outerIterations ?? 12,
+    x: new Float64Array(n), y: new Float64Array(n), gx: new Float64Array(n), gy: new Float64Array(n),
+    sd: new Float64Array(n), bgx: new Float64Array(n), bgy: new Float64Array(n),
+    lamB: new Float64Array(n), lamS: new Float64Array((n * (n - 1)) / 2),
+  };
+
+  let bestX = Float64Array.from(x0), bestY = Float64Array.from(y0);
+  let best = start.feasible ? aepInitial : -Infinity;
+  const hopHistory: number[] = [];
+
+  const tryFrom = (x: Float64Array, y: Float64Array): boolean => {
+    localSolve(c, x, y);
+    const a = finish(c, x, y);
+    if (a > best) { best = a; bestX = Float64Array.from(x); bestY = Float64Array.from(y); return true; }
+    return false;
+  };
+  tryFrom(Float64Array.from(x0), Float64Array.from(y0));
+  hopHistory.push(best);
+
+  const hops = o.hops ?? defaultHops(n);
+  const rng = new MT19937(((o.seed ?? 0) ^ 0x5bd1e995) >>> 0);
+  const relocGrid = o.relocationGrid ?? 40;
+  const spots = p.valueMap ? relocationSpots(p.boundary, relocGrid) : null;
+  for (let h = 0; h < hops && Number.isFinite(best); h++) {
+    const x = Float64Array.from(bestX), y = Float64Array.from(bestY);
+    const u = rng.nextDouble();
+    if (spots && u < 0.75) {
+      const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
+      relocate(c, x, y, spots, k, rng);
+    } else {
+      shake(c, x, y, rng);
+    }
+    tryFrom(x, y);
+    hopHistory.push(best);
+  }
+
+  let feasible = Number.isFinite(best);
+  let outX = bestX, outY = bestY, outAep = best;
+  if (!feasible) {
+    // No feasible layout at all (the start was infeasible and nothing repaired it).
+    outX = x0; outY = y0; outAep = aepInitial;
+  }
+  const fin = feasibilityCheck(p.boundary, outX, outY, p.minSpacingM);
+  feasible = fin.feasible;
+  return {
+    x: outX, y: outY, aepGWh: outAep, aepInitialGWh: aepInitial,
+    iterations: c.iterations, history: Float64Array.from(c.history), hopHistory: Float64Array.from(hopHistory),
+    feasible, evaluations: c.evaluations,
+  };
+}
+
+/** Candidate spots for relocation: a grid over the region plus points along its edge. */
+function relocationSpots(b: Boundary, g: number): { x: Float64Array; y: Float64Array } {
+  const bb = boundingBox(b);
+  const xs: number[] = [], ys: number[] = [];
+  for (let r = 0; r < g; r++) for (let q = 0; q < g; q++) {
+    xs.push(bb.xmin + ((bb.xmax - bb.xmin) * (q + 0.5)) / g);
+    ys.push(bb.ymin + ((bb.ymax - bb.ymin) * (r + 0.5)) / g);
+  }
+  // Edge points: the optimum puts many turbines on the edge, where a grid rarely lands.
+  const m = 8 * g;
+  const inset = 1e-6 * Math.max(1, bb.xmax - bb.xmin);
+  if (b.kind === "circle") {
+    for (let i = 0; i < m; i++) {
+      const t = (2 * Math.PI * i) / m;
+      xs.push(b.cx + (b.radius - inset) * Math.cos(t)); ys.push(b.cy + (b.radius - inset) * Math.sin(t));
+    }
+  } else {
+    for (const poly of [...b.polygons, ...b.exclusions]) {
+      const nv = poly.x.length;
+      let per = 0;
+      for (let i = 0; i < nv; i++) per += Math.hypot(poly.x[(i + 1) % nv] - poly.x[i], poly.y[(i + 1) % nv] - poly.y[i]);
+      for (let i = 0; i < nv; i++) {
+        const ax = poly.x[i], ay = poly.y[i], bx = poly.x[(i + 1) % nv], by = poly.y[(i + 1) % nv];
+        const len = Math.hypot(bx - ax, by - ay);
+        const k = Math.max(1, Math.round((m * len) / per));
+        for (let q = 0; q < k; q++) { const t = q / k; xs.push(ax + t * (bx - ax)); ys.push(ay + t * (by - ay)); }
+      }
+    }
+  }
+  const X = Float64Array.from(xs), Y = Float64Array.from(ys);
+  const sd = signedDistance(b, X, Y, new Float64Array(X.length));
+  const kx: number[] = [], ky: number[] = [];
+  for (let i = 0; i < X.length; i++) if (sd[i] >= -inset * 2) { kx.push(X[i]); ky.push(Y[i]); }
+  return { x: Float64Array.from(kx), y: Float64Array.from(ky) };
+}
+
+/** Moves the k turbines that add least to AEP to the best free spots (exact marginal AEP on a shortlist). */
+function relocate(c: Ctx, x: Float64Array, y: Float64Array, spots: { x: Float64Array; y: Float64Array }, k: number, rng: MT19937): void {
+  const { n, p } = c;
+  const s2 = p.minSpacingM * p.minSpacingM;
+  for (let r = 0; r < k; r++) {
+    const total = p.aep(x, y);
+    const ox = new Float64Array(n - 1), oy = new Float64Array(n - 1);
+    const contrib = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, w = 0; j < n; j++) if (j !== i) { ox[w] = x[j]; oy[w] = y[j]; w++; }
+      contrib[i] = total - p.aep(ox, oy);
+    }
+    c.evaluations += n + 1;
+    // One of the three weakest, at random: always taking the weakest cycles.
+    const order = Array.from(contrib.keys()).sort((a, b) => contrib[a] - contrib[b]);
+    const victim = order[Math.min(n - 1, Math.floor(rng.nextDouble() * Math.min(3, n)))];
+    for (let j = 0, w = 0; j < n; j++) if (j !== victim) { ox[w] = x[j]; oy[w] = y[j]; w++; }
+    // Free spots: at least the spacing from every other turbine.
+    const fx: number[] = [], fy: number[] = [];
+    for (let q = 0; q < spots.x.length; q++) {
+      let ok = true;
+      for (let j = 0; j < n - 1 && ok; j++) {
+        const dx = spots.x[q] - ox[j], dy = spots.y[q] - oy[j];
+        if (dx * dx + dy * dy < s2) ok = false;
+      }
+      if (ok) { fx.push(spots.x[q]); fy.push(spots.y[q]); }
+    }
+    if (fx.length === 0) { shake(c, x, y, rng); return; }
+    const FX = Float64Array.from(fx), FY = Float64Array.from(fy);
+    const z = new Float64Array(FX.length);
+    p.valueMap!(ox, oy, FX, FY, z);
+    const idx = Array.from(z.keys()).sort((a, b) => z[b] - z[a]).slice(0, 8);
+    // Exact marginal value of the shortlisted spots: a spot upstream of the farm makes a
+    // lot itself but takes it from the others.
+    const tx = new Float64Array(n), ty = new Float64Array(n);
+    tx.set(ox); ty.set(oy);
+    let bestQ = idx[0], bestA = -Infinity;
+    for (const q of idx) {
+      tx[n - 1] = FX[q]; ty[n - 1] = FY[q];
+      const a = p.aep(tx, ty);
+      if (a > bestA) { bestA = a; bestQ = q; }
+    }
+    c.evaluations += idx.length;
+    x[victim] = FX[bestQ]; y[victim] = FY[bestQ];
+  }
+}
+
+/** Moves every turbine by a random step of up to half the spacing (or of the length scale). */
+function shake(c: Ctx, x: Float64Array, y: Float64Array, rng: MT19937): void {
+  const amp = 0.5 * c.L;
+  for (let i = 0; i < c.n; i++) {
+    const r = amp * Math.sqrt(rng.nextDouble()), t = 2 * Math.PI * rng.nextDouble();
+    x[i] += r * Math.cos(t); y[i] += r * Math.sin(t);
+  }
+}
