@@ -13,7 +13,7 @@
  */
 import { InputError } from "../errors.js";
 
-export interface CircleBoundary {
+export interface BoundaryCircle {
   readonly kind: "circle";
   readonly cx: number;
   readonly cy: number;
@@ -21,7 +21,7 @@ export interface CircleBoundary {
 }
 
 /** A simple polygon as vertex arrays, not closed (the last vertex ≠ the first). */
-export interface Polygon {
+export interface BoundaryPolygon {
   readonly x: Float64Array;
   readonly y: Float64Array;
   /** Signed area (m²): > 0 counter-clockwise. */
@@ -30,11 +30,11 @@ export interface Polygon {
 
 export interface PolygonBoundary {
   readonly kind: "polygons";
-  readonly polygons: readonly Polygon[];
-  readonly exclusions: readonly Polygon[];
+  readonly polygons: readonly BoundaryPolygon[];
+  readonly exclusions: readonly BoundaryPolygon[];
 }
 
-export type Boundary = CircleBoundary | PolygonBoundary;
+export type Boundary = BoundaryCircle | PolygonBoundary;
 
 /** Axis-aligned bounding box of the region's outer edges (what the candidate grid spans). */
 export interface BBox { xmin: number; xmax: number; ymin: number; ymax: number }
@@ -46,7 +46,7 @@ function fail(msg: string, where: Where, sub?: string): never {
   throw new InputError(msg, { file: where.file, field: field || undefined });
 }
 
-export function circleBoundary(center: readonly [number, number] | readonly number[], radius: number, where: Where = {}): CircleBoundary {
+export function circleBoundary(center: readonly [number, number] | readonly number[], radius: number, where: Where = {}): BoundaryCircle {
   if (!Array.isArray(center) || center.length !== 2 || !center.every((v) => typeof v === "number" && Number.isFinite(v))) {
     fail("circle center must be [x, y] with two finite numbers (m)", where, ".center");
   }
@@ -86,7 +86,7 @@ function segmentsIntersect(
  * dropped. Rejected: fewer than 3 distinct vertices, non-finite coordinates, repeated
  * consecutive vertices, zero area, and edges that cross or touch (self-intersection).
  */
-export function polygon(vertices: unknown, where: Where = {}): Polygon {
+export function polygon(vertices: unknown, where: Where = {}): BoundaryPolygon {
   if (!Array.isArray(vertices)) fail("polygon must be an array of [x, y] vertices (m)", where);
   const pts: [number, number][] = [];
   vertices.forEach((v, i) => {
@@ -138,7 +138,7 @@ export function polygon(vertices: unknown, where: Where = {}): Polygon {
 }
 
 /** Several polygons (union) minus exclusion zones. */
-export function polygonBoundary(polygons: readonly Polygon[], exclusions: readonly Polygon[] = [], where: Where = {}): PolygonBoundary {
+export function polygonBoundary(polygons: readonly BoundaryPolygon[], exclusions: readonly BoundaryPolygon[] = [], where: Where = {}): PolygonBoundary {
   if (polygons.length === 0) fail("needs at least one polygon", where, ".polygons");
   return { kind: "polygons", polygons, exclusions };
 }
@@ -147,7 +147,7 @@ export function polygonBoundary(polygons: readonly Polygon[], exclusions: readon
  * Signed distance (m) from (px, py) to a polygon's edge, > 0 inside, and its gradient.
  * Inside is decided by the crossing rule, so orientation does not matter.
  */
-function polygonSd(poly: Polygon, px: number, py: number, grad: Float64Array | null): number {
+function polygonSd(poly: BoundaryPolygon, px: number, py: number, grad: Float64Array | null): number {
   const { x, y } = poly;
   const n = x.length;
   let best = Infinity, bqx = 0, bqy = 0, bex = 0, bey = 0;
@@ -253,14 +253,14 @@ export function boundaryArea(b: Boundary): number {
   return a;
 }
 
-function perimeter(p: Polygon): number {
+function perimeter(p: BoundaryPolygon): number {
   let s = 0;
   const n = p.x.length;
   for (let i = 0, j = n - 1; i < n; j = i++) s += Math.hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
   return s;
 }
 
-function isConvex(p: Polygon): boolean {
+function isConvex(p: BoundaryPolygon): boolean {
   const n = p.x.length;
   const sign = p.signedArea > 0 ? 1 : -1;
   for (let i = 0; i < n; i++) {
@@ -271,7 +271,7 @@ function isConvex(p: Polygon): boolean {
 }
 
 /** Σ over convex vertices of the exterior angle (rad): the corner sectors of the dilation. */
-function convexCornerTurn(p: Polygon): number {
+function convexCornerTurn(p: BoundaryPolygon): number {
   const n = p.x.length;
   const sign = p.signedArea > 0 ? 1 : -1;
   let t = 0;

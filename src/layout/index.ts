@@ -1,6 +1,6 @@
 // Public API of src/layout: re-exported by src/index.ts. Each concept lives in its own file.
 export {
-  type Boundary, type CircleBoundary, type PolygonBoundary, type Polygon, type BBox, type CapacityCheck,
+  type Boundary, type BoundaryCircle, type PolygonBoundary, type BoundaryPolygon, type BBox, type CapacityCheck,
   circleBoundary, polygon, polygonBoundary, signedDistance, signedDistanceAt, boundingBox, boundaryArea,
   boundaryCanHold,
 } from "./boundary.js";
