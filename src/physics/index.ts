@@ -10,3 +10,4 @@ export {
   type WindFarmModel, type FlowCaseOptions,
 } from "./engine.js";
 export { simulate, type SimulationResult } from "./simulate.js";
+export * from "./case.js";

@@ -1,0 +1,36 @@
+/**
+ * `wflo simulate <case.json> --wd <deg> --ws <m/s> --json`: one flow case of a case file;
+ * effective wind speed, power and Ct per turbine.
+ */
+import { UsageError } from "../../errors.js";
+import { simulate } from "../../physics/index.js";
+import { flag, numberOption, parseArgs } from "../args.js";
+import { casePath, loadCaseFile } from "./aep.js";
+
+export const summary = "one flow case of a case file: effective wind speed, power, Ct per turbine";
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { json: "flag", wd: "value", ws: "value" });
+  const path = casePath(args.positional, "simulate");
+  const wd = numberOption(args, "wd");
+  const ws = numberOption(args, "ws", { min: 0 });
+  if (wd === undefined) throw new UsageError("--wd <degrees> is required");
+  if (ws === undefined) throw new UsageError("--ws <m/s> is required");
+  const c = loadCaseFile(path);
+  const sim = simulate(c.model, c.layout.x, c.layout.y, { wdDeg: [wd], ws: [ws] });
+  const out = {
+    ws_eff: Array.from(sim.wsEff.data),
+    power_W: Array.from(sim.powerW.data),
+    ct: Array.from(sim.ct.data),
+  };
+  if (flag(args, "json")) {
+    console.log(JSON.stringify(out));
+  } else {
+    console.log(`${path}: wd ${wd}°, ws ${ws} m/s`);
+    console.log("turbine  ws_eff (m/s)  power (kW)  ct");
+    for (let i = 0; i < out.ws_eff.length; i++) {
+      console.log(`${String(i).padStart(7)}  ${out.ws_eff[i].toFixed(4).padStart(12)}  ${(out.power_W[i] / 1e3).toFixed(2).padStart(10)}  ${out.ct[i].toFixed(4)}`);
+    }
+  }
+  return 0;
+}
