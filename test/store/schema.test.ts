@@ -1,0 +1,148 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import ndarray from "ndarray";
+import {
+  computeChecksum, h5, parseKey, readFailureGroup, readResultGroup, readRootAttrs, verifyChecksum,
+  withFile, writeFailureGroup, writeResultGroup, writeRootAttrs, type H5Group,
+} from "../../src/store/index.js";
+import { InputError } from "../../src/errors.js";
+import { record, tempDir } from "./helpers.js";
+
+test("parseKey reads farm, type and seed and refuses anything else", () => {
+  assert.deepEqual(parseKey("farm3_t1_s42"), { farm_idx: 3, type_idx: 1, ss_seed: 42 });
+  assert.throws(() => parseKey("farm3_t1"), InputError);
+  assert.throws(() => parseKey("_failed"), /not a result key/);
+});
+
+test("a result round-trips with every field, and its checksum verifies", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "r.h5");
+  const rec = record(7);
+  rec.attrs.big_id = 9007199254740993n; // beyond float64 precision: must stay int64
+  const sum = await withFile(path, "w", (f) => writeResultGroup(f, rec));
+  assert.match(sum, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(sum, computeChecksum(rec));
+  await withFile(path, "r", (f) => {
+    const r = readResultGroup(f.get(rec.key) as H5Group);
+    assert.equal(r.status, "ok", JSON.stringify(r.problems));
+    assert.deepEqual(r.problems, []);
+    const got = r.record!;
+    assert.deepEqual([...got.layout], [...(rec.layout as Float64Array)]);
+    assert.equal(got.aepGWh, rec.aepGWh);
+    assert.deepEqual([...got.aepPerTurbineGWh!], [...rec.aepPerTurbineGWh!]);
+    assert.equal(got.attrs.farm_idx, 0);
+    assert.equal(got.attrs.ss_seed, 7);
+    assert.equal(got.attrs.n_turbines, 4);
+    assert.equal(got.attrs.wake_model, "BastankhahGaussian");
+    assert.equal(got.attrs.big_id, 9007199254740993n);
+    assert.equal(got.checksum, sum);
+    assert.ok(verifyChecksum(got));
+  });
+});
+
+test("an ndarray [2, n] layout stores the same bytes as the flat array", () => {
+  const rec = record(3);
+  const flat = rec.layout as Float64Array;
+  const nd = ndarray(new Float64Array(flat), [2, flat.length / 2]);
+  assert.equal(computeChecksum({ ...rec, layout: nd }), computeChecksum(rec));
+  // A transposed view must be read through its strides, not its buffer.
+  const tr = ndarray(new Float64Array(flat.length), [flat.length / 2, 2]).transpose(1, 0);
+  for (let r = 0; r < 2; r++) for (let j = 0; j < flat.length / 2; j++) tr.set(r, j, flat[r * (flat.length / 2) + j]);
+  assert.equal(computeChecksum({ ...rec, layout: tr }), computeChecksum(rec));
+});
+
+test("the checksum covers layout, aep, per-turbine AEP and config keys, not elapsed time", () => {
+  const base = computeChecksum(record(1));
+  const moved = record(1); (moved.layout as Float64Array)[2] += 1e-9;
+  const aep = record(1); aep.aepGWh += 1e-9;
+  const per = record(1); per.aepPerTurbineGWh![0] += 1e-9;
+  const cfg = record(1); cfg.attrs.min_spacing_m = 261;
+  const noPer = record(1); delete noPer.aepPerTurbineGWh;
+  const slower = record(1); slower.attrs.elapsed_s = 99;
+  for (const [name, r] of Object.entries({ moved, aep, per, cfg, noPer })) assert.notEqual(computeChecksum(r), base, name);
+  assert.equal(computeChecksum(slower), base);
+  // The same number given as bigint or number for a schema int64 field hashes the same.
+  const asBig = record(1); asBig.attrs.iterations = BigInt(asBig.attrs.iterations as number);
+  assert.equal(computeChecksum(asBig), base);
+});
+
+test("inconsistent records are refused before anything is written, naming the field", () => {
+  assert.throws(() => computeChecksum({ ...record(1), attrs: { ...record(1).attrs, ss_seed: 2 } }), (e: Error) => e instanceof InputError && /ss_seed/.test(e.message));
+  assert.throws(() => computeChecksum({ ...record(1), attrs: { ...record(1).attrs, n_turbines: 5 } }), /n_turbines/);
+  assert.throws(() => computeChecksum({ ...record(1), aepPerTurbineGWh: new Float64Array(3) }), /aepPerTurbineGWh/);
+  assert.throws(() => computeChecksum({ ...record(1), layout: new Float64Array(3) }), /layout/);
+  assert.throws(() => computeChecksum({ ...record(1), key: "farm1-t0" }), /not a result key/);
+  assert.throws(() => computeChecksum({ ...record(1), attrs: { wake_model: 3 } }), /wake_model/);
+});
+
+test("a record whose stored checksum no longer matches its data is not re-written", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const rec = record(2);
+  const tampered = { ...rec, attrs: { ...rec.attrs, checksum: computeChecksum(record(3)) } };
+  await assert.rejects(withFile(join(dir, "x.h5"), "w", (f) => writeResultGroup(f, tampered)), /does not match its data/);
+});
+
+test("schema violations are reported per field, never thrown", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "bad.h5");
+  const lib = await h5();
+  const f = new lib.File(path, "w");
+  try {
+    writeResultGroup(f, record(1));
+    // float32 layout (what "<f8" silently gives in h5wasm) with a checksum: schema error on layout
+    const g = f.create_group("farm0_t0_s2");
+    g.create_dataset({ name: "layout", data: new Float32Array(8), shape: [2, 4], dtype: "<f" });
+    g.create_dataset({ name: "aep", data: new Float64Array([1]), shape: [], dtype: "<d" });
+    g.create_attribute("checksum", "sha256:" + "0".repeat(64), [], "S");
+    g.create_attribute("farm_idx", 0n as unknown as number, [], "<q");
+    g.create_attribute("type_idx", 0n as unknown as number, [], "<q");
+    g.create_attribute("ss_seed", 2n as unknown as number, [], "<q");
+    g.create_attribute("n_turbines", 4n as unknown as number, [], "<q");
+    // n_turbines stored as float and layout of the wrong shape
+    const h = f.create_group("farm0_t0_s3");
+    h.create_dataset({ name: "layout", data: new Float64Array(6), shape: [3, 2], dtype: "<d" });
+    h.create_dataset({ name: "aep", data: new Float64Array([1]), shape: [], dtype: "<d" });
+    h.create_attribute("n_turbines", 2.0, [], "<d");
+    // no aep at all
+    const k = f.create_group("farm0_t0_s4");
+    k.create_dataset({ name: "layout", data: new Float64Array(4), shape: [2, 2], dtype: "<d" });
+    writeFailureGroup(f, { key: "farm0_t0_s9", error: "optimizer diverged", attempts: 3 });
+  } finally {
+    f.close();
+  }
+  await withFile(path, "r", (file) => {
+    assert.equal(readResultGroup(file.get("farm0_t0_s1") as H5Group).status, "ok");
+    const a = readResultGroup(file.get("farm0_t0_s2") as H5Group);
+    assert.equal(a.status, "schema-error");
+    assert.ok(a.problems.some((p) => p.field === "layout" && /float32; expected float64/.test(p.message)), JSON.stringify(a.problems));
+    const b = readResultGroup(file.get("farm0_t0_s3") as H5Group);
+    assert.equal(b.status, "schema-error");
+    assert.ok(b.problems.some((p) => p.field === "layout" && /\(3, 2\); expected \(2, n\)/.test(p.message)));
+    assert.ok(b.problems.some((p) => p.field === "attrs.n_turbines" && /float64; expected int64/.test(p.message)));
+    const c = readResultGroup(file.get("farm0_t0_s4") as H5Group);
+    assert.equal(c.status, "schema-error");
+    assert.equal(c.record, null);
+    assert.ok(c.problems.some((p) => p.field === "aep" && /missing/.test(p.message)));
+    const fail = readFailureGroup(file.get("_failed/farm0_t0_s9") as H5Group);
+    assert.deepEqual(fail.problems, []);
+    assert.equal(fail.record?.error, "optimizer diverged");
+    assert.equal(fail.record?.attempts, 3);
+  });
+});
+
+test("root attributes keep their schema dtypes", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "root.h5");
+  await withFile(path, "w", (f) => writeRootAttrs(f, { grid_size: 18, random_pct: 30, total_configs: 10, successful_configs: 9, spec_json: "{\"a\":1}", wflo_version: "0.1.0", created_utc: "2026-01-01T00:00:00Z" }));
+  await withFile(path, "r", (f) => {
+    assert.equal(f.attrs.grid_size.dtype, "<q");
+    assert.equal(f.attrs.random_pct.dtype, "<d"); // 30 is integral: untyped it would become int32
+    assert.equal(f.attrs.total_configs.dtype, "<q");
+    const r = readRootAttrs(f);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.attrs.random_pct, 30);
+    assert.equal(r.attrs.spec_json, "{\"a\":1}");
+  });
+  await assert.rejects(withFile(join(dir, "bad-root.h5"), "w", (f) => writeRootAttrs(f, { grid_size: 1.5 })), /grid_size must be an integer/);
+});
