@@ -12,7 +12,8 @@ if (missing.length) {
   process.exit(2);
 }
 ensureBuilt();
-const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`, ...process.argv.slice(2)];
+const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`,
+  ...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...process.argv.slice(2)];
 const child = spawn(jupyterBin, args, { cwd: repoRoot, env: jupyterEnv(), stdio: "inherit" });
 // Ctrl-C reaches Jupyter through the terminal's process group; Jupyter asks to confirm.
 process.on("SIGINT", () => {});

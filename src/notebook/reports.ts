@@ -1,0 +1,101 @@
+// Validate and recover reports as tables: one row per file, damaged files highlighted,
+// then the damaged groups with the field each problem names.
+import { inspect } from "node:util";
+import { basename, dirname, relative } from "node:path";
+import { isGoodStatus, type FileReport, type ValidateReport } from "../store/index.js";
+import { escapeHtml, type MimeBundle } from "./bundle.js";
+import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The deepest folder holding every path, so the table shows short names. */
+export function commonDir(paths: string[]): string {
+  if (paths.length === 0) return "";
+  let dir = dirname(paths[0]);
+  for (const p of paths) {
+    while (dir !== "/" && dir !== "." && !(p === dir || p.startsWith(dir.endsWith("/") ? dir : dir + "/"))) dir = dirname(dir);
+  }
+  return dir;
+}
+
+export const fileMark = (status: string): RowMark => (isGoodStatus(status as FileReport["status"]) ? (status === "no-checksum" ? "warn" : undefined) : "bad");
+
+function fileColumns(base: string): Column<FileReport>[] {
+  return [
+    { header: "file", value: (f) => (base ? relative(base, f.path) : basename(f.path)) },
+    { header: "kind", value: (f) => f.kind },
+    { header: "status", value: (f) => f.status },
+    { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
+    { header: "groups ok", value: (f) => f.groupsOk, align: "right" },
+    { header: "damaged", value: (f) => f.groupsBad, align: "right" },
+    { header: "what is wrong", value: (f) => [...f.errors.slice(0, 2), ...(f.errors.length > 2 ? [`… ${f.errors.length - 2} more`] : [])].join("; ") },
+  ];
+}
+
+interface BadGroupRow { file: string; key: string; status: string; problems: string }
+
+function badGroups(files: FileReport[], base: string): BadGroupRow[] {
+  const rows: BadGroupRow[] = [];
+  for (const f of files) {
+    for (const g of f.groups) {
+      if (isGoodStatus(g.status)) continue;
+      rows.push({
+        file: base ? relative(base, f.path) : basename(f.path),
+        key: g.key,
+        status: g.status,
+        problems: g.problems.map((p) => `${p.field}: ${p.message}`).join("; "),
+      });
+    }
+  }
+  return rows;
+}
+
+const groupColumns: Column<BadGroupRow>[] = [
+  { header: "file", value: (r) => r.file },
+  { header: "group", value: (r) => r.key },
+  { header: "status", value: (r) => r.status },
+  { header: "problems", value: (r) => r.problems },
+];
+
+export function validateHeadline(r: ValidateReport): string {
+  const bad = r.files.filter((f) => !isGoodStatus(f.status)).length;
+  const statuses = Object.entries(r.byStatus).map(([s, n]) => `${n} ${s}`).join(", ");
+  return r.ok
+    ? `All ${r.files.length} file${r.files.length === 1 ? "" : "s"} intact (${statuses}): ${r.results} results.`
+    : `${bad} of ${r.files.length} files damaged (${statuses}): ${r.results} results intact, ${r.groupsBad} damaged groups.`;
+}
+
+export function validateReportBundle(r: ValidateReport, opts: { maxGroupRows?: number } = {}): MimeBundle {
+  const base = commonDir(r.files.map((f) => f.path));
+  const cols = fileColumns(base);
+  const mark = (f: FileReport) => fileMark(f.status);
+  const groups = badGroups(r.files, base);
+  const maxRows = opts.maxGroupRows ?? 50;
+  const shown = groups.slice(0, maxRows);
+  const more = groups.length > maxRows ? `… and ${groups.length - maxRows} more damaged groups` : "";
+  const headline = validateHeadline(r);
+  const html = `<div class="wflo-report wflo-validate" data-ok="${r.ok}">` +
+    `<div style="font-weight:bold;margin:4px 0;color:${r.ok ? "#2ca02c" : "#d62728"}">${escapeHtml(headline)}</div>` +
+    (base ? `<div style="color:#555;font-size:12px">in ${escapeHtml(base)}</div>` : "") +
+    htmlTable(r.files, cols, { mark }) +
+    (shown.length ? htmlTable(shown, groupColumns, { caption: "Damaged groups", mark: () => "bad" }) : "") +
+    (more ? `<div style="color:#555">${escapeHtml(more)}</div>` : "") +
+    `</div>`;
+  const text = [headline, textTable(r.files, cols, { mark }), ...(shown.length ? ["", textTable(shown, groupColumns, { caption: "Damaged groups", mark: () => "bad" })] : []), ...(more ? [more] : [])].join("\n");
+  return { "text/html": html, "text/plain": text };
+}
+
+/**
+ * Makes a report render itself: `toMimeBundle()` for show(), and a text table when it is
+ * printed (a cell's last expression is printed with console.log). The report's own fields
+ * stay as they are and enumerable; the two methods are not.
+ */
+export function renderable<T extends object>(report: T, bundle: (r: T) => MimeBundle): T & { toMimeBundle(): MimeBundle } {
+  Object.defineProperty(report, "toMimeBundle", { value: () => bundle(report), enumerable: false });
+  Object.defineProperty(report, inspect.custom, { value: () => String(bundle(report)["text/plain"]), enumerable: false });
+  return report as T & { toMimeBundle(): MimeBundle };
+}
