@@ -41,6 +41,8 @@ export interface MergeOptions {
   lock?: "acquire" | "skip-if-busy" | "none";
   /** Break a stale "merge" lock. */
   breakStale?: boolean;
+  /** Break the "merge" lock whoever holds it (a holder on another host that is known to be gone). */
+  forceLock?: boolean;
   /** Run in a short-lived worker (default true; the worker itself merges with false). */
   inWorker?: boolean;
 }
@@ -84,9 +86,10 @@ export async function mergeParts(out: string, opts: MergeOptions = {}): Promise<
   const dir = resolve(opts.partsDir ?? defaultPartsDir(absOut));
   let lock: LockHandle | null = null;
   const mode = opts.lock ?? "acquire";
-  if (mode === "acquire") lock = acquireLock(dir, "merge", { breakStale: opts.breakStale });
+  const lockOpts = { breakStale: opts.breakStale, force: opts.forceLock };
+  if (mode === "acquire") lock = acquireLock(dir, "merge", lockOpts);
   else if (mode === "skip-if-busy") {
-    lock = tryAcquireLock(dir, "merge", { breakStale: opts.breakStale });
+    lock = tryAcquireLock(dir, "merge", lockOpts);
     if (!lock) return { ...emptyReport(absOut), skipped: "locked" };
   }
   try {

@@ -1,5 +1,5 @@
 /**
- * `wflo merge <parts-dir> --out <file> [--json] [--break-lock] [--rewrite] [--quick]`
+ * `wflo merge <parts-dir> --out <file> [--json] [--break-lock [--force]] [--rewrite] [--quick]`
  *
  * Folds every valid part into the output by atomic replace (the old output stays intact
  * until the new one is complete and verified), then removes the merged parts. Damaged
@@ -13,10 +13,10 @@ import { LockError, mergeParts, outputOfPartsDir } from "../../store/index.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
 
-const USAGE = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--break-lock] [--rewrite] [--quick]";
+const USAGE = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--break-lock [--force]] [--rewrite] [--quick]";
 
 export async function run(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { out: "value", json: "flag", "break-lock": "flag", rewrite: "flag", quick: "flag" });
+  const p = parseArgs(argv, { out: "value", json: "flag", "break-lock": "flag", force: "flag", rewrite: "flag", quick: "flag" });
   if (p.positional.length !== 1) throw new UsageError(`expected one parts directory\n${USAGE}`);
   const dir = p.positional[0];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
@@ -30,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       verify: flag(p, "quick") ? "new" : "all",
       rewrite: flag(p, "rewrite"),
       breakStale: flag(p, "break-lock"),
+      forceLock: flag(p, "break-lock") && flag(p, "force"),
     });
   } catch (err) {
     if (err instanceof LockError) {
