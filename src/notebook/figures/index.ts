@@ -1,6 +1,6 @@
 // Figure builders: pure functions from plain data to plotly figures. The notebook cells
 // show them; the batch's HTML report can embed the same figures.
-export * from "./types.js";
+export type { PlotlyFigure, PlotlyTrace, FigurePolygon, TurbinePoints } from "./types.js";
 export * from "./layout.js";
 export * from "./windRose.js";
 export * from "./aep.js";

@@ -1,10 +1,10 @@
 // The layout figure: boundary, smart-start positions, optimized positions coloured by
 // each turbine's AEP, and the move of each turbine from one to the other.
-import { baseLayout, colors, defaultConfig, toList, type PlotlyFigure, type PlotlyTrace, type Polygon, type TurbinePoints } from "./types.js";
+import { baseLayout, colors, defaultConfig, toList, type PlotlyFigure, type PlotlyTrace, type FigurePolygon, type TurbinePoints } from "./types.js";
 import { windRoseTraces, type WindRoseInput } from "./windRose.js";
 
 /** A circular boundary (the IEA 37 farms). */
-export interface CircleBoundary {
+export interface FigureCircle {
   centerM: [number, number];
   radiusM: number;
 }
@@ -12,7 +12,7 @@ export interface CircleBoundary {
 export interface LayoutFigureInput {
   title?: string;
   /** Polygon vertices (closed or not) or a circle. */
-  boundary?: Polygon | CircleBoundary;
+  boundary?: FigurePolygon | FigureCircle;
   /** The optimized layout; with aepGWh its markers are coloured by AEP. */
   optimized: TurbinePoints;
   /** The smart-start layout the optimizer began from. */
@@ -23,7 +23,7 @@ export interface LayoutFigureInput {
   windRose?: WindRoseInput;
 }
 
-function boundaryTrace(b: Polygon | CircleBoundary): PlotlyTrace {
+function boundaryTrace(b: FigurePolygon | FigureCircle): PlotlyTrace {
   let x: number[];
   let y: number[];
   if ("radiusM" in b) {

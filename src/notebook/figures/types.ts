@@ -16,7 +16,7 @@ export interface PlotlyFigure {
 }
 
 /** A closed or open polygon, vertices in metres. */
-export interface Polygon {
+export interface FigurePolygon {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
 }
