@@ -1,2 +1,19 @@
 // Public API of src/batch: re-exported by src/index.ts. Each concept lives in its own file.
-export {};
+export {
+  runBatch, type RunBatchOptions, type BatchSummary, type BatchFailure,
+} from "./run.js";
+export {
+  parseBatchSpec, readBatchSpec, specJson, canonicalJson, checkSpecCompatible, mergeSeeds,
+  readPartsSpec, writePartsSpec, PARTS_SPEC_FILE,
+  type BatchSpec, type FarmSpec,
+} from "./spec.js";
+export {
+  expandConfigs, configKey, parseConfigKey, parseShard, shardConfigs, runLockName,
+  type BatchConfig, type Shard,
+} from "./configs.js";
+export { buildModel, buildBoundary, buildSite, buildTurbine, optimizerOptions, wakeModelName } from "./build.js";
+export {
+  ProgressTracker, formatProgressLine, formatProgressBar, type BatchProgress, type BatchPhase,
+} from "./progress.js";
+export { WorkerPool, PoolStartError, TaskAbortedError, type PoolOptions } from "./pool.js";
+export { faultsEnabled, type Fault, type FaultKind, type FaultTable } from "./faults.js";

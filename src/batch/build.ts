@@ -1,0 +1,152 @@
+/**
+ * From a validated spec to the objects one config needs: the wind-farm model of a turbine
+ * type and the boundary of a farm. The same functions check the spec up front
+ * (`check*`, called by parseBatchSpec on the main thread) and build the pieces in the
+ * workers, so nothing a worker builds can fail as bad input.
+ */
+import { InputError } from "../errors.js";
+import {
+  deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
+  type Site, type Turbine, type WindFarmModel,
+} from "../physics/index.js";
+import { boundaryCanHold, candidateGrid, circleBoundary, polygon, polygonBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
+import type { BatchSpec } from "./spec.js";
+
+interface Where { file?: string }
+
+/**
+ * The spec's site, carrying the spec's flow cases (`wd`, `ws`) as its defaults when given:
+ * the optimizer evaluates AEP over the model's default flow cases.
+ */
+export function buildSite(spec: BatchSpec, w: Where = {}): Site {
+  const site = parseSite(spec.site, "site", w.file);
+  if (!spec.wd && !spec.ws) return site;
+  return {
+    ...site,
+    ...(spec.wd ? { defaultWdDeg: Float64Array.from(spec.wd) } : {}),
+    ...(spec.ws ? { defaultWs: Float64Array.from(spec.ws) } : {}),
+  };
+}
+
+export function buildTurbine(spec: BatchSpec, t: number, w: Where = {}): Turbine {
+  const def = spec.turbines[t];
+  const field = `turbines[${t}]`;
+  if (typeof def === "string" && /\.(ya?ml|json)$/i.test(def)) {
+    throw new InputError("a batch spec names built-in turbines (V80, IEA37_3.35MW) or gives the definition inline (see README: Batch spec)", { file: w.file, field });
+  }
+  return parseTurbine(def, field, { file: w.file });
+}
+
+/** Site + turbine type t + wake models. */
+export function buildModel(spec: BatchSpec, t: number, w: Where = {}): WindFarmModel {
+  const names = parseModelNames(spec.model, "model", w.file);
+  return windFarmModel({
+    site: buildSite(spec, w),
+    turbine: buildTurbine(spec, t, w),
+    deficit: deficitModel(names.deficit),
+    superposition: superpositionModel(names.superposition),
+  });
+}
+
+/** The wake model's name as stored with each result (`wake_model` attribute). */
+export function wakeModelName(spec: BatchSpec): string {
+  return `${spec.model.deficit}+${spec.model.superposition ?? "squared"}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A farm's boundary from its case-file form:
+ * `{"circle": {"center": [x, y], "radius": r}} | {"polygon": [[x, y], …]} | {"polygons": [[[x, y], …], …], "exclusions": [[[x, y], …], …]}`.
+ */
+export function buildBoundary(spec: BatchSpec, f: number, w: Where = {}): Boundary {
+  const field = `farms[${f}].boundary`;
+  const b = spec.farms[f].boundary as Record<string, unknown>;
+  const keys = Object.keys(b);
+  const where = (sub: string) => ({ file: w.file, field: `${field}.${sub}` });
+  if (keys.length === 1 && keys[0] === "circle") {
+    const c = b.circle;
+    if (!isObject(c)) throw new InputError(`must be {"center": [x, y], "radius": r}`, where("circle"));
+    return circleBoundary(c.center as number[], c.radius as number, where("circle"));
+  }
+  if (keys.length === 1 && keys[0] === "polygon") return polygonBoundary([polygon(b.polygon, where("polygon"))], [], { file: w.file, field });
+  if (keys.includes("polygons") && keys.every((k) => k === "polygons" || k === "exclusions")) {
+    const list = (v: unknown, name: string) => {
+      if (!Array.isArray(v)) throw new InputError("must be a list of polygons [[[x, y], …], …]", where(name));
+      return v.map((p, i) => polygon(p, where(`${name}[${i}]`)));
+    };
+    return polygonBoundary(list(b.polygons, "polygons"), b.exclusions === undefined ? [] : list(b.exclusions, "exclusions"), { file: w.file, field });
+  }
+  throw new InputError(`must be {"circle": {...}}, {"polygon": [...]} or {"polygons": [...], "exclusions": [...]}, got keys ${JSON.stringify(keys)}`, { file: w.file, field });
+}
+
+// ---------------------------------------------------------------------------------------
+// up-front checks (main thread, before any work)
+
+export function checkSite(spec: BatchSpec, w: Where): void {
+  buildSite(spec, w);
+}
+
+export function checkModel(spec: BatchSpec, w: Where): void {
+  parseModelNames(spec.model, "model", w.file);
+}
+
+export function checkTurbine(spec: BatchSpec, t: number, w: Where): void {
+  buildTurbine(spec, t, w);
+}
+
+/**
+ * The boundary parses, can hold n_turbines at min_spacing_m (a necessary bound: if it
+ * says no, no layout exists), and the smart-start grid has at least n candidates inside.
+ */
+export function checkFarm(spec: BatchSpec, f: number, w: Where): void {
+  const farm = spec.farms[f];
+  const b = buildBoundary(spec, f, w);
+  const cap = boundaryCanHold(b, farm.n_turbines, farm.min_spacing_m);
+  if (!cap.possible) {
+    throw new InputError(
+      `${farm.n_turbines} turbines at ${farm.min_spacing_m} m spacing cannot fit in farms[${f}].boundary: ` +
+      `at most ${cap.maxTurbines} (${cap.bound}). Lower n_turbines or min_spacing_m, or enlarge the boundary.`,
+      { file: w.file, field: `farms[${f}].n_turbines` },
+    );
+  }
+  const grid = candidateGrid(b, spec.grid_size);
+  if (grid.x.length < farm.n_turbines) {
+    throw new InputError(
+      `the ${spec.grid_size}×${spec.grid_size} smart-start grid has only ${grid.x.length} points inside farms[${f}].boundary ` +
+      `for ${farm.n_turbines} turbines; raise grid_size`,
+      { file: w.file, field: "grid_size" },
+    );
+  }
+}
+
+/** Spec `optimizer` keys (snake_case, as the rest of the spec) → layout's OptimizerOptions. */
+const OPTIMIZER_KEYS = {
+  hops: { name: "hops", min: 0, integer: true, what: "basin-hopping rounds after the first local solve (0: local solve only)" },
+  inner_iterations: { name: "innerIterations", min: 1, integer: true, what: "L-BFGS iterations per augmented-Lagrangian round" },
+  outer_iterations: { name: "outerIterations", min: 1, integer: true, what: "augmented-Lagrangian rounds per local solve" },
+  relocation_grid: { name: "relocationGrid", min: 2, integer: true, what: "candidate points per side of the relocation grid" },
+  hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
+} as const satisfies Record<string, { name: keyof OptimizerOptions; min: number; integer: boolean; what: string }>;
+
+/** The spec's optimizer settings as layout's OptimizerOptions (validated). */
+export function optimizerOptions(spec: BatchSpec, w: Where = {}): OptimizerOptions {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(spec.optimizer ?? {})) {
+    const d = (OPTIMIZER_KEYS as Record<string, (typeof OPTIMIZER_KEYS)[keyof typeof OPTIMIZER_KEYS]>)[k];
+    if (!d) {
+      throw new InputError(`unknown optimizer setting; known: ${Object.keys(OPTIMIZER_KEYS).join(", ")} (the seed is the config's)`, { file: w.file, field: `optimizer.${k}` });
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || v < d.min || (d.integer && !Number.isInteger(v))) {
+      throw new InputError(`must be ${d.integer ? "an integer" : "a number"} ≥ ${d.min} (${d.what}), got ${JSON.stringify(v)}`, { file: w.file, field: `optimizer.${k}` });
+    }
+    out[d.name] = v;
+  }
+  return out as OptimizerOptions;
+}
+
+export function checkOptimizer(spec: BatchSpec, w: Where): void {
+  optimizerOptions(spec, w);
+}

@@ -1,0 +1,313 @@
+/**
+ * `runBatch`: runs a batch spec over a pool of worker threads (./pool.ts), resumably.
+ *
+ * One task per worker is in flight, so the next config is chosen only when a worker is
+ * free and a stop takes effect at once. A worker that dies takes only its config with it;
+ * the config is retried (`retries`, default 2) and then recorded as failed.
+ *
+ * Flow: validate the spec (bad input fails before anything starts) → take the lock
+ * ("writer", or "shard-i-of-n") → a worker scans what is committed and the stored spec →
+ * refuse an incompatible spec → run the missing configs (each worker optimizes and commits
+ * its own part file) → merge periodically and at the end (never for a shard).
+ */
+import { availableParallelism } from "node:os";
+import { dirname, extname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { InputError } from "../errors.js";
+import { acquireLock, type LockHandle } from "../store/lock.js";
+import { storeState } from "../store/commit.js";
+import { mergeParts } from "../store/merge.js";
+import { partsDir as partsDirOf } from "../store/parts.js";
+import { isGoodStatus } from "../store/read.js";
+import type { RootAttrs } from "../store/schema.js";
+import { expandConfigs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./configs.js";
+import { WorkerPool, PoolStartError } from "./pool.js";
+import { ProgressTracker, type BatchProgress } from "./progress.js";
+import type { ConfigReply, ConfigTask, WorkerContext, WorkerTask } from "./protocol.js";
+import { checkSpecCompatible, mergeSeeds, parseBatchSpec, readPartsSpec, specJson, writePartsSpec, type BatchSpec } from "./spec.js";
+
+export interface RunBatchOptions {
+  /** Output HDF5 file; parts go to `<out>.parts/`. */
+  out: string;
+  /** Worker threads (default: os.availableParallelism()). */
+  workers?: number;
+  /** Stop: no new config starts; in-flight configs finish and are committed. */
+  signal?: AbortSignal;
+  /** Abandon: in-flight configs are dropped at once (their workers terminated). */
+  abandonSignal?: AbortSignal;
+  /** After `signal` fires, how long in-flight configs may still run before being abandoned (ms). Default: no limit. */
+  graceMs?: number;
+  /** Called on every event and at least every `progressIntervalMs` while running. */
+  onProgress?: (p: BatchProgress) => void;
+  progressIntervalMs?: number;
+  /** Run only configs with index ≡ shard.index (mod shard.count); takes a shard lock and never merges. */
+  shard?: Shard;
+  /** Attempts after the first before a config is recorded as failed (default 2). */
+  retries?: number;
+  /** Heap limit of each worker (MB, `resourceLimits.maxOldGenerationSizeMb`; default 1024). */
+  memoryLimitMb?: number;
+  /** Merge when this many new results wait (default 200; grows to a quarter of the output so merging stays linear overall). */
+  mergeEvery?: number;
+  /** ... or when this many seconds passed since the last merge and something waits (default 120). */
+  mergeEverySeconds?: number;
+  /** Break a stale lock (its process is verifiably dead on this host) instead of refusing. */
+  breakStaleLock?: boolean;
+  /** Break any lock, also one held from another host (the caller vouches that run is gone). */
+  forceLock?: boolean;
+  /** The spec's file name, for error messages. */
+  file?: string;
+  /** Test hook: absolute path of a module implementing `BatchWork` in place of ./work.ts. */
+  workModule?: string;
+}
+
+export interface BatchFailure { key: string; error: string; attempts: number }
+
+export interface BatchSummary {
+  out: string;
+  shard?: Shard;
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  /** Configs neither committed nor failed (the run was stopped). */
+  missing: number;
+  elapsedS: number;
+  /** A stop was requested; the output is resumable. */
+  cancelled: boolean;
+  /** In-flight configs were abandoned. */
+  abandoned: boolean;
+  failures: BatchFailure[];
+  retries: number;
+  bestAepGWh?: number;
+  bestKey?: string;
+  meanAepGWh?: number;
+  /** Results merged by this run; results in the output after the last merge (undefined for a shard). */
+  merged: number;
+  outputResults?: number;
+  /** Sum over configs of the time spent committing / optimizing (s), for the benchmark. */
+  commitS: number;
+  optimizeS: number;
+  workers: number;
+  /** Problems that did not stop the batch (a merge that failed, a failure that could not be recorded). */
+  warnings: string[];
+}
+
+/** Absolute path of a sibling module: `.ts` when running from source (tsx), `.js` from dist/. */
+function sibling(name: string): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), name + extname(here));
+}
+
+function describeError(err: unknown): string {
+  const e = err as { code?: string; message?: string } | undefined;
+  const msg = e?.message ?? String(err);
+  return e?.code && !msg.includes(e.code) ? `${e.code}: ${msg}` : msg;
+}
+
+function isAbort(err: unknown): boolean {
+  const e = err as { name?: string; code?: string } | undefined;
+  return e?.name === "AbortError" || e?.code === "ABORT_ERR";
+}
+
+/**
+ * Runs every config of `spec` (or of one shard) not yet committed to `opts.out`.
+ * Throws before any config runs: InputError for a bad spec, a spec that does not match
+ * the output's, or a damaged output; the store's LockError when another run holds the
+ * lock. Resolves with a summary also when stopped; the output stays resumable.
+ */
+export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promise<BatchSummary> {
+  const spec: BatchSpec = parseBatchSpec(specInput, { file: opts.file });
+  const out = resolve(opts.out);
+  const partsDir = partsDirOf(out);
+  const mine = shardConfigs(expandConfigs(spec), opts.shard);
+  const nWorkers = opts.workers ?? availableParallelism();
+  if (!Number.isInteger(nWorkers) || nWorkers < 1) throw new InputError(`must be an integer ≥ 1, got ${nWorkers}`, { field: "workers" });
+  const retries = opts.retries ?? 2;
+  const tracker = new ProgressTracker(mine.length);
+  const warnings: string[] = [];
+  const failures: BatchFailure[] = [];
+  let commitS = 0, optimizeS = 0;
+  let merged = 0, outputResults: number | undefined;
+
+  const lock: LockHandle = acquireLock(partsDir, runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
+  let pool: WorkerPool | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const abandonCtl = new AbortController();
+  let stopping = false, abandoned = false;
+  const emit = (): void => {
+    if (!opts.onProgress) return;
+    try { opts.onProgress(tracker.snapshot()); } catch { /* a display error must not stop the batch */ }
+  };
+  const onAbandon = (): void => {
+    if (abandoned) return;
+    abandoned = true;
+    stopping = true;
+    tracker.p.phase = "stopping";
+    abandonCtl.abort();
+  };
+  const onStop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    tracker.p.phase = "stopping";
+    if (opts.graceMs !== undefined && Number.isFinite(opts.graceMs)) {
+      graceTimer = setTimeout(onAbandon, Math.max(0, opts.graceMs));
+      graceTimer.unref();
+    }
+    emit();
+  };
+  opts.signal?.addEventListener("abort", onStop, { once: true });
+  opts.abandonSignal?.addEventListener("abort", onAbandon, { once: true });
+
+  try {
+    // What is committed already (output ∪ valid parts), read in the store's own worker.
+    const state = await storeState(out, { partsDir });
+    if (state.output && !isGoodStatus(state.output.status)) {
+      throw new InputError(
+        `the output is damaged (${state.output.status}: ${state.output.errors.slice(0, 2).join("; ")}); ` +
+        `nothing was run. Salvage it with: wflo recover ${out} --out <new.h5>`, { file: out });
+    }
+    const storedOut = state.output?.root.spec_json;
+    const storedParts = readPartsSpec(partsDir);
+    if (storedOut !== undefined) checkSpecCompatible(storedOut, spec, { where: `${out} (root attribute spec_json)`, file: opts.file, out });
+    if (storedParts !== undefined) checkSpecCompatible(storedParts, spec, { where: `${partsDir}/spec.json`, file: opts.file, out });
+    // Seeds may change between runs: the output then describes the union.
+    let effective = spec;
+    for (const stored of [storedOut, storedParts]) if (stored !== undefined) effective = mergeSeeds(stored, effective);
+    writePartsSpec(partsDir, effective);
+    const root: RootAttrs = {
+      grid_size: spec.grid_size,
+      random_pct: spec.random_pct,
+      total_configs: expandConfigs(effective).length,
+      spec_json: specJson(effective),
+    };
+
+    const todo: BatchConfig[] = mine.filter((c) => !state.results.has(c.key));
+    tracker.start(mine.length - todo.length);
+    emit();
+    if (opts.onProgress && opts.progressIntervalMs !== 0) {
+      heartbeat = setInterval(emit, opts.progressIntervalMs ?? 1000);
+      heartbeat.unref();
+    }
+    if (opts.signal?.aborted) onStop();
+    if (opts.abandonSignal?.aborted) onAbandon();
+
+    const ctx: WorkerContext = { spec, out, workModule: opts.workModule ? resolve(opts.workModule) : sibling("work") };
+    const threads = Math.max(1, Math.min(nWorkers, todo.length));
+    if (todo.length > 0 && !stopping) {
+      pool = new WorkerPool({
+        size: threads,
+        moduleUrl: pathToFileURL(sibling("worker")),
+        workerData: ctx,
+        resourceLimits: { maxOldGenerationSizeMb: opts.memoryLimitMb ?? 1024 },
+        preload: ["h5wasm/node"],
+      });
+    }
+    const run = <R>(task: WorkerTask): Promise<R> => pool!.run<R>(task, abandonCtl.signal);
+
+    // Merging (never for a shard): by count, growing with the output so the total cost
+    // stays linear, and by time. It runs beside the workers, in the store's own worker.
+    const canMerge = !opts.shard;
+    let waiting = 0; // results committed as parts since the last merge
+    let outputCount = state.results.size;
+    let lastMerge = performance.now();
+    let merging: Promise<void> | undefined;
+    const mergeEvery = opts.mergeEvery ?? 200;
+    const mergeEveryMs = (opts.mergeEverySeconds ?? 120) * 1000;
+    const doMerge = async (final: boolean): Promise<void> => {
+      const before = waiting;
+      tracker.p.phase = "merging";
+      emit();
+      try {
+        const r = await mergeParts(out, { partsDir, root, lock: final ? "acquire" : "skip-if-busy", breakStale: opts.breakStaleLock });
+        if (r.skipped) { warnings.push(`merge skipped: ${r.skipped}`); return; }
+        merged += r.merged.length;
+        waiting = Math.max(0, waiting - before);
+        outputCount = r.results;
+        outputResults = r.results;
+        tracker.p.merged = merged;
+        for (const c of r.conflicts) warnings.push(`merge: ${c.key} in a part differs from the output; the part was kept in ${c.quarantinedAs}`);
+        for (const q of r.quarantined) if (!r.conflicts.some((c) => c.part === q.path)) warnings.push(`merge quarantined ${q.path}: ${q.reason.split("\n")[0]}`);
+      } catch (err) {
+        warnings.push(`merge into ${out} failed (parts kept; they are merged by the next run or wflo merge): ${describeError(err)}`);
+      } finally {
+        lastMerge = performance.now();
+        tracker.p.phase = stopping ? "stopping" : "running";
+        emit();
+      }
+    };
+    const maybeMerge = (): void => {
+      if (!canMerge || merging || waiting === 0) return;
+      if (waiting >= Math.max(mergeEvery, Math.floor(outputCount / 4)) || performance.now() - lastMerge >= mergeEveryMs) {
+        merging = doMerge(false).finally(() => { merging = undefined; });
+      }
+    };
+
+    const runOne = async (c: BatchConfig): Promise<void> => {
+      let lastError = "";
+      for (let attempt = 1; attempt <= retries + 1; attempt++) {
+        const task: ConfigTask = { kind: "config", key: c.key, index: c.index, farmIdx: c.farmIdx, typeIdx: c.typeIdx, seed: c.seed, attempt };
+        tracker.p.inFlight++;
+        try {
+          const r = await run<ConfigReply>(task);
+          tracker.p.inFlight--;
+          commitS += r.commitS;
+          optimizeS += r.optimizeS;
+          if (r.commit === "conflict") warnings.push(`${c.key}: ${r.note ?? "committed before with different data"}`);
+          waiting++;
+          tracker.succeeded(c.key, r.aepGWh);
+          emit();
+          maybeMerge();
+          return;
+        } catch (err) {
+          tracker.p.inFlight--;
+          if (abandoned || isAbort(err)) return; // dropped: stays missing, runs on resume
+          if (err instanceof PoolStartError) throw err; // not this config's fault: stop the batch
+          lastError = describeError(err);
+          if (attempt <= retries) {
+            if (stopping) return; // not retried now: it stays missing and runs on resume
+            tracker.p.retries++;
+            tracker.p.lastKey = c.key;
+            tracker.p.lastError = `attempt ${attempt} failed: ${lastError}`;
+            emit();
+          }
+        }
+      }
+      const attempts = retries + 1;
+      failures.push({ key: c.key, error: lastError, attempts });
+      try {
+        await run({ kind: "fail", key: c.key, error: lastError, attempts });
+      } catch (err) {
+        if (!isAbort(err)) warnings.push(`could not record the failure of ${c.key}: ${describeError(err)}`);
+      }
+      tracker.failedFinally(c.key, lastError);
+      emit();
+    };
+
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (!stopping && next < todo.length) await runOne(todo[next++]);
+    };
+    if (pool) await Promise.all(Array.from({ length: threads }, lane));
+    // Let a periodic merge that is under way end before the final one.
+    while (merging) await merging;
+    if (canMerge && !abandoned) await doMerge(true);
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+    if (graceTimer) clearTimeout(graceTimer);
+    opts.signal?.removeEventListener("abort", onStop);
+    opts.abandonSignal?.removeEventListener("abort", onAbandon);
+    try { await pool?.destroy(); } finally { lock.release(); }
+  }
+
+  const s = tracker.snapshot();
+  s.phase = stopping ? "cancelled" : "finished";
+  s.inFlight = 0;
+  if (opts.onProgress) { try { opts.onProgress(s); } catch { /* display only */ } }
+  return {
+    out, shard: opts.shard, total: s.total, done: s.done, failed: s.failed, skipped: s.skipped,
+    missing: s.remaining, elapsedS: s.elapsedS, cancelled: stopping, abandoned, failures, retries: s.retries,
+    bestAepGWh: s.bestAepGWh, bestKey: s.bestKey, meanAepGWh: s.meanAepGWh, merged, outputResults,
+    commitS, optimizeS, workers: pool ? pool.size : 0, warnings,
+  };
+}

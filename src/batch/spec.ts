@@ -1,0 +1,281 @@
+/**
+ * The batch spec: a JSON file naming farms × turbine types × seeds and the settings shared
+ * by every config (site, wake model, smart-start grid, optimizer). README "## Batch"
+ * documents it; `parseBatchSpec` validates all of it — including building each site,
+ * turbine, wake model and boundary, and checking that each boundary can hold its turbines
+ * at the spacing — so a bad spec fails before any work starts, naming the field.
+ *
+ * The validated spec stays plain JSON (seeds normalised to a list): it is what the
+ * workers receive and what the output stores in `spec_json`.
+ */
+import { readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../errors.js";
+import { parseFaults, type FaultTable } from "./faults.js";
+import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** One farm: where turbines may stand, how many, how far apart. */
+export interface FarmSpec {
+  /** Free text, shown in reports. */
+  name?: string;
+  /** `{"circle": {"center": [x, y], "radius": r}} | {"polygon": [[x, y], …]} | {"polygons": [[[x, y], …], …], "exclusions": [[[x, y], …], …]}` (m). */
+  boundary: { [k: string]: Json };
+  n_turbines: number;
+  min_spacing_m: number;
+}
+
+export interface BatchSpec {
+  /** Free text. */
+  name?: string;
+  description?: string;
+  /** A built-in site name ("iea37", "hornsrev1") or a site definition as in case files. */
+  site: string | { [k: string]: Json };
+  /** Wake model: deficit and superposition names, as in case files. */
+  model: { deficit: string; superposition?: string };
+  /** Flow cases: wind directions (deg) and speeds (m/s); default: the site's own. */
+  wd?: number[];
+  ws?: number[];
+  /** Turbine types: built-in names ("IEA37_3.35MW", "V80") or definitions; index t in keys. */
+  turbines: (string | { [k: string]: Json })[];
+  /** Farms; index f in keys. */
+  farms: FarmSpec[];
+  /** Smart-start seeds (after normalisation always a list; a count n in the file means 0..n-1). */
+  seeds: number[];
+  /** Smart-start candidate grid: grid_size × grid_size points over the bounding box. */
+  grid_size: number;
+  /** Smart start picks among the best random_pct % of candidates (0 = greedy). */
+  random_pct: number;
+  /** Optimizer settings passed to optimizeLayout (see README "## Layout"). */
+  optimizer?: { [k: string]: Json };
+  /** Test-only fault injection, active only with WFLO_TEST_FAULTS=1 (see faults.ts). */
+  _fault?: FaultTable;
+}
+
+const TOP_FIELDS = new Set(["name", "description", "site", "model", "wd", "ws", "turbines", "farms", "seeds", "grid_size", "random_pct", "optimizer", "_fault"]);
+const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m"]);
+
+interface Where { file?: string }
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function need(cond: boolean, msg: string, field: string, w: Where): asserts cond {
+  if (!cond) throw new InputError(msg, { file: w.file, field });
+}
+
+function numberList(v: unknown, field: string, w: Where, check: (x: number) => boolean, what: string): number[] {
+  need(Array.isArray(v) && v.length > 0, `must be a non-empty list of numbers (${what})`, field, w);
+  (v as unknown[]).forEach((x, i) => need(typeof x === "number" && Number.isFinite(x) && check(x), `must be ${what}, got ${JSON.stringify(x)}`, `${field}[${i}]`, w));
+  return (v as number[]).slice();
+}
+
+/**
+ * Validates a batch spec (the parsed JSON) and returns it normalised. Every problem is an
+ * InputError naming the field (`farms[1].n_turbines`, `turbines[0].diameter`, …).
+ */
+export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
+  need(isObject(raw), "a batch spec must be a JSON object", "", w);
+  const r = raw as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    need(TOP_FIELDS.has(k), `unknown field; expected one of ${[...TOP_FIELDS].filter((f) => f !== "_fault").join(", ")}`, k, w);
+  }
+  for (const k of ["site", "model", "turbines", "farms", "seeds", "grid_size", "random_pct"]) {
+    need(r[k] !== undefined, "is required (see README: Batch spec)", k, w);
+  }
+  if (r.name !== undefined) need(typeof r.name === "string", "must be a string", "name", w);
+  if (r.description !== undefined) need(typeof r.description === "string", "must be a string", "description", w);
+
+  // Seeds: a list of distinct non-negative integers, or a count n meaning 0..n-1.
+  let seeds: number[];
+  if (typeof r.seeds === "number") {
+    need(Number.isInteger(r.seeds) && r.seeds >= 1, `a seed count must be an integer ≥ 1, got ${r.seeds}`, "seeds", w);
+    seeds = Array.from({ length: r.seeds }, (_, i) => i);
+  } else {
+    seeds = numberList(r.seeds, "seeds", w, (x) => Number.isSafeInteger(x) && x >= 0 && x < 2 ** 32, "an integer seed in [0, 2^32)");
+    const seen = new Set<number>();
+    seeds.forEach((s, i) => { need(!seen.has(s), `seed ${s} is listed twice`, `seeds[${i}]`, w); seen.add(s); });
+  }
+
+  need(typeof r.grid_size === "number" && Number.isInteger(r.grid_size) && r.grid_size >= 2 && r.grid_size <= 2000,
+    `must be an integer in [2, 2000], got ${JSON.stringify(r.grid_size)}`, "grid_size", w);
+  need(typeof r.random_pct === "number" && r.random_pct >= 0 && r.random_pct <= 100,
+    `must be a number in [0, 100] (percent), got ${JSON.stringify(r.random_pct)}`, "random_pct", w);
+
+  const wd = r.wd === undefined ? undefined : numberList(r.wd, "wd", w, () => true, "a direction in degrees");
+  const ws = r.ws === undefined ? undefined : numberList(r.ws, "ws", w, (x) => x >= 0, "a wind speed ≥ 0 (m/s)");
+
+  need(isObject(r.model), `must be {"deficit": …, "superposition": …}`, "model", w);
+  const m = r.model as Record<string, unknown>;
+  need(typeof m.deficit === "string", "is required: a deficit model name", "model.deficit", w);
+  if (m.superposition !== undefined) need(typeof m.superposition === "string", "must be a name", "model.superposition", w);
+  for (const k of Object.keys(m)) need(k === "deficit" || k === "superposition", "unknown field; expected deficit, superposition", `model.${k}`, w);
+
+  need(typeof r.site === "string" || isObject(r.site), "must be a built-in site name or a site definition object", "site", w);
+  need(Array.isArray(r.turbines) && r.turbines.length > 0, "must be a non-empty list of turbine types (built-in names or definitions)", "turbines", w);
+  (r.turbines as unknown[]).forEach((t, i) => need(typeof t === "string" || isObject(t), "must be a built-in turbine name or a definition object", `turbines[${i}]`, w));
+  need(Array.isArray(r.farms) && r.farms.length > 0, "must be a non-empty list of farms", "farms", w);
+
+  const farms: FarmSpec[] = (r.farms as unknown[]).map((f, i) => {
+    const at = `farms[${i}]`;
+    need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m}", at, w);
+    for (const k of Object.keys(f)) need(FARM_FIELDS.has(k), `unknown field; expected one of ${[...FARM_FIELDS].join(", ")}`, `${at}.${k}`, w);
+    need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
+    need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …} or {"polygons": …, "exclusions": …}`, `${at}.boundary`, w);
+    need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
+    need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1,
+      `must be an integer ≥ 1, got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
+    need(f.min_spacing_m !== undefined, "is required (m)", `${at}.min_spacing_m`, w);
+    need(typeof f.min_spacing_m === "number" && Number.isFinite(f.min_spacing_m) && f.min_spacing_m >= 0,
+      `must be a number ≥ 0 (m), got ${JSON.stringify(f.min_spacing_m)}`, `${at}.min_spacing_m`, w);
+    if (f.name !== undefined) need(typeof f.name === "string", "must be a string", `${at}.name`, w);
+    return { ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: f.boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number, min_spacing_m: f.min_spacing_m as number };
+  });
+
+  if (r.optimizer !== undefined) need(isObject(r.optimizer), "must be an object of optimizer settings", "optimizer", w);
+
+  const spec: BatchSpec = {
+    ...(r.name !== undefined ? { name: r.name as string } : {}),
+    ...(r.description !== undefined ? { description: r.description as string } : {}),
+    site: r.site as BatchSpec["site"],
+    model: { deficit: m.deficit as string, ...(m.superposition !== undefined ? { superposition: m.superposition as string } : {}) },
+    ...(wd ? { wd } : {}),
+    ...(ws ? { ws } : {}),
+    turbines: (r.turbines as BatchSpec["turbines"]).slice(),
+    farms,
+    seeds,
+    grid_size: r.grid_size as number,
+    random_pct: r.random_pct as number,
+    ...(r.optimizer !== undefined ? { optimizer: r.optimizer as BatchSpec["optimizer"] } : {}),
+  };
+  const faults = parseFaults(r._fault, w.file);
+  if (faults) spec._fault = faults;
+
+  // Build every piece once now, so the workers cannot meet an input error later.
+  checkSite(spec, w);
+  checkModel(spec, w);
+  spec.turbines.forEach((_, i) => checkTurbine(spec, i, w));
+  spec.farms.forEach((_, i) => checkFarm(spec, i, w));
+  if (spec.optimizer) checkOptimizer(spec, w);
+  return spec;
+}
+
+/** Reads and validates a spec file; a missing file or bad JSON is an InputError naming it. */
+export function readBatchSpec(path: string): BatchSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new InputError(`cannot read the batch spec: ${(err as Error).message}`, { file: path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: path });
+  }
+  return parseBatchSpec(raw, { file: path });
+}
+
+// ---------------------------------------------------------------------------------------
+// stored spec: canonical JSON, compatibility, seeds
+
+/** JSON with object keys sorted at every level, so equal specs give equal text. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The `spec_json` stored in outputs: canonical, without the test-only `_fault`. */
+export function specJson(spec: BatchSpec): string {
+  const { _fault: _ignored, ...rest } = spec;
+  return canonicalJson(rest);
+}
+
+/** The first path where a and b differ (`farms[0].n_turbines`), or undefined. */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isObject(a) && isObject(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return canonicalJson(a) === canonicalJson(b) ? undefined : path || "(whole spec)";
+}
+
+function valueAt(v: unknown, path: string): unknown {
+  for (const part of path.split(/\.|(?=\[)/)) {
+    if (v === undefined || v === null) return undefined;
+    const m = /^\[(\d+)\]$/.exec(part);
+    v = m ? (v as unknown[])[Number(m[1])] : (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * Refuses to add results of a different batch to an output: the stored spec and this one
+ * must agree in everything but the seed list (and the test-only `_fault`).
+ * `stored` is the text of a stored spec_json; a text that is not a wflo spec is ignored.
+ */
+export function checkSpecCompatible(stored: string, spec: BatchSpec, ctx: { where: string; file?: string; out: string }): void {
+  let old: unknown;
+  try { old = JSON.parse(stored); } catch { return; }
+  if (!isObject(old)) return;
+  const strip = (s: Record<string, unknown>) => { const { seeds: _s, _fault: _f, ...rest } = s; return JSON.parse(canonicalJson(rest)) as unknown; };
+  const d = firstDifference(strip(old), strip(JSON.parse(specJson(spec)) as Record<string, unknown>), "");
+  if (d === undefined) return;
+  const show = (v: unknown) => { const t = v === undefined ? "(absent)" : JSON.stringify(v); return t.length > 80 ? t.slice(0, 77) + "..." : t; };
+  throw new InputError(
+    `differs from the spec that ${ctx.out} was made with (${ctx.where}: ${show(valueAt(old, d))}, now ${show(valueAt(JSON.parse(specJson(spec)), d))}). ` +
+    "Only the seeds may change between runs on one output; write this batch to a new output (--out other.h5).",
+    { file: ctx.file, field: d },
+  );
+}
+
+/** `spec` with its seeds extended by the stored spec's seeds (stored ones first), so the output describes all of its results. */
+export function mergeSeeds(stored: string, spec: BatchSpec): BatchSpec {
+  let old: unknown;
+  try { old = JSON.parse(stored); } catch { return spec; }
+  if (!isObject(old) || !Array.isArray(old.seeds)) return spec;
+  const seeds = (old.seeds as unknown[]).filter((s): s is number => typeof s === "number");
+  for (const s of spec.seeds) if (!seeds.includes(s)) seeds.push(s);
+  return { ...spec, seeds };
+}
+
+/** Name of the spec file a batch keeps in its parts directory (shards have no output yet). */
+export const PARTS_SPEC_FILE = "spec.json";
+
+/** The spec_json kept in `<parts>/spec.json`, or undefined. */
+export function readPartsSpec(partsDir: string): string | undefined {
+  try {
+    return readFileSync(join(partsDir, PARTS_SPEC_FILE), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `<parts>/spec.json` atomically (temp, fsync, rename, fsync dir) so a reader sees the old or the new one. */
+export function writePartsSpec(partsDir: string, spec: BatchSpec): void {
+  mkdirSync(partsDir, { recursive: true });
+  const final = join(partsDir, PARTS_SPEC_FILE);
+  const tmp = `${final}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, specJson(spec) + "\n");
+  let fd = openSync(tmp, "r+");
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+  renameSync(tmp, final);
+  fd = openSync(partsDir, "r");
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}

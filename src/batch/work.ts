@@ -1,0 +1,85 @@
+/**
+ * The per-config work of a batch, run inside a worker thread: build the wind-farm model
+ * and boundary (cached per turbine type and farm for the life of the worker), smart start
+ * and optimize (`optimizeLayout`), then commit the result as its own part file through the
+ * store's commit protocol. A layout that is not strictly feasible is never committed.
+ */
+import { optimizeLayout, type Boundary } from "../layout/index.js";
+import type { WindFarmModel } from "../physics/index.js";
+import { commitResult } from "../store/commit.js";
+import { buildBoundary, buildModel, optimizerOptions, wakeModelName } from "./build.js";
+import type { BatchWork, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
+import type { BatchSpec } from "./spec.js";
+
+const models = new Map<number, WindFarmModel>();
+const boundaries = new Map<number, Boundary>();
+
+function cached<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) { v = make(); m.set(k, v); }
+  return v;
+}
+
+function turbineName(spec: BatchSpec, t: number): string {
+  const d = spec.turbines[t];
+  return typeof d === "string" ? d : typeof d.name === "string" ? d.name : `turbines[${t}]`;
+}
+
+export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<ConfigReply> {
+  const t0 = performance.now();
+  const spec = ctx.spec as BatchSpec;
+  const farm = spec.farms[t.farmIdx];
+  const model = cached(models, t.typeIdx, () => buildModel(spec, t.typeIdx));
+  const boundary = cached(boundaries, t.farmIdx, () => buildBoundary(spec, t.farmIdx));
+  const r = optimizeLayout({
+    model, boundary,
+    nTurbines: farm.n_turbines,
+    minSpacingM: farm.min_spacing_m,
+    gridSize: spec.grid_size,
+    randomPct: spec.random_pct,
+    seed: t.seed,
+    optimizer: optimizerOptions(spec),
+  });
+  if (!r.feasible || !(r.aepGWh > 0)) {
+    throw new Error(
+      `${t.key}: the optimizer returned no usable layout (feasible=${r.feasible}, AEP ${r.aepGWh} GWh, ` +
+      `boundary violation ${r.maxBoundaryViolationM} m, closest pair ${r.minSpacingFoundM} m); nothing committed`,
+    );
+  }
+  const n = farm.n_turbines;
+  const layout = new Float64Array(2 * n);
+  layout.set(r.x, 0);
+  layout.set(r.y, n);
+  const t1 = performance.now();
+  const c = await commitResult(ctx.out, {
+    key: t.key,
+    layout,
+    aepGWh: r.aepGWh,
+    aepPerTurbineGWh: r.aepPerTurbineGWh,
+    attrs: {
+      n_turbines: n,
+      wake_model: wakeModelName(spec),
+      turbine: turbineName(spec, t.typeIdx),
+      ...(farm.name ? { farm: farm.name } : {}),
+      min_spacing_m: farm.min_spacing_m,
+      grid_size: BigInt(spec.grid_size),
+      random_pct: spec.random_pct,
+      aep_initial: r.aepInitialGWh,
+      iterations: r.iterations,
+      elapsed_s: r.elapsedS,
+    },
+  }, { onConflict: "report" });
+  return {
+    key: t.key,
+    aepGWh: r.aepGWh,
+    aepInitialGWh: r.aepInitialGWh,
+    iterations: r.iterations,
+    optimizeS: (t1 - t0) / 1000,
+    commitS: (performance.now() - t1) / 1000,
+    commit: c.status,
+    ...(c.status === "conflict" ? { note: `committed before with different data; the new result is kept in ${c.evidencePath}` } : {}),
+  };
+}
+
+const work: BatchWork = { runConfig };
+export default work;

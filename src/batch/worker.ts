@@ -1,0 +1,37 @@
+/**
+ * Entry of a batch worker thread (started by ./pool.ts). Loads the work module named in
+ * `workerData` once, then serves tasks: configs go to the work module, failures are
+ * recorded through the store's commit protocol.
+ *
+ * Runs from source under tsx (the pool bootstraps tsx in the worker) and compiled from
+ * dist/ (CLI, notebook); the pool finds it by absolute path next to run.ts / run.js.
+ */
+import { workerData } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { commitFailure } from "../store/commit.js";
+import type { BatchWork, WorkerContext, WorkerTask } from "./protocol.js";
+import { injectFault, type FaultTable } from "./faults.js";
+import { serveTasks } from "./pool.js";
+
+const ctx = workerData as WorkerContext;
+let work: Promise<BatchWork> | undefined;
+
+function loadWork(): Promise<BatchWork> {
+  work ??= import(pathToFileURL(ctx.workModule).href).then((m: { default?: BatchWork } & BatchWork) => m.default ?? m);
+  return work;
+}
+
+async function handle(task: WorkerTask): Promise<unknown> {
+  switch (task.kind) {
+    case "config": {
+      const w = await loadWork();
+      await injectFault((ctx.spec as { _fault?: FaultTable })._fault, task.key, task.attempt);
+      return w.runConfig(ctx, task);
+    }
+    case "fail":
+      await commitFailure(ctx.out, task.key, task.error, task.attempts);
+      return null;
+  }
+}
+
+serveTasks((t) => handle(t as WorkerTask), async () => { await loadWork(); });
