@@ -8,6 +8,7 @@ export { show, isRenderable, isFigure, resetPlotlyEmbedding, plotlyEmbeddedInSes
 export { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 export { ProgressDisplay, progressHtml, progressText, progressBundle, etaS, type ProgressState, type ProgressPhase } from "./progress.js";
 export { windRoseOf, flowMapOf, type FlowMapOptions } from "./physicsViews.js";
+export { watchInterrupts, type InterruptHandlers } from "./interrupt.js";
 export { validateReportBundle, validateHeadline, renderable, commonDir } from "./reports.js";
 // Cell helpers under one name, so they do not clash with the library's validate/runBatch:
 //   import { notebook as nb } from "../dist/index.js"; await nb.validate(dir);
