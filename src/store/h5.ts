@@ -6,20 +6,27 @@
  * instance (one instance per thread: every worker_thread gets its own). Everything else
  * in the store imports `h5()` from here, never "h5wasm/node" directly.
  */
-import h5wasmDefault, { FS } from "h5wasm/node";
+import type * as H5Module from "h5wasm/node";
 import type { File as H5File, Group as H5Group, Dataset as H5Dataset, Attribute as H5Attribute } from "h5wasm/node";
 
 export type { H5File, H5Group, H5Dataset, H5Attribute };
-export type H5 = typeof h5wasmDefault;
+export type H5 = typeof H5Module.default;
 
 let ready: Promise<H5> | undefined;
+let loaded: typeof H5Module | undefined;
 
-/** h5wasm, ready, with HDF5 errors turned into JS Errors. Safe to call from any thread. */
+/**
+ * h5wasm, ready, with HDF5 errors turned into JS Errors. Safe to call from any thread.
+ * Loaded on first use, so a thread that only dispatches to store workers (the CLI's and
+ * a notebook kernel's main thread) never instantiates the 4 MB WASM module.
+ */
 export function h5(): Promise<H5> {
   ready ??= (async () => {
-    const module = await h5wasmDefault.ready;
+    const mod = await import("h5wasm/node");
+    const module = await mod.default.ready;
     module.activate_throwing_error_handler();
-    return h5wasmDefault;
+    loaded = mod;
+    return mod.default;
   })();
   return ready;
 }
@@ -73,7 +80,7 @@ export function h5ErrorSummary(err: unknown): string {
  * Returns how many were closed.
  */
 export function sweepLeakedStreams(): number {
-  const fs = FS as unknown as { streams?: ({ path?: string } | null)[]; close(s: unknown): void } | null;
+  const fs = loaded?.FS as unknown as { streams?: ({ path?: string } | null)[]; close(s: unknown): void } | null;
   if (!fs?.streams) return 0;
   let closed = 0;
   for (const s of fs.streams) {
