@@ -20,3 +20,4 @@ export {
   optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient,
   type OptimizeLayoutConfig, type OptimizeLayoutResult,
 } from "./optimizeLayout.js";
+export { parseBoundary, parseLayoutCase, type LayoutCase } from "./case.js";

@@ -36,6 +36,8 @@ export interface OptimizerOptions {
   seed?: number;
   /** Candidate points per side of the relocation grid. */
   relocationGrid?: number;
+  /** Relative-decrease stop of L-BFGS during hops (the first and last solves use 1e-10). */
+  hopFTol?: number;
 }
 
 export interface OptimizeProblem {
@@ -78,6 +80,7 @@ interface Ctx {
   lastAep: number;
   inner: number;
   outer: number;
+  fTol: number;
   // scratch
   x: Float64Array; y: Float64Array; gx: Float64Array; gy: Float64Array;
   sd: Float64Array; bgx: Float64Array; bgy: Float64Array;
@@ -136,7 +139,7 @@ function localSolve(c: Ctx, x0: Float64Array, y0: Float64Array): void {
   let prevViol = Infinity;
   for (let outer = 0; outer < c.outer; outer++) {
     const r = lbfgs(F, z, {
-      maxIterations: c.inner, maxStep: 0.25, gradTol: 1e-9, fTol: 1e-10,
+      maxIterations: c.inner, maxStep: 0.25, gradTol: 1e-9, fTol: c.fTol,
       onIteration: () => { c.history.push(c.lastAep); },
     });
     c.iterations += r.iterations;
@@ -187,7 +190,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     cx: (bb.xmin + bb.xmax) / 2, cy: (bb.ymin + bb.ymax) / 2,
     A0: aepInitial > 0 ? aepInitial : 1,
     history: [], iterations: 0, evaluations: 1, lastAep: 0,
-    inner: o.innerIterations ?? 300, outer: o.outerIterations ?? 12,
+    inner: o.innerIterations ?? 300, outer: o.outerIterations ?? 12, fTol: 1e-10,
     x: new Float64Array(n), y: new Float64Array(n), gx: new Float64Array(n), gy: new Float64Array(n),
     sd: new Float64Array(n), bgx: new Float64Array(n), bgy: new Float64Array(n),
     lamB: new Float64Array(n), lamS: new Float64Array((n * (n - 1)) / 2),
@@ -210,6 +213,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   const rng = new MT19937(((o.seed ?? 0) ^ 0x5bd1e995) >>> 0);
   const relocGrid = o.relocationGrid ?? 40;
   const spots = p.valueMap ? relocationSpots(p.boundary, relocGrid) : null;
+  c.fTol = o.hopFTol ?? 1e-10;
   for (let h = 0; h < hops && Number.isFinite(best); h++) {
     const x = Float64Array.from(bestX), y = Float64Array.from(bestY);
     const u = rng.nextDouble();

@@ -3,7 +3,8 @@
  * optimize → feasibility verdict. The single entry point for workers and the CLI.
  */
 import {
-  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, isGaussian, type WindFarmModel,
+  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, isGaussian,
+  type FlowCaseOptions, type WindFarmModel,
 } from "../physics/index.js";
 import { InputError } from "../errors.js";
 import { type Boundary, boundaryCanHold } from "./boundary.js";
@@ -14,6 +15,8 @@ import { NoFeasiblePositionError, smartStart, type ValueMap } from "./smartStart
 
 export interface OptimizeLayoutConfig {
   model: WindFarmModel;
+  /** Flow cases (a case file's `wd`/`ws`); the site's defaults when absent. */
+  flowCases?: FlowCaseOptions;
   boundary: Boundary;
   nTurbines: number;
   minSpacingM: number;
@@ -48,8 +51,8 @@ export interface OptimizeLayoutResult {
 }
 
 /** The value map of the smart start: physics' candidateAepGWh over the model's flow cases. */
-export function modelValueMap(model: WindFarmModel): ValueMap {
-  return (px, py, cx, cy, out) => candidateAepGWh(model, px, py, cx, cy, out);
+export function modelValueMap(model: WindFarmModel, flowCases?: FlowCaseOptions): ValueMap {
+  return (px, py, cx, cy, out) => candidateAepGWh(model, px, py, cx, cy, out, flowCases);
 }
 
 /**
@@ -57,23 +60,23 @@ export function modelValueMap(model: WindFarmModel): ValueMap {
  * wake has no analytic gradient, but whose partial-overlap AEP is continuous) a central
  * difference with a 0.5 m step.
  */
-export function modelAepGradient(model: WindFarmModel): AepWithGradient {
-  if (isGaussian(model.deficit)) return (x, y, gx, gy) => aepGradient(model, x, y, gx, gy);
+export function modelAepGradient(model: WindFarmModel, flowCases?: FlowCaseOptions): AepWithGradient {
+  if (isGaussian(model.deficit)) return (x, y, gx, gy) => aepGradient(model, x, y, gx, gy, flowCases);
   const h = 0.5;
   return (x, y, gx, gy) => {
     const n = x.length;
     const xs = Float64Array.from(x), ys = Float64Array.from(y);
     for (let i = 0; i < n; i++) {
-      xs[i] = x[i] + h; const a = aepGWh(model, xs, ys);
-      xs[i] = x[i] - h; const b = aepGWh(model, xs, ys);
+      xs[i] = x[i] + h; const a = aepGWh(model, xs, ys, flowCases);
+      xs[i] = x[i] - h; const b = aepGWh(model, xs, ys, flowCases);
       xs[i] = x[i];
       gx[i] = (a - b) / (2 * h);
-      ys[i] = y[i] + h; const c = aepGWh(model, xs, ys);
-      ys[i] = y[i] - h; const d = aepGWh(model, xs, ys);
+      ys[i] = y[i] + h; const c = aepGWh(model, xs, ys, flowCases);
+      ys[i] = y[i] - h; const d = aepGWh(model, xs, ys, flowCases);
       ys[i] = y[i];
       gy[i] = (c - d) / (2 * h);
     }
-    return aepGWh(model, x, y);
+    return aepGWh(model, x, y, flowCases);
   };
 }
 
@@ -94,13 +97,13 @@ export function smartStartLayout(c: Omit<OptimizeLayoutConfig, "optimizer">): { 
   checkConfig(c);
   const grid = candidateGrid(c.boundary, c.gridSize);
   const ss = smartStartOrInputError(c, grid.x, grid.y);
-  return { x: ss.x, y: ss.y, aepGWh: aepGWh(c.model, ss.x, ss.y) };
+  return { x: ss.x, y: ss.y, aepGWh: aepGWh(c.model, ss.x, ss.y, c.flowCases) };
 }
 
 function smartStartOrInputError(c: Omit<OptimizeLayoutConfig, "optimizer">, gx: Float64Array, gy: Float64Array) {
   try {
     return smartStart({
-      candX: gx, candY: gy, nTurbines: c.nTurbines, valueMap: modelValueMap(c.model),
+      candX: gx, candY: gy, nTurbines: c.nTurbines, valueMap: modelValueMap(c.model, c.flowCases),
       randomPct: c.randomPct, seed: c.seed, minSpacingM: c.minSpacingM,
     });
   } catch (e) {
@@ -116,15 +119,15 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const ss = smartStartOrInputError(c, grid.x, grid.y);
   const t1 = performance.now();
   const r = optimize({
-    aep: (x, y) => aepGWh(c.model, x, y),
-    aepGradient: modelAepGradient(c.model),
-    valueMap: modelValueMap(c.model),
+    aep: (x, y) => aepGWh(c.model, x, y, c.flowCases),
+    aepGradient: modelAepGradient(c.model, c.flowCases),
+    valueMap: modelValueMap(c.model, c.flowCases),
     boundary: c.boundary,
     minSpacingM: c.minSpacingM,
     x0: ss.x, y0: ss.y,
   }, { seed: c.seed, ...c.optimizer });
   const perTurbine = new Float64Array(c.nTurbines);
-  const total = aepPerTurbineGWh(c.model, r.x, r.y, perTurbine);
+  const total = aepPerTurbineGWh(c.model, r.x, r.y, perTurbine, c.flowCases);
   const fin = feasibilityCheck(c.boundary, r.x, r.y, c.minSpacingM);
   return {
     x: r.x, y: r.y, aepGWh: total, aepPerTurbineGWh: perTurbine, aepInitialGWh: r.aepInitialGWh,
