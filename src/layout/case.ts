@@ -9,7 +9,9 @@
  */
 import { InputError } from "../errors.js";
 import { parseCaseModel, type CaseModel, type CaseOptions } from "../physics/index.js";
-import { type Boundary, type BoundaryPolygon, circleBoundary, polygon, polygonBoundary } from "./boundary.js";
+import {
+  type Boundary, type BoundaryPolygon, boundaryCanHold, circleBoundary, polygon, polygonBoundary,
+} from "./boundary.js";
 
 export interface LayoutCase extends CaseModel {
   readonly boundary: Boundary;
@@ -73,5 +75,9 @@ export function parseLayoutCase(value: unknown, opts: CaseOptions | string = {})
   let s = obj.min_spacing_m;
   if (s === undefined) s = 2 * cm.model.turbine.diameterM;
   if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw new InputError(`must be a number ≥ 0 (m), got ${JSON.stringify(s)}`, { field: "min_spacing_m", file });
+  const cap = boundaryCanHold(boundary, n, s);
+  if (!cap.possible) {
+    throw new InputError(`cannot hold ${n} turbines ${s} m apart: at most ${cap.maxTurbines} fit (${cap.bound})`, { field: "boundary", file });
+  }
   return { ...cm, boundary, nTurbines: n, minSpacingM: s };
 }

@@ -36,7 +36,7 @@ export interface OptimizerOptions {
   seed?: number;
   /** Candidate points per side of the relocation grid. */
   relocationGrid?: number;
-  /** Relative-decrease stop of L-BFGS during hops (the first and last solves use 1e-10). */
+  /** Relative-decrease stop of L-BFGS during hops (default 1e-8; the first and last solves use 1e-10). */
   hopFTol?: number;
 }
 
@@ -89,7 +89,8 @@ interface Ctx {
 
 function defaultHops(n: number): number {
   // Each hop costs one local solve (≈ n² work per evaluation): more hops for small farms.
-  return n <= 20 ? 120 : n <= 40 ? 60 : 40;
+  // On IEA 37 CS1 the best layout is usually found within these (bench/layout.bench.ts).
+  return n <= 20 ? 60 : n <= 40 ? 40 : 25;
 }
 
 /** Local solve from (x, y) in place; returns the AEP of the final iterate (not yet repaired). */
@@ -213,7 +214,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   const rng = new MT19937(((o.seed ?? 0) ^ 0x5bd1e995) >>> 0);
   const relocGrid = o.relocationGrid ?? 40;
   const spots = p.valueMap ? relocationSpots(p.boundary, relocGrid) : null;
-  c.fTol = o.hopFTol ?? 1e-10;
+  c.fTol = o.hopFTol ?? 1e-8;
   for (let h = 0; h < hops && Number.isFinite(best); h++) {
     const x = Float64Array.from(bestX), y = Float64Array.from(bestY);
     const u = rng.nextDouble();
@@ -225,6 +226,12 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     }
     tryFrom(x, y);
     hopHistory.push(best);
+  }
+  if (hops > 0 && Number.isFinite(best)) {
+    // Polish the best layout with the tight tolerance (hops stop early to save time).
+    c.fTol = 1e-10;
+    tryFrom(Float64Array.from(bestX), Float64Array.from(bestY));
+    hopHistory[hopHistory.length - 1] = best;
   }
 
   let feasible = Number.isFinite(best);

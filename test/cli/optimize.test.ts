@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+
+const dev = ["--import", "tsx", "src/cli/dev.ts"];
+const wflo = (...a: string[]) => spawnSync(process.execPath, [...dev, ...a], { encoding: "utf8" });
+
+for (const file of ["concave-polygon", "exclusion-zone"]) {
+  test(`wflo optimize --json on examples/cases/${file}.json: the contract's fields, feasible`, () => {
+    const r = wflo("optimize", `examples/cases/${file}.json`, "--grid", "18", "--random-pct", "30", "--seed", "3", "--hops", "3", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out), [
+      "x", "y", "aep_GWh", "aep_initial_GWh", "iterations", "feasible", "min_spacing_m", "max_boundary_violation_m", "elapsed_s",
+    ]);
+    assert.equal(out.feasible, true);
+    assert.equal(out.x.length, out.y.length);
+    assert.ok(out.min_spacing_m >= 260 - 1e-6);
+    assert.ok(out.max_boundary_violation_m <= 1e-6);
+    assert.ok(out.aep_GWh > out.aep_initial_GWh);
+    assert.ok(Number.isInteger(out.iterations) && out.iterations > 0);
+    assert.ok(out.elapsed_s > 0);
+  });
+}
+
+test("wflo optimize without --json prints a readable summary", () => {
+  const r = wflo("optimize", "examples/cases/concave-polygon.json", "--hops", "0");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /AEP optimized +\d+\.\d+ GWh/);
+  assert.match(r.stdout, /feasible true/);
+});
