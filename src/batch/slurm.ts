@@ -18,10 +18,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { storeState, type StoreState } from "../store/commit.js";
-import { acquireLock, checkLock, type LockState } from "../store/lock.js";
+import { acquireLock, checkLock, storeState, type LockState, type StoreState } from "../store/index.js";
 import { expandConfigs, runLockName, shardConfigs, type Shard } from "./configs.js";
-import { checkSpecCompatible, parseBatchSpec, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "./spec.js";
+import { checkSpecCompatible, parseBatchSpec, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, specJson, type BatchSpec } from "./spec.js";
 
 /** What `wflo submit` was asked to do. */
 export interface SlurmSubmitRequest {
@@ -747,4 +746,24 @@ export function submitPrepared(prep: PreparedSubmission, opts: RunOptions = {}):
     acquireLock(prep.plan.partsDir, name, { force: true }).release();
   }
   return submitPlan(prep.plan, { env: prep.env, ...opts });
+}
+
+/**
+ * The root attributes an unsharded `wflo run` gives its output (grid_size, random_pct,
+ * total_configs, spec_json), from the spec every `wflo run` — shard or not — keeps in
+ * `<parts>/spec.json`. `wflo merge` applies them, so shards merged by a Slurm merge job
+ * make the same output as one machine would. undefined when the directory has no spec.
+ */
+export function rootAttrsOfPartsSpec(partsDir: string): { grid_size: number; random_pct: number; total_configs: number; spec_json: string } | undefined {
+  const text = readPartsSpec(partsDir);
+  if (text === undefined) return undefined;
+  const file = join(partsDir, PARTS_SPEC_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file });
+  }
+  const spec = parseBatchSpec(raw, { file });
+  return { grid_size: spec.grid_size, random_pct: spec.random_pct, total_configs: expandConfigs(spec).length, spec_json: specJson(spec) };
 }

@@ -10,6 +10,7 @@ import { existsSync, statSync } from "node:fs";
 import { flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
 import { LockError, mergeParts, outputOfPartsDir } from "../../store/index.js";
+import { rootAttrsOfPartsSpec } from "../../batch/slurm.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
 
@@ -31,6 +32,9 @@ export async function run(argv: string[]): Promise<number> {
       rewrite: flag(p, "rewrite"),
       breakStale: flag(p, "break-lock"),
       forceLock: flag(p, "break-lock") && flag(p, "force"),
+      // Shards never merge; their parts directory keeps the batch spec, so the merged output
+      // gets the root attributes (grid_size, random_pct, total_configs, spec_json) of a whole run.
+      root: rootAttrsOfPartsSpec(dir),
     });
   } catch (err) {
     if (err instanceof LockError) {
