@@ -8,12 +8,16 @@ import { mkdirSync, rmSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { validate as validateFiles, type ValidateOptions, type ValidateReport } from "../store/index.js";
+import { runBatch as runBatchLib, type BatchProgress, type BatchSummary, type RunBatchOptions } from "../batch/index.js";
 import type { MimeBundle } from "./bundle.js";
 import { escapeHtml } from "./bundle.js";
-import { DisplayHandle } from "./kernel.js";
-import { renderable, validateReportBundle } from "./reports.js";
+import { watchInterrupts } from "./interrupt.js";
+import { DisplayHandle, displayWriter } from "./kernel.js";
+import { ProgressDisplay, type ProgressState } from "./progress.js";
+import { batchSummaryBundle, renderable, validateReportBundle } from "./reports.js";
+import { show } from "./show.js";
 
-export { show } from "./show.js";
+export { show };
 
 /** The package's root folder (the repository when run from a checkout). */
 export function packageRoot(): string {
@@ -74,3 +78,91 @@ export async function validate(paths: string | string[], opts: ValidateOptions =
   return view;
 }
 
+
+/** BatchProgress (the batch's own counters) as the progress display's state. */
+export function batchProgressState(p: BatchProgress): ProgressState {
+  const detail = p.bestAepGWh !== undefined ? `best ${p.bestAepGWh.toFixed(2)} GWh (${p.bestKey})` : undefined;
+  const last = p.lastError ? `last failure ${p.lastKey}: ${p.lastError.split("\n")[0]}` : undefined;
+  return {
+    phase: p.phase, total: p.total, done: p.done, failed: p.failed, skipped: p.skipped, running: p.inFlight,
+    elapsedS: p.elapsedS, etaS: p.etaS, detail, message: last,
+  };
+}
+
+export type RenderableBatchSummary = BatchSummary & { toMimeBundle(): MimeBundle };
+
+// A batch still finishing after an interrupt (its cell has already ended): the next
+// runBatch waits for it, so it does not meet its lock.
+let running: Promise<unknown> | undefined;
+
+/**
+ * runBatch for a cell: a progress display updated in place while the batch runs, ending
+ * in "finished" or "cancelled", then a summary table. A kernel interrupt (■) stops the
+ * batch: no new configuration starts, those in flight finish and are committed; a second
+ * interrupt abandons them. Either way the output stays resumable: run the cell again.
+ * Resolves with the batch's summary (renderable); rejects like runBatch for bad input or
+ * a held lock, after showing the error in the display.
+ */
+export async function runBatch(spec: unknown, opts: RunBatchOptions): Promise<RenderableBatchSummary> {
+  if (running) {
+    const note = new DisplayHandle();
+    note.show(statusBundle("waiting for the previous batch of this kernel to stop …"));
+    await running.catch(() => {});
+  }
+  // This cell's writer: the summary must land here even if the batch ends after the cell.
+  const writer = displayWriter();
+  const progress = new ProgressDisplay({ phase: "starting" }, 250);
+  const stop = new AbortController();
+  const abandon = new AbortController();
+  let interrupted = 0;
+  // What the interrupt did, kept in the display's message while the batch winds down.
+  let note: string | undefined;
+  const dispose = await watchInterrupts({
+    stop: () => {
+      interrupted = 1;
+      note = "interrupted: no new configuration starts; those running finish and are committed (interrupt again to abandon them)";
+      progress.update({ phase: "stopping", message: note });
+      stop.abort();
+    },
+    abandon: () => {
+      interrupted = 2;
+      note = "interrupted twice: abandoning the configurations in flight";
+      progress.update({ phase: "stopping", message: note });
+      abandon.abort();
+    },
+  });
+  const userSignal = opts.signal;
+  if (userSignal) userSignal.addEventListener("abort", () => stop.abort(), { once: true });
+  const work = runBatchLib(spec, {
+    ...opts,
+    signal: stop.signal,
+    abandonSignal: opts.abandonSignal ?? abandon.signal,
+    onProgress: (p) => {
+      const st = batchProgressState(p);
+      if (note) st.message = st.message ? `${note}\n${st.message}` : note;
+      progress.update(st);
+      opts.onProgress?.(p);
+    },
+  });
+  running = work;
+  try {
+    const summary = await work;
+    const final = summary.cancelled ? "cancelled" : "finished";
+    const resume = summary.cancelled
+      ? `stopped${interrupted ? " by a kernel interrupt" : ""}: ${summary.done} stored, ${summary.missing} to go; run the cell again to resume`
+      : `${summary.done} results stored in ${summary.out}${summary.failed ? `, ${summary.failed} failed (recorded under _failed)` : ""}`;
+    progress.update({
+      phase: final, total: summary.total, done: summary.done, failed: summary.failed, skipped: summary.skipped,
+      running: 0, elapsedS: summary.elapsedS, message: resume,
+    });
+    const view = renderable(summary, batchSummaryBundle);
+    show(view, writer);
+    return view;
+  } catch (err) {
+    progress.update({ phase: "failed", message: (err as Error).message });
+    throw err;
+  } finally {
+    dispose();
+    if (running === work) running = undefined;
+  }
+}

@@ -47,9 +47,12 @@ export function newDisplayId(): string {
   return randomBytes(8).toString("hex");
 }
 
-/** Sends one bundle as a new output; returns false when there is no kernel to send to. */
-export function publish(bundle: MimeBundle, displayId?: string): boolean {
-  const w = displayWriter();
+/**
+ * Sends one bundle as a new output; returns false when there is no kernel to send to.
+ * `writer` pins the cell the output belongs to (work that ends after its cell did).
+ */
+export function publish(bundle: MimeBundle, displayId?: string, writer: DisplayWriter | null = displayWriter()): boolean {
+  const w = writer;
   if (!w) return false;
   w({ data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, false);
   return true;

@@ -1,11 +1,13 @@
 // A live progress display for long cells (runBatch): one output updated in place while
-// the work runs, then left in its final state ("done", "cancelled" or "failed"), which is
-// what a saved notebook shows. Updates are throttled: a batch may report thousands of
+// the work runs, then left in its final state ("finished", "cancelled" or "failed"), which
+// is what a saved notebook shows. Phases are the batch's (BatchProgress) plus "failed". Updates are throttled: a batch may report thousands of
 // results and each update is a message to the front end.
 import { escapeHtml, type MimeBundle } from "./bundle.js";
 import { DisplayHandle } from "./kernel.js";
 
-export type ProgressPhase = "starting" | "running" | "done" | "cancelled" | "failed";
+export type ProgressPhase = "starting" | "running" | "merging" | "stopping" | "finished" | "cancelled" | "failed";
+
+export const FINAL_PHASES: readonly ProgressPhase[] = ["finished", "cancelled", "failed"];
 
 export interface ProgressState {
   phase: ProgressPhase;
@@ -17,6 +19,10 @@ export interface ProgressState {
   skipped?: number;
   running?: number;
   elapsedS: number;
+  /** Seconds left, if the caller knows better than the rate so far. */
+  etaS?: number;
+  /** Shown after the counts, e.g. the best AEP so far. */
+  detail?: string;
   /** A short line under the bar: the last result, an error, how to resume. */
   message?: string;
 }
@@ -30,18 +36,22 @@ function fmtDuration(s: number): string {
 
 /** Estimated seconds left, from the rate so far; undefined before the first result. */
 export function etaS(p: ProgressState): number | undefined {
+  if (p.phase !== "running") return undefined;
+  if (p.etaS !== undefined) return p.etaS;
   const finished = p.done + p.failed;
-  if (finished === 0 || p.phase !== "running") return undefined;
-  return (p.elapsedS / finished) * (p.total - finished);
+  if (finished === 0) return undefined;
+  return (p.elapsedS / finished) * (p.total - (p.skipped ?? 0) - finished);
 }
 
 export function progressText(p: ProgressState): string {
-  const finished = p.done + p.failed;
+  // Progress counts what is in the output, already-stored results included.
+  const finished = (p.skipped ?? 0) + p.done + p.failed;
   const pct = p.total > 0 ? (100 * finished) / p.total : 100;
   const parts = [`${p.phase}: ${finished}/${p.total} (${pct.toFixed(0)} %)`, `${p.done} ok`];
   if (p.failed) parts.push(`${p.failed} failed`);
   if (p.skipped) parts.push(`${p.skipped} already stored`);
   if (p.running) parts.push(`${p.running} running`);
+  if (p.detail) parts.push(p.detail);
   parts.push(`elapsed ${fmtDuration(p.elapsedS)}`);
   const eta = etaS(p);
   if (eta !== undefined) parts.push(`about ${fmtDuration(eta)} left`);
@@ -49,18 +59,20 @@ export function progressText(p: ProgressState): string {
 }
 
 const PHASE_COLOR: { [k in ProgressPhase]: string } = {
-  starting: "#9a9a9a", running: "#1f77b4", done: "#2ca02c", cancelled: "#e6a100", failed: "#d62728",
+  starting: "#9a9a9a", running: "#1f77b4", merging: "#1f77b4", stopping: "#e6a100",
+  finished: "#2ca02c", cancelled: "#e6a100", failed: "#d62728",
 };
 
 export function progressHtml(p: ProgressState): string {
-  const finished = p.done + p.failed;
-  const okPct = p.total > 0 ? (100 * p.done) / p.total : p.phase === "done" ? 100 : 0;
-  const badPct = p.total > 0 ? (100 * p.failed) / p.total : 0;
+  const skipped = p.skipped ?? 0;
+  const finished = skipped + p.done + p.failed;
+  const pct = (v: number) => (p.total > 0 ? (100 * v) / p.total : 0);
   const [first, ...rest] = progressText(p).split("\n");
-  return `<div class="wflo-progress" data-phase="${p.phase}" data-done="${p.done}" data-failed="${p.failed}" data-total="${p.total}" style="font-family:monospace;font-size:13px;max-width:720px">` +
+  return `<div class="wflo-progress" data-phase="${p.phase}" data-done="${p.done}" data-failed="${p.failed}" data-skipped="${skipped}" data-total="${p.total}" style="font-family:monospace;font-size:13px;max-width:760px">` +
     `<div style="height:10px;background:#eee;border-radius:3px;overflow:hidden;display:flex">` +
-    `<div style="width:${okPct.toFixed(2)}%;background:${PHASE_COLOR[p.phase]}"></div>` +
-    `<div style="width:${badPct.toFixed(2)}%;background:${PHASE_COLOR.failed}"></div></div>` +
+    `<div title="already stored" style="width:${pct(skipped).toFixed(2)}%;background:#b8c7d6"></div>` +
+    `<div title="done" style="width:${pct(p.done).toFixed(2)}%;background:${PHASE_COLOR[p.phase]}"></div>` +
+    `<div title="failed" style="width:${pct(p.failed).toFixed(2)}%;background:${PHASE_COLOR.failed}"></div></div>` +
     `<div style="margin-top:3px">${escapeHtml(first)}</div>` +
     rest.map((l) => `<div style="color:#555">${escapeHtml(l)}</div>`).join("") +
     (finished > p.total ? `<div style="color:${PHASE_COLOR.failed}">more results than configurations (${finished} > ${p.total})</div>` : "") +
@@ -86,7 +98,7 @@ export class ProgressDisplay {
 
   update(patch: Partial<ProgressState>): void {
     this.state = { ...this.state, ...patch };
-    const final = this.state.phase === "done" || this.state.phase === "cancelled" || this.state.phase === "failed";
+    const final = FINAL_PHASES.includes(this.state.phase);
     const now = Date.now();
     if (final || now - this.last >= this.minIntervalMs) {
       this.flush(this.state);

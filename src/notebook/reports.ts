@@ -3,6 +3,7 @@
 import { inspect } from "node:util";
 import { basename, dirname, relative } from "node:path";
 import { isGoodStatus, type FileReport, type ValidateReport } from "../store/index.js";
+import type { BatchSummary } from "../batch/index.js";
 import { escapeHtml, type MimeBundle } from "./bundle.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 
@@ -98,4 +99,37 @@ export function renderable<T extends object>(report: T, bundle: (r: T) => MimeBu
   Object.defineProperty(report, "toMimeBundle", { value: () => bundle(report), enumerable: false });
   Object.defineProperty(report, inspect.custom, { value: () => String(bundle(report)["text/plain"]), enumerable: false });
   return report as T & { toMimeBundle(): MimeBundle };
+}
+
+/** The summary of a batch run: counts, best and mean AEP, failures and warnings. */
+export function batchSummaryBundle(s: BatchSummary): MimeBundle {
+  const rows: [string, string][] = [
+    ["output", s.out],
+    ["configurations", `${s.total}${s.shard ? ` (shard ${s.shard.index}/${s.shard.count})` : ""}`],
+    ["done by this run", String(s.done)],
+    ["already stored", String(s.skipped)],
+    ["failed", String(s.failed)],
+    ["still to do", String(s.missing)],
+    ["state", s.cancelled ? `cancelled${s.abandoned ? " (in-flight work abandoned)" : ""}: resumable` : "finished"],
+    ["time", `${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`],
+  ];
+  if (s.bestAepGWh !== undefined) rows.push(["best AEP", `${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey})`]);
+  if (s.meanAepGWh !== undefined) rows.push(["mean AEP", `${s.meanAepGWh.toFixed(3)} GWh`]);
+  if (s.outputResults !== undefined) rows.push(["results in the output", String(s.outputResults)]);
+  const cols: Column<[string, string]>[] = [{ header: "", value: (r) => r[0] }, { header: "", value: (r) => r[1] }];
+  const mark = (r: [string, string]): RowMark => (r[0] === "failed" && s.failed > 0 ? "bad" : r[0] === "state" && s.cancelled ? "warn" : undefined);
+  const failCols: Column<BatchSummary["failures"][number]>[] = [
+    { header: "configuration", value: (f) => f.key },
+    { header: "attempts", value: (f) => f.attempts, align: "right" },
+    { header: "error", value: (f) => f.error.split("\n")[0] },
+  ];
+  const html = `<div class="wflo-report wflo-batch-summary" data-cancelled="${s.cancelled}">` +
+    htmlTable(rows, cols, { caption: "Batch summary", mark }) +
+    (s.failures.length ? htmlTable(s.failures, failCols, { caption: "Failures", mark: () => "bad" }) : "") +
+    (s.warnings.length ? `<div style="color:#6b4e00">${s.warnings.map((w) => escapeHtml(w)).join("<br>")}</div>` : "") +
+    `</div>`;
+  const text = [textTable(rows, cols, { caption: "Batch summary", mark }),
+    ...(s.failures.length ? [textTable(s.failures, failCols, { caption: "Failures", mark: () => "bad" })] : []),
+    ...s.warnings].join("\n");
+  return { "text/html": html, "text/plain": text };
 }

@@ -1,7 +1,7 @@
 // Showing things in a tslab cell. Outside a kernel (plain node, tests) the text/plain
 // part goes to stdout instead, so the same code runs everywhere.
 import { figureBundle, plotlyJs, type MimeBundle } from "./bundle.js";
-import { newDisplayId, publish } from "./kernel.js";
+import { newDisplayId, publish, type DisplayWriter } from "./kernel.js";
 import type { PlotlyFigure } from "./figures/types.js";
 
 /** Anything that can render itself as a mime bundle (reports, summaries, progress). */
@@ -30,21 +30,24 @@ export function plotlyEmbeddedInSession(): boolean {
   return plotlyEmbedded;
 }
 
-function send(bundle: MimeBundle): boolean {
-  if (publish(bundle)) return true;
+function send(bundle: MimeBundle, writer?: DisplayWriter | null): boolean {
+  if (publish(bundle, undefined, writer)) return true;
   process.stdout.write(String(bundle["text/plain"] ?? "") + "\n");
   return false;
 }
 
-/** Displays a figure (plotly bundle), a Renderable, or an HTML string. */
-export function show(x: PlotlyFigure | Renderable | string): void {
+/**
+ * Displays a figure (plotly bundle), a Renderable, or an HTML string. `writer` (from
+ * displayWriter()) sends it to a given cell instead of the one running now.
+ */
+export function show(x: PlotlyFigure | Renderable | string, writer?: DisplayWriter | null): void {
   if (typeof x === "string") {
-    send({ "text/html": x, "text/plain": x.replace(/<[^>]*>/g, "") });
+    send({ "text/html": x, "text/plain": x.replace(/<[^>]*>/g, "") }, writer);
   } else if (isRenderable(x)) {
-    send(x.toMimeBundle());
+    send(x.toMimeBundle(), writer);
   } else if (isFigure(x)) {
     const bundle = figureBundle(x, { id: newDisplayId(), plotly: plotlyEmbedded ? undefined : plotlyJs() });
-    if (send(bundle)) plotlyEmbedded = true;
+    if (send(bundle, writer)) plotlyEmbedded = true;
   } else {
     throw new TypeError("show: expected a plotly figure, an object with toMimeBundle(), or an HTML string");
   }

@@ -114,19 +114,22 @@ test("progress display: throttled while running, the final state always sent", a
   await new Promise((r) => setTimeout(r, 80));
   const afterTimer = sent.length;
   assert.match(sent[afterTimer - 1].data["text/plain"] as string, /running: 100\/100/, "the pending state is flushed by the timer");
-  p.update({ phase: "done", message: "stored in out.h5" });
+  p.update({ phase: "finished", message: "stored in out.h5" });
   const last = sent[sent.length - 1];
   assert.equal(last.update, true);
-  assert.match(last.data["text/html"] as string, /data-phase="done" data-done="100" data-failed="0" data-total="100"/);
-  assert.match(last.data["text/plain"] as string, /^done: 100\/100 \(100 %\) · 100 ok · elapsed 10\.0 s\nstored in out\.h5$/);
+  assert.match(last.data["text/html"] as string, /data-phase="finished" data-done="100" data-failed="0" data-skipped="0" data-total="100"/);
+  assert.match(last.data["text/plain"] as string, /^finished: 100\/100 \(100 %\) · 100 ok · elapsed 10\.0 s\nstored in out\.h5$/);
   assert.ok(new Set(sent.map((s) => s.transient.display_id)).size === 1);
 });
 
 test("progress text: failures, resume and time left", () => {
+  // Stored before the run (5) count towards the total; the rate is this run's (4 in 8 s).
   assert.equal(
-    progressText({ phase: "running", total: 10, done: 3, failed: 1, skipped: 5, running: 2, elapsedS: 8 }),
-    "running: 4/10 (40 %) · 3 ok · 1 failed · 5 already stored · 2 running · elapsed 8.0 s · about 12.0 s left",
+    progressText({ phase: "running", total: 12, done: 3, failed: 1, skipped: 5, running: 2, elapsedS: 8 }),
+    "running: 9/12 (75 %) · 3 ok · 1 failed · 5 already stored · 2 running · elapsed 8.0 s · about 6.0 s left",
   );
+  assert.match(progressText({ phase: "running", total: 4, done: 1, failed: 0, elapsedS: 1, etaS: 30, detail: "best 400.0 GWh" }),
+    /· best 400\.0 GWh · elapsed 1\.0 s · about 30\.0 s left$/);
   assert.match(progressText({ phase: "cancelled", total: 10, done: 3, failed: 0, elapsedS: 125 }), /cancelled: 3\/10 .* elapsed 2 min 5 s$/);
 });
 

@@ -4,7 +4,9 @@ express: interrupting a cell while it runs, then running more cells in the same 
 usage: /usr/bin/python3 kernel_client.py STEPS.json WORKDIR
 STEPS.json: [{"code": str, "timeout": s, "delay": s before sending, "interrupt_after": s | null,
               "interrupt_when": regex over the cell's text output so far | null,
-              "interrupts": how many interrupts to send (default 1), "gap": s between them}]
+              "interrupts": how many interrupts to send (default 1), "gap": s between them,
+              "linger": s to keep collecting display updates after the cell ended,
+              "linger_until": regex over a display's text that ends the linger early}]
 Prints one JSON object: {"startup_s", "steps": [{"status", "stdout", "stderr",
 "displays": {display_id or index: last text/plain}, "html": [last text/html per display],
 "elapsed_s", "interrupted_at_s"}], "alive": bool}. Needs the environment of
@@ -87,8 +89,11 @@ def run_step(km, kc, step):
     # Late display updates (work finishing after an interrupt): collect for a moment, and
     # send the interrupts still due (the cell itself ends at the first one).
     linger = step.get("linger", 0)
+    until = re.compile(step["linger_until"]) if step.get("linger_until") else None
     end = time.monotonic() + linger
     while time.monotonic() < end:
+        if until and any(until.search(v) for v in out["displays"].values()):
+            break
         if interrupts_left and next_interrupt is not None and time.monotonic() - t0 >= next_interrupt:
             km.interrupt_kernel()
             interrupts_left -= 1
