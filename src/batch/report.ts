@@ -1,0 +1,213 @@
+/**
+ * An offline HTML report of a batch output: counts, the AEP distribution per farm and
+ * turbine type, smart start against optimized, the best layout of every farm × turbine
+ * type (boundary, smart start recomputed from the stored spec, optimized turbines coloured
+ * by their AEP, wind rose), and tables of results and failures. plotly.js comes from the
+ * npm package plotly.js-dist-min and is inlined once: the file opens without a network.
+ *
+ * The figures are the notebook's builders (src/notebook/figures), so the report and the
+ * notebook draw the same pictures. The output is read in the store's short-lived worker.
+ */
+import { writeFileSync, renameSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { smartStartLayout, type Boundary } from "../layout/index.js";
+import { inspectFiles } from "../store/sandbox.js";
+import type { FileReport } from "../store/read.js";
+import { fsyncFile, fsyncDir } from "../store/fsutil.js";
+import { tempPathFor } from "../store/parts.js";
+import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../notebook/figures/index.js";
+import { escapeHtml, figureHtml, plotlyJsTag } from "../notebook/bundle.js";
+import { windRoseOf } from "../notebook/physicsViews.js";
+import { parseConfigKey } from "./configs.js";
+import { buildBoundary, buildModel } from "./build.js";
+import { parseBatchSpec, type BatchSpec } from "./spec.js";
+
+export interface ReportRow {
+  key: string;
+  farmIdx: number;
+  typeIdx: number;
+  seed: number;
+  farm: string;
+  turbineType: string;
+  aepGWh: number;
+  aepInitialGWh?: number;
+  iterations?: number;
+  elapsedS?: number;
+  x: Float64Array;
+  y: Float64Array;
+  aepPerTurbineGWh?: Float64Array;
+}
+
+export interface ReportData {
+  path: string;
+  status: string;
+  root: FileReport["root"];
+  spec?: BatchSpec;
+  /** Why the stored spec could not be used (figures then have no boundaries). */
+  specNote?: string;
+  rows: ReportRow[];
+  failures: { key: string; error: string; attempts: number }[];
+  /** Groups that did not validate. */
+  bad: { key: string; status: string }[];
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined;
+}
+
+/** Reads an output file (in a short-lived worker) into what the report shows. */
+export async function readReportData(path: string): Promise<ReportData> {
+  const abs = resolve(path);
+  try { statSync(abs); } catch { throw new InputError("no such file", { file: abs }); }
+  const [rep] = await inspectFiles([abs], { withRecords: true });
+  if (rep.status === "not-hdf5" || rep.status === "truncated" || rep.status === "unreadable") {
+    throw new InputError(`cannot report on it: ${rep.status} (${rep.errors.slice(0, 2).join("; ")}); try wflo recover`, { file: abs });
+  }
+  let spec: BatchSpec | undefined;
+  let specNote: string | undefined;
+  if (rep.root.spec_json) {
+    try { spec = parseBatchSpec(JSON.parse(rep.root.spec_json)); } catch (e) { specNote = `the stored spec_json is not usable: ${(e as Error).message}`; }
+  } else specNote = "the file has no spec_json (not written by wflo run)";
+  const farmName = (f: number) => spec?.farms[f]?.name ?? `farm${f}`;
+  const typeName = (t: number) => {
+    const d = spec?.turbines[t];
+    return typeof d === "string" ? d : typeof d?.name === "string" ? d.name : `t${t}`;
+  };
+  const rows: ReportRow[] = [];
+  const bad: ReportData["bad"] = [];
+  for (const g of rep.groups) {
+    const k = parseConfigKey(g.key);
+    if (!g.record || !k || (g.status !== "ok" && g.status !== "no-checksum")) { bad.push({ key: g.key, status: g.status }); continue; }
+    const r = g.record;
+    const n = r.layout.length / 2;
+    rows.push({
+      key: g.key, farmIdx: k.farmIdx, typeIdx: k.typeIdx, seed: k.seed,
+      farm: farmName(k.farmIdx), turbineType: typeName(k.typeIdx),
+      aepGWh: r.aepGWh, aepInitialGWh: num(r.attrs.aep_initial), iterations: num(r.attrs.iterations), elapsedS: num(r.attrs.elapsed_s),
+      x: r.layout.subarray(0, n), y: r.layout.subarray(n), aepPerTurbineGWh: r.aepPerTurbineGWh,
+    });
+  }
+  rows.sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx || a.seed - b.seed);
+  const failures = rep.failures.filter((f) => f.record).map((f) => ({ key: f.key, error: f.record!.error, attempts: f.record!.attempts }));
+  return { path: abs, status: rep.status, root: rep.root, spec, specNote, rows, failures, bad };
+}
+
+function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0]["boundary"]; extra: PlotlyTrace[] } {
+  if (b.kind === "circle") return { main: { centerM: [b.cx, b.cy], radiusM: b.radius }, extra: [] };
+  const extra: PlotlyTrace[] = [];
+  const line = (p: { x: Float64Array; y: Float64Array }, name: string, color: string, dash?: string): PlotlyTrace => ({
+    type: "scatter", mode: "lines", name, showlegend: false, hoverinfo: "skip",
+    x: [...p.x, p.x[0]], y: [...p.y, p.y[0]], line: { color, width: 2, ...(dash ? { dash } : {}) },
+  });
+  b.polygons.slice(1).forEach((p) => extra.push(line(p, "boundary", "#444444")));
+  b.exclusions.forEach((p) => extra.push(line(p, "exclusion", "#d62728", "dash")));
+  return { main: { x: b.polygons[0].x, y: b.polygons[0].y }, extra };
+}
+
+/** The best layout of one farm × turbine type, with its smart start recomputed from the spec. */
+function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
+  const title = `${best.farm} · ${best.turbineType}: best of ${d.rows.filter((r) => r.farmIdx === best.farmIdx && r.typeIdx === best.typeIdx).length} (${best.key}, ${best.aepGWh.toFixed(2)} GWh)`;
+  if (!d.spec || !d.spec.farms[best.farmIdx] || !d.spec.turbines[best.typeIdx]) {
+    return layoutFigure({ title, optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh } });
+  }
+  const spec = d.spec;
+  const model = buildModel(spec, best.typeIdx);
+  const boundary = buildBoundary(spec, best.farmIdx);
+  const farm = spec.farms[best.farmIdx];
+  let initial: { x: Float64Array; y: Float64Array } | undefined;
+  try {
+    initial = smartStartLayout({ model, boundary, nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m, gridSize: spec.grid_size, randomPct: spec.random_pct, seed: best.seed });
+  } catch { initial = undefined; }
+  const b = boundaryTraces(boundary);
+  const fig = layoutFigure({
+    title, boundary: b.main,
+    optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh },
+    initial, rotorDiameterM: model.turbine.diameterM, windRose: windRoseOf(model.site),
+  });
+  fig.data.splice(1, 0, ...b.extra);
+  return fig;
+}
+
+function table(head: string[], rows: (string | number)[][], cls = ""): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")}</tr>`).join("\n");
+  return `<table class="${cls}"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+}
+
+const f2 = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(d));
+
+/** The report as one self-contained HTML page. */
+export function reportHtml(d: ReportData): string {
+  const figs: PlotlyFigure[] = [];
+  const aepRows: AepRow[] = d.rows.map((r) => ({ farm: r.farm, turbineType: r.turbineType, aepGWh: r.aepGWh, initialAepGWh: r.aepInitialGWh, key: r.key }));
+  if (aepRows.length > 0) figs.push(aepDistributionFigure(aepRows));
+  if (aepRows.some((r) => r.initialAepGWh !== undefined)) figs.push(aepGainFigure(aepRows));
+  const groups = new Map<string, ReportRow>();
+  for (const r of d.rows) {
+    const g = `${r.farmIdx}/${r.typeIdx}`;
+    const cur = groups.get(g);
+    if (!cur || r.aepGWh > cur.aepGWh) groups.set(g, r);
+  }
+  for (const best of groups.values()) figs.push(bestLayoutFigure(d, best));
+
+  const root = d.root;
+  const name = d.spec?.name ?? d.path.split("/").pop() ?? d.path;
+  const counts = table(["", ""], [
+    ["file", d.path],
+    ["status", d.status],
+    ["results", `${d.rows.length}${root.total_configs !== undefined ? ` of ${root.total_configs} configs` : ""}`],
+    ["failed", d.failures.length],
+    ["grid_size / random_pct", `${root.grid_size ?? "–"} / ${root.random_pct ?? "–"}`],
+    ["AEP min / mean / max (GWh)", d.rows.length ? `${f2(Math.min(...d.rows.map((r) => r.aepGWh)))} / ${f2(d.rows.reduce((s, r) => s + r.aepGWh, 0) / d.rows.length)} / ${f2(Math.max(...d.rows.map((r) => r.aepGWh)))}` : "–"],
+    ["written by", `wflo ${root.wflo_version ?? "?"}, ${root.created_utc ?? ""}`],
+  ], "kv");
+  const results = table(
+    ["key", "farm", "turbine", "seed", "AEP (GWh)", "smart start (GWh)", "gain %", "iterations", "time (s)"],
+    d.rows.map((r) => [r.key, r.farm, r.turbineType, r.seed, f2(r.aepGWh, 3), f2(r.aepInitialGWh, 3),
+      r.aepInitialGWh ? f2((100 * (r.aepGWh - r.aepInitialGWh)) / r.aepInitialGWh) : "–", r.iterations ?? "–", f2(r.elapsedS, 1)]),
+  );
+  const failures = d.failures.length
+    ? `<h2>Failures</h2>\n${table(["key", "attempts", "error"], d.failures.map((f) => [f.key, f.attempts, f.error]), "failures")}`
+    : "";
+  const bad = d.bad.length ? `<h2>Groups that did not validate</h2>\n${table(["key", "status"], d.bad.map((b) => [b.key, b.status]), "failures")}` : "";
+  const note = d.specNote ? `<p class="note">${escapeHtml(d.specNote)}</p>` : "";
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>wflo report: ${escapeHtml(name)}</title>
+<style>
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; margin: 8px 0 24px; font-size: 13px; }
+td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+th { background: #f4f4f4; }
+td:first-child, th:first-child { text-align: left; }
+table.kv td:first-child { font-weight: bold; }
+table.failures td { text-align: left; color: #a00; }
+.note { color: #a60; }
+</style>
+${plotlyJsTag()}
+</head><body>
+<h1>wflo batch report: ${escapeHtml(name)}</h1>
+${note}
+${counts}
+${figs.map((f, i) => figureHtml(f, `report-${i}`)).join("\n")}
+${failures}
+${bad}
+<h2>Results</h2>
+${results}
+</body></html>
+`;
+}
+
+/** Writes the report of output `h5Path` to `htmlPath` (atomically). */
+export async function writeReport(h5Path: string, htmlPath: string): Promise<{ path: string; results: number; failures: number; bytes: number }> {
+  const data = await readReportData(h5Path);
+  const html = reportHtml(data);
+  const out = resolve(htmlPath);
+  const tmp = tempPathFor(out);
+  writeFileSync(tmp, html);
+  fsyncFile(tmp);
+  renameSync(tmp, out);
+  fsyncDir(resolve(out, ".."));
+  return { path: out, results: data.rows.length, failures: data.failures.length, bytes: Buffer.byteLength(html) };
+}
