@@ -16,13 +16,14 @@
  * (Measured on a worker file cut at 93 % with superblock v3: 30 groups opened from the
  * zero-padded copy, 29 matched, one had its layout in the padding.)
  */
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
+import { h5, h5ErrorSummary, sweepLeakedStreams, type H5File, type H5Group } from "./h5.js";
 import { isGoodStatus, type FailureReport, type FileKind, type FileReport, type GroupReport } from "./read.js";
-import { inspectFiles } from "./sandbox.js";
-import type { AttrValue, StoredResult } from "./schema.js";
+import { inspectFiles, runInWorker } from "./sandbox.js";
+import { readResultGroup, type AttrValue, type StoredResult } from "./schema.js";
 
 export interface SalvageOptions {
   /** Where the padded copies go (a private subdirectory is made and removed). Default os.tmpdir(). */
@@ -31,6 +32,15 @@ export interface SalvageOptions {
   maxPadBytes?: number;
   /** Per-file reader timeout in the worker (ms). */
   timeoutMs?: number;
+  /**
+   * Result keys to look up by name when a padded copy opens but its group index cannot
+   * be listed (e.g. "bad symbol table node signature": one B-tree leaf lay past the cut).
+   * A lookup descends only into the leaf that would hold the name, so groups in intact
+   * leaves are found. Names are candidates, data is never guessed: a group counts only
+   * if it is found and reads identically from both copies. recover passes the keys seen
+   * in its other inputs plus the grid farm×type×seed they span.
+   */
+  candidateKeys?: readonly string[];
 }
 
 export type SalvageStatus =
@@ -64,6 +74,13 @@ export interface SalvageResult {
   failures: FailureReport[];
   /** Groups the padded copy lists but that failed a read or depend on padding bytes. */
   lost: LostGroup[];
+  /**
+   * Of `groups`, how many were accepted although the 0xFF copy failed a metadata
+   * checksum that the zero copy passed (see checksumRescue).
+   */
+  verifiedByChecksum?: number;
+  /** How the groups were found: "listed" (the index read) or "looked-up" (by candidate name). */
+  found?: "listed" | "looked-up";
   /** The padded copy's root attributes (only those identical in both copies). */
   root: FileReport["root"];
   errors: string[];
@@ -86,19 +103,33 @@ export function storedEofFromError(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** One truncated file with its two padded copies, between prepare and finish. */
+export interface SalvageJob {
+  result: SalvageResult;
+  zeros: string;
+  ones: string;
+  sizeOfLengths: number;
+}
+
+/** Padded copies of the truncated files among some paths; `dispose()` removes them. */
+export interface SalvagePrep {
+  /** One per path, in order; "not-truncated"/"no-eof" ones are already final. */
+  results: SalvageResult[];
+  jobs: SalvageJob[];
+  dispose(): void;
+}
+
 /**
- * Salvages each truncated file in `paths` (a file that is not truncated comes back as
- * "not-truncated" with no groups: read it normally). Never throws for a damaged file;
- * never writes to an input. `storedEofHint` (per path) overrides the superblock, e.g.
- * with the value HDF5 printed.
+ * First half of a salvage: probes each path's superblock and makes the 0x00- and
+ * 0xFF-padded copies of each truncated one in a private temp dir. The caller reads the
+ * copies (inspectFiles, in a worker) and calls finishSalvage. salvageTruncated does both.
  */
-export async function salvageTruncated(
-  paths: string[], opts: SalvageOptions & { storedEofHint?: Map<string, number> } = {},
-): Promise<SalvageResult[]> {
+export function preparePaddedCopies(paths: string[], opts: SalvageOptions & { storedEofHint?: Map<string, number> } = {}): SalvagePrep {
   const maxPad = opts.maxPadBytes ?? DEFAULT_MAX_PAD;
   const results: SalvageResult[] = [];
-  const jobs: { r: SalvageResult; zeros: string; ones: string }[] = [];
-  const work = mkdtempSync(join(opts.tmpDir ?? tmpdir(), "wflo-salvage-"));
+  const jobs: SalvageJob[] = [];
+  let work: string | undefined;
+  const dispose = () => { if (work) rmSync(work, { recursive: true, force: true }); work = undefined; };
   try {
     for (const [i, path] of paths.entries()) {
       const r: SalvageResult = {
@@ -129,6 +160,7 @@ export async function salvageTruncated(
         r.errors.push(`${path}: the superblock promises ${eof} bytes, ${probe.size} present: padding ${eof - probe.size} bytes exceeds the limit of ${maxPad}; not salvaged`);
         continue;
       }
+      work ??= mkdtempSync(join(opts.tmpDir ?? tmpdir(), "wflo-salvage-"));
       // A directory per input, so each copy has its own name (HDF5 caches open files by
       // identity; reusing one name across inputs would read the previous file's metadata).
       const dir = join(work, String(i));
@@ -143,16 +175,218 @@ export async function salvageTruncated(
         r.errors.push(`${path}: cannot make a padded copy in ${dir}: ${(err as Error).message}`);
         continue;
       }
-      jobs.push({ r, zeros, ones });
+      jobs.push({ result: r, zeros, ones, sizeOfLengths: probe.kind === "ok" ? probe.superblock.sizeOfLengths : 8 });
     }
-    if (jobs.length > 0) {
-      const reports = await inspectFiles(jobs.flatMap((j) => [j.zeros, j.ones]), { withRecords: true, timeoutMs: opts.timeoutMs });
-      jobs.forEach((j, k) => compareCopies(j.r, reports[2 * k], reports[2 * k + 1]));
-    }
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+  } catch (err) {
+    dispose();
+    throw err;
   }
-  return results;
+  return { results, jobs, dispose };
+}
+
+/**
+ * Second half: decides from the reports of both copies (and, when the index was
+ * unreadable, from looking candidate keys up in both) what was salvaged.
+ */
+export function finishSalvage(
+  job: SalvageJob, zerosReport: FileReport, onesReport: FileReport,
+  lookedUp?: { zeros: ProbeReport; ones: ProbeReport; candidates: number },
+): SalvageResult {
+  const r = job.result;
+  let zeros = zerosReport;
+  let ones = onesReport;
+  r.found = "listed";
+  if (lookedUp && unlisted(zerosReport) && lookedUp.zeros.opened && lookedUp.ones.opened) {
+    zeros = { ...zeros, status: "ok", kind: lookedUp.zeros.kind, groups: lookedUp.zeros.groups, errors: [] };
+    ones = { ...ones, status: "ok", kind: lookedUp.ones.kind, groups: lookedUp.ones.groups, errors: [] };
+    r.found = "looked-up";
+    r.errors.push(`${r.path}: the group index is unreadable (${listError(zerosReport)}); looked up ${lookedUp.candidates} candidate keys by name`);
+  }
+  let risk: boolean | undefined;
+  const stringsAtRisk = () => (risk ??= safeStraddles(r.path, r.sizeBytes, job.sizeOfLengths));
+  compareCopies(r, zeros, ones, stringsAtRisk);
+  return r;
+}
+
+/**
+ * Salvages each truncated file in `paths` (a file that is not truncated comes back as
+ * "not-truncated" with no groups: read it normally). Never throws for a damaged file;
+ * never writes to an input. `storedEofHint` (per path) overrides the superblock, e.g.
+ * with the value HDF5 printed.
+ */
+export async function salvageTruncated(
+  paths: string[], opts: SalvageOptions & { storedEofHint?: Map<string, number> } = {},
+): Promise<SalvageResult[]> {
+  const prep = preparePaddedCopies(paths, opts);
+  try {
+    if (prep.jobs.length === 0) return prep.results;
+    const reports = await inspectFiles(prep.jobs.flatMap((j) => [j.zeros, j.ones]), { withRecords: true, timeoutMs: opts.timeoutMs });
+    const cands = opts.candidateKeys ?? [];
+    const need = cands.length > 0 ? prep.jobs.filter((_, k) => unlisted(reports[2 * k])) : [];
+    const probes = need.length > 0 ? await probeKeys(need.flatMap((j) => [j.zeros, j.ones]), cands, { timeoutMs: opts.timeoutMs }) : [];
+    const byPath = new Map(probes.map((p) => [p.path, p]));
+    for (const [k, j] of prep.jobs.entries()) {
+      const pz = byPath.get(j.zeros);
+      const po = byPath.get(j.ones);
+      finishSalvage(j, reports[2 * k], reports[2 * k + 1], pz && po ? { zeros: pz, ones: po, candidates: cands.length } : undefined);
+    }
+    return prep.results;
+  } finally {
+    prep.dispose();
+  }
+}
+
+function safeStraddles(path: string, cut: number, sizeOfLengths: number): boolean {
+  try { return globalHeapStraddles(path, cut, sizeOfLengths); } catch { return true; }
+}
+
+/** A report of a file that opened but whose group index could not be listed. */
+export function unlisted(r: FileReport): boolean {
+  return r.groups.length === 0 && r.errors.some((e) => e.includes("cannot list groups"));
+}
+
+function listError(r: FileReport): string {
+  const e = r.errors.find((x) => x.includes("cannot list groups")) ?? r.errors[0] ?? r.status;
+  return e.replace(/^.*cannot list groups: /, "");
+}
+
+export interface ProbeReport {
+  path: string;
+  opened: boolean;
+  error?: string;
+  kind: FileKind;
+  /** Groups found by name (intact or not: each with its status and problems). */
+  groups: GroupReport[];
+  /** Keys looked up. */
+  tried: number;
+  /** Keys skipped because looking them up crashed the reader (WebAssembly trap). */
+  crashed?: string[];
+}
+
+/** What one worker run returns per file: `trappedAt` = index into its keys of a WASM trap; `notReached` = not started. */
+interface ProbeRun extends ProbeReport {
+  trappedAt?: number;
+  notReached?: boolean;
+}
+
+/** Restarts allowed per file after WebAssembly traps before the remaining keys are given up. */
+const MAX_TRAP_RESTARTS = 8;
+
+/**
+ * Looks each of `keys` up by name in each file of `paths`, in short-lived workers.
+ * For files whose group index is damaged: see SalvageOptions.candidateKeys. Looking a
+ * name up in damaged metadata can trap the WASM instance (measured: "table index is out
+ * of bounds" in a 0xFF-padded copy); the worker then stops, reports how far it got, and
+ * a fresh worker resumes after the key that trapped.
+ */
+export async function probeKeys(paths: string[], keys: readonly string[], opts: { timeoutMs?: number } = {}): Promise<ProbeReport[]> {
+  const results = new Map<string, ProbeReport>(paths.map((p) => [p, { path: p, opened: false, kind: "unknown" as FileKind, groups: [], tried: 0 }]));
+  let pending: { path: string; keys: string[]; restarts: number }[] = paths.map((p) => ({ path: p, keys: [...keys], restarts: 0 }));
+  while (pending.length > 0) {
+    const batch = pending;
+    pending = [];
+    let runs: ProbeRun[];
+    try {
+      runs = await runInWorker<ProbeRun[]>("salvage-probe", { jobs: batch.map((b) => ({ path: b.path, keys: b.keys })) }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+    } catch (err) {
+      // The worker died without reporting (abort(), timeout): one worker per file, or give up on it.
+      if (batch.length > 1) {
+        for (const b of batch) merge(results.get(b.path)!, (await probeKeys([b.path], b.keys, opts))[0]);
+      } else {
+        results.get(batch[0].path)!.error = `the reader crashed: ${(err as Error).message}`;
+      }
+      continue;
+    }
+    for (const [k, run] of runs.entries()) {
+      const b = batch[k];
+      if (run.notReached) { pending.push(b); continue; }
+      merge(results.get(b.path)!, run);
+      if (run.trappedAt === -1) {
+        results.get(b.path)!.error = `opening the file crashed the reader: ${run.error ?? "WebAssembly trap"}`;
+      } else if (run.trappedAt !== undefined) {
+        const r = results.get(b.path)!;
+        (r.crashed ??= []).push(b.keys[run.trappedAt]);
+        const rest = b.keys.slice(run.trappedAt + 1);
+        if (rest.length > 0 && b.restarts < MAX_TRAP_RESTARTS) pending.push({ path: b.path, keys: rest, restarts: b.restarts + 1 });
+        else if (rest.length > 0) r.error = `gave up after ${MAX_TRAP_RESTARTS} reader crashes; ${rest.length} keys not looked up`;
+      }
+    }
+  }
+  return paths.map((p) => results.get(p)!);
+}
+
+function merge(into: ProbeReport, run: ProbeReport): void {
+  into.opened ||= run.opened;
+  if (run.error && !into.opened) into.error = run.error;
+  if (into.kind === "unknown") into.kind = run.kind;
+  into.groups.push(...run.groups);
+  into.tried += run.tried;
+  if (run.crashed) (into.crashed ??= []).push(...run.crashed);
+}
+
+function isTrap(err: unknown): boolean {
+  // WebAssembly.RuntimeError ("table index is out of bounds", "memory access out of bounds", "unreachable").
+  return err instanceof Error && err.name === "RuntimeError";
+}
+
+/**
+ * probeKeys in this thread: the worker op. Never throws for a damaged file. After a
+ * WebAssembly trap the instance is not trusted again: the trapping file reports
+ * `trappedAt`, the files after it `notReached`.
+ */
+export async function probeKeysHere(jobs: { path: string; keys: readonly string[] }[]): Promise<ProbeRun[]> {
+  const lib = await h5();
+  const out: ProbeRun[] = [];
+  let poisoned = false;
+  for (const { path, keys } of jobs) {
+    const rep: ProbeRun = { path, opened: false, kind: "unknown", groups: [], tried: 0 };
+    out.push(rep);
+    if (poisoned) { rep.notReached = true; continue; }
+    let f: H5File;
+    try {
+      f = new lib.File(path, "r");
+    } catch (err) {
+      if (isTrap(err)) { poisoned = true; rep.trappedAt = -1; rep.error = String(err); continue; }
+      sweepLeakedStreams();
+      rep.error = h5ErrorSummary(err);
+      continue;
+    }
+    rep.opened = true;
+    try {
+      try {
+        const init = f.get("init");
+        if (init !== null && typeof (init as { shape?: unknown }).shape !== "undefined") rep.kind = "python-worker";
+      } catch (err) {
+        if (isTrap(err)) throw err;
+        sweepLeakedStreams();
+      }
+      for (const [i, key] of keys.entries()) {
+        try {
+          rep.tried++;
+          const g = f.get(key);
+          if (g === null || typeof (g as H5Group).keys !== "function") continue;
+          const r = readResultGroup(g as H5Group);
+          if (r.status === "unreadable" || r.problems.length > 0) sweepLeakedStreams();
+          const gr: GroupReport = { key, status: r.status, problems: r.problems.map((p) => ({ field: p.field, message: `${path}: ${p.message}` })) };
+          if (r.record) { gr.record = r.record; if (r.record.checksum) gr.checksum = r.record.checksum; }
+          if (rep.kind === "unknown" && r.record?.checksum) rep.kind = "wflo";
+          rep.groups.push(gr);
+        } catch (err) {
+          if (isTrap(err)) { poisoned = true; rep.trappedAt = i; break; }
+          sweepLeakedStreams(); // not findable: its leaf or its header is damaged
+        }
+      }
+      if (rep.kind === "unknown" && rep.groups.length > 0) rep.kind = "python-layouts";
+    } catch (err) {
+      if (isTrap(err)) { poisoned = true; rep.trappedAt ??= -1; } else rep.error = h5ErrorSummary(err);
+    } finally {
+      if (!poisoned) {
+        try { f.close(); } catch { /* damaged file */ }
+        sweepLeakedStreams();
+      }
+    }
+  }
+  return out;
 }
 
 /** Copies `src` to `dst` and pads it to `size` bytes with `byte`. The source is only read. */
@@ -176,7 +410,7 @@ function makePaddedCopy(src: string, dir: string, dst: string, size: number, byt
 }
 
 /** Keeps what both padded copies read identically; everything else is lost with its reason. */
-function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport): void {
+function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport, stringsAtRisk: () => boolean): void {
   const where = r.path;
   if (zeros.status === "not-hdf5" || zeros.status === "truncated" || (zeros.groups.length === 0 && zeros.failures.length === 0 && zeros.errors.length > 0)) {
     r.status = "nothing-salvaged";
@@ -191,7 +425,9 @@ function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport): v
     if (!isGoodStatus(g.status) || !g.record) {
       r.lost.push({ key: g.key, reason: firstProblem(g) });
     } else if (!o || !isGoodStatus(o.status) || !o.record) {
-      r.lost.push({ key: g.key, reason: o ? firstProblem(o) : "not listed in the 0xFF-padded copy" });
+      const rescue = o ? checksumRescue(g, o, r, stringsAtRisk) : "not listed in the 0xFF-padded copy";
+      if (rescue === null) { r.groups.push(g); r.verifiedByChecksum = (r.verifiedByChecksum ?? 0) + 1; }
+      else r.lost.push({ key: g.key, reason: rescue });
     } else if (!sameRecord(g.record, o.record)) {
       r.lost.push({ key: g.key, reason: "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies" });
     } else {
@@ -210,6 +446,52 @@ function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport): v
   const lostNote = r.lost.length > 0 ? `, ${r.lost.length} listed groups lost` : "";
   r.errors.push(`${where}: truncated (${r.sizeBytes} of ${r.storedEof} bytes, ${(100 * (r.presentFraction ?? 0)).toFixed(1)} %): salvaged ${r.groups.length} groups${lostNote}`);
   for (const l of r.lost) r.errors.push(`${where}: /${l.key} lost: ${l.reason}`);
+}
+
+/**
+ * A group that reads from the zero-padded copy but fails in the 0xFF one only because a
+ * metadata checksum no longer matches (v2+ structures: object headers, fractal heaps,
+ * B-trees carry lookup3 checksums): the structure straddles the cut, and the zeros
+ * reproduce the bytes its writer checksummed (HDF5 zero-fills unused block space), so
+ * what the zero copy read from it is authentic, up to a 2^-32 collision. Accepted only
+ * when also: layout, aep and per-turbine AEP are bit-identical in both copies (raw data
+ * carry no checksum), and no string attribute could come from a global heap collection
+ * cut by the truncation (global heaps carry no checksum). Returns null when accepted,
+ * else why the group is lost.
+ */
+function checksumRescue(g: GroupReport, o: GroupReport, r: SalvageResult, stringsAtRisk: () => boolean): string | null {
+  const lost = firstProblem(o);
+  if (!o.record || o.problems.length === 0 || !o.problems.every((p) => /incorrect metadata checksum/.test(p.message))) return lost;
+  const a = g.record!;
+  const b = o.record;
+  if (!bitsEqual(a.aepGWh, b.aepGWh) || !sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)) {
+    return "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies";
+  }
+  if (Object.values(a.attrs).some((v) => typeof v === "string") && stringsAtRisk()) {
+    return `${lost} (its string attributes may lie in a global heap cut by the truncation)`;
+  }
+  return null;
+}
+
+/**
+ * Whether a global heap collection ("GCOL", where variable-length strings live, without
+ * checksum) starts before `cut` and extends past it. Scans the last 64 MiB before the cut.
+ */
+export function globalHeapStraddles(path: string, cut: number, sizeOfLengths = 8): boolean {
+  const span = Math.min(cut, 64 * 2 ** 20);
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(span);
+    const n = readSync(fd, buf, 0, span, cut - span);
+    for (let i = buf.indexOf("GCOL", 0, "latin1"); i >= 0 && i + 8 + sizeOfLengths <= n; i = buf.indexOf("GCOL", i + 1, "latin1")) {
+      let size = 0;
+      for (let k = sizeOfLengths - 1; k >= 0; k--) size = size * 256 + buf[i + 8 + k];
+      if (cut - span + i + size > cut) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function firstProblem(g: GroupReport): string {

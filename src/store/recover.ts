@@ -1,0 +1,595 @@
+/**
+ * recover(inputs, out): every readable result from wflo part files, wflo outputs and the
+ * Python tool's worker files (`worker_*.h5`), damaged or not, into one new validated
+ * output written by the commit protocol.
+ *
+ * - Inputs are files or directories (walked recursively: every `*.h5`/`*.hdf5` file and
+ *   every file that starts with the HDF5 signature, quarantined evidence included).
+ *   Inputs are only ever opened read-only, and only in short-lived workers (sandbox.ts):
+ *   h5wasm leaks a descriptor per error and a damaged file must not reach the caller.
+ * - Every file is classified: ok, damaged (opened, some groups lost), truncated-salvaged,
+ *   truncated (nothing salvaged), not-hdf5, empty, unreadable, with the number of
+ *   groups salvaged from it and the number known lost.
+ * - A truncated file is salvaged through padded copies (salvage.ts); a file whose group
+ *   index is damaged is searched by name for the keys the other inputs span.
+ * - A group counts when it reads intact: a wflo group whose checksum verifies, or a
+ *   Python-tool group (no checksum) whose layout and aep read. Anything else is lost,
+ *   never patched up or guessed.
+ * - The same key with identical data (same checksum over layout, aep, per-turbine AEP
+ *   and config attributes) in several files is one result. The same key with different
+ *   data is a CONFLICT: reported with every variant and its source files, and none of
+ *   the variants is written (recover does not pick one silently) — except when `out` is
+ *   itself an input: then the output keeps the variant it already held (recover never
+ *   removes stored data), and the conflict is still reported.
+ * - Every written group carries `recovered_from` (JSON list of the input files that held
+ *   it) and a checksum: Python-tool groups get theirs here. `recovered_from` is outside
+ *   the checksum, so the same result recovered from other files has the same checksum.
+ * - `out` is replaced atomically (temp → close → fsync → verify every group → rename →
+ *   fsync dir) under the output's "merge" lock. An existing `out` that is not an input is
+ *   refused unless `force`; a replaced `out` that was damaged, or that --force discards,
+ *   is first copied to `<out>.parts/quarantine/` (evidence is never destroyed).
+ */
+import { existsSync, lstatSync, readdirSync, realpathSync, rmdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { quarantine, replaceAtomically } from "./commit.js";
+import { fsyncFile } from "./fsutil.js";
+import { h5ErrorSummary, withFile, type H5Group } from "./h5.js";
+import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
+import { acquireLock } from "./lock.js";
+import { partsDir as partsDirOf } from "./parts.js";
+import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "./read.js";
+import { finishSalvage, preparePaddedCopies, probeKeys, storedEofFromError, truncation, unlisted, type SalvagePrep, type SalvageResult } from "./salvage.js";
+import { inspectFiles, runInWorker } from "./sandbox.js";
+import {
+  FAILED_GROUP, computeChecksum, formatKey, isResultKey, parseKey, readFailureGroup, readResultGroup, readRootAttrs,
+  wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
+  type AttrValue, type FailureRecord, type RootAttrs, type StoredResult,
+} from "./schema.js";
+
+/** Attribute naming the input files a recovered group came from (JSON array of paths). */
+export const RECOVERED_FROM_ATTR = "recovered_from";
+
+export type RecoverFileStatus =
+  /** Opened, every group intact. */
+  | "ok"
+  /** Opened, but some groups (or the group index) could not be read intact. */
+  | "damaged"
+  /** Shorter than its superblock says; groups salvaged from padded copies. */
+  | "truncated-salvaged"
+  /** Shorter than its superblock says; nothing could be salvaged. */
+  | "truncated"
+  /** No HDF5 signature (wrong magic, a text file). */
+  | "not-hdf5"
+  /** Zero bytes. */
+  | "empty"
+  /** HDF5, but it does not open (e.g. a writer killed before its first flush). */
+  | "unreadable";
+
+export interface RecoverFileReport {
+  path: string;
+  status: RecoverFileStatus;
+  /** Intact result groups read from this file (before de-duplication across files). */
+  salvaged: number;
+  /** Groups known to be in the file but not readable intact (groups whose names are lost are not counted). */
+  lost: number;
+  /** Intact failure records (`_failed/<key>`) read from this file. */
+  failures: number;
+  kind: FileKind;
+  sizeBytes: number;
+  /** Why the file is not ok, each line naming the file and group. */
+  errors: string[];
+}
+
+export interface ConflictVariant {
+  checksum: string;
+  aepGWh: number;
+  nTurbines: number;
+  /** Input files holding this variant. */
+  sources: string[];
+}
+
+export interface RecoverConflict {
+  key: string;
+  variants: ConflictVariant[];
+  /** Checksum of the variant written: only when `out` was an input and held it; else null. */
+  kept: string | null;
+}
+
+export interface RecoverReport {
+  out: string;
+  /** Result groups in the written output. */
+  recovered: number;
+  /** Failure records in the written output. */
+  failuresRecovered: number;
+  conflicts: RecoverConflict[];
+  files: RecoverFileReport[];
+  /** Extra copies of identical results merged into one. */
+  duplicates: number;
+  /** Whether `out` was written (false for dryRun). */
+  written: boolean;
+  /** Where a replaced `out` was kept, when it had to be. */
+  previousOutKeptAs?: string;
+  elapsedMs: number;
+}
+
+export interface RecoverOptions {
+  /** Replace an existing `out` that is not among the inputs (its old content is quarantined, not lost). */
+  force?: boolean;
+  /** Classify and report only; write nothing. */
+  dryRun?: boolean;
+  /** Break a stale "merge" lock of `out`. */
+  breakStale?: boolean;
+  /** Where salvage makes its padded copies (default os.tmpdir()). */
+  tmpDir?: string;
+  /** Per-file reader timeout in ms (a hanging file is reported unreadable). */
+  timeoutMs?: number;
+  /** Largest farm×type×seed grid of candidate names looked up in files with a damaged index. Default 50,000. */
+  maxCandidateKeys?: number;
+}
+
+/** True when nothing was lost: every file ok and no conflicts (the CLI's exit 0). */
+export function fullyRecovered(r: RecoverReport): boolean {
+  return r.conflicts.length === 0 && r.files.every((f) => f.status === "ok");
+}
+
+// ---------------------------------------------------------------------------------------
+// inputs
+
+const H5_NAME = /\.(h5|hdf5|he5)$/i;
+
+/** Files named by `inputs`: files as given, directories walked (sorted, no duplicates). */
+export function expandInputs(inputs: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (p: string) => {
+    let real: string;
+    try { real = realpathSync(p); } catch { real = resolve(p); }
+    if (!seen.has(real)) { seen.add(real); out.push(resolve(p)); }
+  };
+  const dirsSeen = new Set<string>();
+  const walk = (dir: string) => {
+    const real = realpathSync(dir);
+    if (dirsSeen.has(real)) return;
+    dirsSeen.add(real);
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      let st;
+      try { st = statSync(p); } catch { continue; } // dangling symlink
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && (H5_NAME.test(name) || looksHdf5(p))) add(p);
+    }
+  };
+  for (const input of inputs) {
+    let st;
+    try {
+      st = statSync(input);
+    } catch {
+      throw new InputError(`no such file or directory`, { file: input });
+    }
+    if (st.isDirectory()) walk(input);
+    else if (st.isFile()) add(input);
+    else throw new InputError(`not a regular file or directory`, { file: input });
+  }
+  return out;
+}
+
+function looksHdf5(p: string): boolean {
+  try {
+    return probeSuperblock(p).kind !== "no-signature" && lstatSync(p).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// recover
+
+interface Source {
+  file: RecoverFileReport;
+  groups: GroupReport[];
+  failures: FailureRecord[];
+  root: RootAttrs;
+}
+
+export async function recover(inputs: string[], out: string, opts: RecoverOptions = {}): Promise<RecoverReport> {
+  const t0 = performance.now();
+  if (inputs.length === 0) throw new InputError("no input files or directories given");
+  const outAbs = resolve(out);
+  const paths = expandInputs(inputs);
+  let outReal: string | undefined;
+  if (existsSync(outAbs)) {
+    if (!statSync(outAbs).isFile()) throw new InputError("exists and is not a regular file", { file: out });
+    outReal = realpathSync(outAbs);
+  }
+  const outIsInput = outReal !== undefined && paths.some((p) => safeRealpath(p) === outReal);
+  if (outReal !== undefined && !outIsInput && !opts.force && !opts.dryRun) {
+    throw new InputError("already exists; give it as an input too to fold its results in, or --force to replace it (its old content is kept in quarantine)", { file: out });
+  }
+
+  const sources = await readAll(paths, opts);
+  const report = assemble(sources, outIsInput ? outReal! : undefined);
+  report.result.out = outAbs;
+
+  if (!opts.dryRun) {
+    const dir = partsDirOf(outAbs);
+    const dirExisted = existsSync(dir);
+    const lock = acquireLock(dir, "merge", { breakStale: opts.breakStale });
+    try {
+      const outSource = outIsInput ? sources.find((s) => safeRealpath(s.file.path) === outReal) : undefined;
+      const keepOld = outReal === undefined ? undefined
+        : !outIsInput ? `replaced by wflo recover --force; the previous content was not an input`
+        : outSource && outSource.file.status !== "ok" ? `replaced by wflo recover: the previous output was ${outSource.file.status}\n${outSource.file.errors.join("\n")}`
+        : undefined;
+      const res = await runInWorker<{ keptAs?: string }>("recover-write", {
+        plan: { out: outAbs, partsDir: dir, results: report.plan.results, failures: report.plan.failures, root: report.plan.root, keepOld } satisfies WritePlan,
+      });
+      report.result.written = true;
+      if (res.keptAs) report.result.previousOutKeptAs = res.keptAs;
+    } finally {
+      lock.release();
+      if (!dirExisted) { try { rmdirSync(dir); } catch { /* not empty (quarantine): keep it */ } }
+    }
+  }
+  report.result.elapsedMs = performance.now() - t0;
+  return report.result;
+}
+
+function safeRealpath(p: string): string {
+  try { return realpathSync(p); } catch { return resolve(p); }
+}
+
+/**
+ * Reads every input in short-lived workers, in as few worker starts as possible: one
+ * inspect pass over the intact-looking files and the padded copies of the truncated
+ * ones together, then one look-up pass over every file whose group index is unreadable.
+ */
+async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]> {
+  const sources: Source[] = paths.map((path) => ({
+    file: { path, status: "unreadable", salvaged: 0, lost: 0, failures: 0, kind: "unknown", sizeBytes: -1, errors: [] },
+    groups: [], failures: [], root: {},
+  }));
+  const toInspect: number[] = [];
+  const toSalvage: number[] = [];
+  for (const [i, s] of sources.entries()) {
+    let probe: SuperblockProbe;
+    try {
+      probe = probeSuperblock(s.file.path);
+    } catch (err) {
+      s.file.errors.push(`${s.file.path}: cannot read: ${(err as Error).message}`);
+      continue;
+    }
+    s.file.sizeBytes = probe.size;
+    if (probe.kind === "empty") { s.file.status = "empty"; s.file.errors.push(`${s.file.path}: empty file (0 bytes)`); continue; }
+    if (probe.kind === "no-signature") { s.file.status = "not-hdf5"; s.file.errors.push(`${s.file.path}: not an HDF5 file (no HDF5 signature)`); continue; }
+    if (probe.kind === "bad-superblock") {
+      s.file.status = /cut short/.test(probe.reason) ? "truncated" : "unreadable";
+      s.file.errors.push(`${s.file.path}: ${probe.reason}${s.file.status === "truncated" ? ": the file ends inside its superblock; nothing can be salvaged" : ""}`);
+      continue;
+    }
+    if (truncation(probe).truncated) toSalvage.push(i); else toInspect.push(i);
+  }
+
+  let prep = preparePaddedCopies(toSalvage.map((i) => sources[i].file.path), { tmpDir: opts.tmpDir });
+  const preps: { prep: SalvagePrep; idx: number[] }[] = [{ prep, idx: toSalvage }];
+  try {
+    const copies = prep.jobs.flatMap((j) => [j.zeros, j.ones]);
+    const reports = await inspectFiles([...toInspect.map((i) => sources[i].file.path), ...copies], { withRecords: true, timeoutMs: opts.timeoutMs });
+    const copyReports = new Map(copies.map((c, k) => [c, reports[toInspect.length + k]]));
+    const unlistedIdx: number[] = [];
+    const lateTruncated: number[] = [];
+    const eofHints = new Map<string, number>();
+    for (const [k, i] of toInspect.entries()) {
+      const s = sources[i];
+      const r = reports[k];
+      if (r.status === "truncated") {
+        // HDF5 sees a truncation the superblock probe did not: salvage with its number.
+        const hint = storedEofFromError(r.errors.join("\n"));
+        if (hint !== undefined) eofHints.set(s.file.path, hint);
+        lateTruncated.push(i);
+        continue;
+      }
+      fromReport(s, r);
+      if (unlisted(r)) unlistedIdx.push(i);
+    }
+    if (lateTruncated.length > 0) {
+      const late = preparePaddedCopies(lateTruncated.map((i) => sources[i].file.path), { tmpDir: opts.tmpDir, storedEofHint: eofHints });
+      preps.push({ prep: late, idx: lateTruncated });
+      const lateCopies = late.jobs.flatMap((j) => [j.zeros, j.ones]);
+      const lateReports = await inspectFiles(lateCopies, { withRecords: true, timeoutMs: opts.timeoutMs });
+      lateCopies.forEach((c, k) => copyReports.set(c, lateReports[k]));
+    }
+
+    // Names to look up where an index is unreadable: what the readable files hold.
+    const salvageJobs = preps.flatMap((p) => p.prep.jobs);
+    const candidates = candidateKeys(sources, copyReports, opts.maxCandidateKeys ?? 50_000);
+    const lookups: string[] = [];
+    if (candidates.length > 0) {
+      for (const i of unlistedIdx) lookups.push(sources[i].file.path);
+      for (const j of salvageJobs) if (unlisted(copyReports.get(j.zeros)!)) lookups.push(j.zeros, j.ones);
+    }
+    const probes = lookups.length > 0 ? await probeKeys(lookups, candidates, { timeoutMs: opts.timeoutMs }) : [];
+    const probeOf = new Map(probes.map((p) => [p.path, p]));
+
+    for (const { prep: pr, idx } of preps) {
+      const jobOf = new Map(pr.jobs.map((j) => [j.result.path, j]));
+      for (const [k, i] of idx.entries()) {
+        const j = jobOf.get(sources[i].file.path);
+        if (j) {
+          const pz = probeOf.get(j.zeros);
+          const po = probeOf.get(j.ones);
+          finishSalvage(j, copyReports.get(j.zeros)!, copyReports.get(j.ones)!, pz && po ? { zeros: pz, ones: po, candidates: candidates.length } : undefined);
+        }
+        const r = pr.results[k];
+        if (r.status === "not-truncated") r.errors.push(`${r.path}: HDF5 reports the file truncated, but it stores no usable end-of-file address`);
+        fromSalvage(sources[i], r);
+      }
+    }
+    for (const i of unlistedIdx) {
+      const s = sources[i];
+      const p = probeOf.get(s.file.path);
+      if (!p?.opened) continue;
+      s.file.errors.push(`${s.file.path}: looked up ${candidates.length} candidate keys by name: ${p.groups.filter((g) => isGoodStatus(g.status)).length} found intact`);
+      for (const g of p.groups) addGroup(s, g);
+      if (p.kind !== "unknown") s.file.kind = p.kind;
+    }
+  } finally {
+    for (const p of preps) p.prep.dispose();
+  }
+  for (const s of sources) {
+    if (s.file.status === "damaged" && s.file.salvaged === 0 && s.file.lost === 0 && s.groups.length === 0 && s.failures.length === 0 && unlistedOnly(s)) {
+      s.file.status = "unreadable";
+    }
+  }
+  return sources;
+}
+
+function unlistedOnly(s: Source): boolean {
+  return s.file.errors.some((e) => e.includes("cannot list groups"));
+}
+
+function addGroup(s: Source, g: GroupReport): void {
+  if (isGoodStatus(g.status) && g.record) {
+    s.groups.push(g);
+    s.file.salvaged++;
+  } else {
+    s.file.lost++;
+    // The first problem says why; the rest usually repeat it for the other datasets.
+    const first = g.problems[0]?.message ?? g.status;
+    const more = g.problems.length > 1 ? ` (+${g.problems.length - 1} more problems)` : "";
+    s.file.errors.push(`${first.includes(s.file.path) ? first : `${s.file.path}: /${g.key}: ${first}`}${more}`);
+  }
+}
+
+function fromReport(s: Source, r: FileReport): void {
+  s.file.kind = r.kind;
+  if (r.sizeBytes >= 0) s.file.sizeBytes = r.sizeBytes;
+  s.root = r.root;
+  if (r.status === "not-hdf5") {
+    s.file.status = "not-hdf5";
+    s.file.errors.push(...r.errors);
+    return;
+  }
+  const opened = !(r.groups.length === 0 && r.failures.length === 0 && r.errors.length > 0 && !unlisted(r) && r.status === "unreadable" && r.kind === "unknown" && Object.keys(r.root).length === 0);
+  if (!opened) {
+    s.file.status = "unreadable";
+    s.file.errors.push(...r.errors);
+    return;
+  }
+  for (const g of r.groups) addGroup(s, g);
+  for (const f of r.failures) {
+    if (f.record && f.problems.length === 0) { s.failures.push(f.record); s.file.failures++; }
+    else s.file.errors.push(...f.problems.map((p) => `${s.file.path}: ${p.message}`));
+  }
+  // File-level errors other than the groups' own (already listed by addGroup).
+  const groupMsgs = new Set(r.groups.flatMap((g) => g.problems.map((p) => p.message)));
+  for (const e of r.errors) if (!groupMsgs.has(e) && !s.file.errors.includes(e)) s.file.errors.push(e);
+  s.file.status = isGoodStatus(r.status) && s.file.lost === 0 ? "ok" : "damaged";
+}
+
+function fromSalvage(s: Source, r: SalvageResult): void {
+  if (r.sizeBytes >= 0) s.file.sizeBytes = r.sizeBytes;
+  s.file.kind = r.kind;
+  s.root = r.root;
+  s.file.errors.push(...r.errors);
+  for (const g of r.groups) { s.groups.push(g); s.file.salvaged++; }
+  for (const f of r.failures) if (f.record) { s.failures.push(f.record); s.file.failures++; }
+  s.file.lost += r.lost.length;
+  s.file.status = s.file.salvaged > 0 || s.file.failures > 0 ? "truncated-salvaged" : "truncated";
+}
+
+/**
+ * Names worth looking up in a file whose group index is damaged: every key seen in any
+ * input, plus the farm×type×seed grid they span (at least 10 farms × 5 types × 100 seeds),
+ * unless that grid exceeds `max` names.
+ */
+function candidateKeys(sources: Source[], copyReports: Map<string, FileReport>, max: number): string[] {
+  const keys = new Set<string>();
+  let maxF = 9, maxT = 4, maxS = 99;
+  for (const s of sources) {
+    for (const g of s.groups) keys.add(g.key);
+    for (const f of s.failures) keys.add(f.key);
+  }
+  for (const r of copyReports.values()) for (const g of r.groups) if (isResultKey(g.key)) keys.add(g.key);
+  for (const k of keys) {
+    const c = parseKey(k);
+    maxF = Math.max(maxF, c.farm_idx); maxT = Math.max(maxT, c.type_idx); maxS = Math.max(maxS, c.ss_seed);
+  }
+  const grid = (maxF + 1) * (maxT + 1) * (maxS + 1);
+  if (grid <= max) {
+    for (let f = 0; f <= maxF; f++) for (let t = 0; t <= maxT; t++) for (let s = 0; s <= maxS; s++) keys.add(formatKey({ farm_idx: f, type_idx: t, ss_seed: s }));
+  }
+  return [...keys].sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// assembling the output
+
+interface PlannedResult {
+  record: StoredResult;
+  checksum: string;
+}
+
+interface WritePlan {
+  out: string;
+  partsDir: string;
+  results: PlannedResult[];
+  failures: FailureRecord[];
+  root: RootAttrs;
+  /** Copy the existing `out` to quarantine with this reason before replacing it. */
+  keepOld?: string;
+}
+
+interface Variant { checksum: string; record: StoredResult; sources: string[]; provenance: Set<string> }
+
+function assemble(sources: Source[], outReal: string | undefined): { result: RecoverReport; plan: Omit<WritePlan, "out" | "partsDir" | "keepOld"> } {
+  const byKey = new Map<string, Variant[]>();
+  let duplicates = 0;
+  for (const s of sources) {
+    for (const g of s.groups) {
+      const rec = g.record!;
+      let checksum: string;
+      try {
+        checksum = computeChecksum(rec);
+      } catch (err) {
+        // readResultGroup accepted it but the writer would not: lost, with the reason.
+        s.file.salvaged--;
+        s.file.lost++;
+        s.file.errors.push(`${s.file.path}: /${g.key}: cannot be written back: ${(err as Error).message}`);
+        if (s.file.status === "ok") s.file.status = "damaged";
+        continue;
+      }
+      const list = byKey.get(g.key) ?? [];
+      byKey.set(g.key, list);
+      const prior = rec.attrs[RECOVERED_FROM_ATTR];
+      let v = list.find((x) => x.checksum === checksum);
+      if (v) duplicates++;
+      else { v = { checksum, record: rec, sources: [], provenance: new Set() }; list.push(v); }
+      v.sources.push(s.file.path);
+      v.provenance.add(s.file.path);
+      if (typeof prior === "string") for (const p of parseProvenance(prior)) v.provenance.add(p);
+    }
+  }
+  const conflicts: RecoverConflict[] = [];
+  const results: PlannedResult[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const variants = byKey.get(key)!;
+    let chosen: Variant | undefined;
+    if (variants.length === 1) chosen = variants[0];
+    else {
+      const held = outReal === undefined ? undefined : variants.find((v) => v.sources.some((p) => safeRealpath(p) === outReal));
+      conflicts.push({
+        key,
+        kept: held ? held.checksum : null,
+        variants: variants.map((v) => ({ checksum: v.checksum, aepGWh: v.record.aepGWh, nTurbines: v.record.layout.length / 2, sources: v.sources })),
+      });
+      chosen = held;
+    }
+    if (!chosen) continue;
+    const attrs: Record<string, AttrValue> = { ...chosen.record.attrs, [RECOVERED_FROM_ATTR]: JSON.stringify([...chosen.provenance].sort()) };
+    results.push({ record: { ...chosen.record, attrs, checksum: undefined }, checksum: chosen.checksum });
+  }
+  const conflicted = new Set(conflicts.map((c) => c.key));
+  const resultKeys = new Set(results.map((r) => r.record.key));
+  // Failures only for keys without a result; of several records the one with most attempts.
+  const failures = new Map<string, FailureRecord>();
+  for (const s of sources) {
+    for (const f of s.failures) {
+      if (resultKeys.has(f.key) || conflicted.has(f.key)) continue;
+      const prev = failures.get(f.key);
+      if (!prev || f.attempts > prev.attempts) failures.set(f.key, f);
+    }
+  }
+  const root = agreedRoot(sources);
+  root.successful_configs = results.length;
+  root.failed_configs = failures.size;
+  root.total_configs = Math.max(root.total_configs ?? 0, results.length + failures.size);
+  root.wflo_version = wfloVersion();
+  root.created_utc = new Date().toISOString();
+  const result: RecoverReport = {
+    out: "", recovered: results.length, failuresRecovered: failures.size, conflicts,
+    files: sources.map((s) => s.file), duplicates, written: false, elapsedMs: 0,
+  };
+  return { result, plan: { results, failures: [...failures.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), root } };
+}
+
+function parseProvenance(v: string): string[] {
+  try {
+    const a = JSON.parse(v) as unknown;
+    return Array.isArray(a) ? a.filter((x): x is string => typeof x === "string") : [v];
+  } catch {
+    return [v];
+  }
+}
+
+/** Root attributes every input that has them agrees on (spec_json, grid_size, random_pct, total_configs). */
+function agreedRoot(sources: Source[]): RootAttrs {
+  const out: RootAttrs = {};
+  for (const name of ["spec_json", "grid_size", "random_pct", "total_configs"] as const) {
+    const values = new Set<string>();
+    let value: string | number | undefined;
+    for (const s of sources) {
+      const v = s.root[name];
+      if (v === undefined) continue;
+      values.add(String(v));
+      value = v;
+    }
+    if (values.size === 1) (out as Record<string, unknown>)[name] = value;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// writing (in a worker)
+
+/**
+ * Writes the planned output atomically and verifies it before the rename: every group
+ * reads back intact with the checksum planned, the failure set and root attributes are
+ * exact. The worker op "recover-write"; callers use recover().
+ */
+export async function writeRecoveredHere(plan: WritePlan): Promise<{ keptAs?: string }> {
+  let keptAs: string | undefined;
+  if (plan.keepOld && existsSync(plan.out)) keptAs = quarantine(plan.partsDir, plan.out, plan.keepOld, { copy: true });
+  await replaceAtomically(plan.out, async (tmp) => {
+    await withFile(tmp, "w", (f) => {
+      for (const r of plan.results) {
+        const written = writeResultGroup(f, r.record);
+        if (written !== r.checksum) throw new Error(`/${r.record.key}: checksum written ${written}, planned ${r.checksum}`);
+      }
+      for (const fr of plan.failures) writeFailureGroup(f, fr);
+      writeRootAttrs(f, plan.root);
+    });
+    fsyncFile(tmp);
+    const problem = await verifyWritten(tmp, plan);
+    if (problem) throw new Error(`the recovered file failed verification (${problem}); ${plan.out} was not replaced`);
+  });
+  return { keptAs };
+}
+
+async function verifyWritten(path: string, plan: WritePlan): Promise<string | null> {
+  try {
+    return await withFile(path, "r", (f) => {
+      const root = readRootAttrs(f);
+      if (root.problems.length > 0) return root.problems.map((p) => p.message).join("; ");
+      const keys = f.keys().filter(isResultKey);
+      if (keys.length !== plan.results.length) return `${keys.length} result groups, expected ${plan.results.length}`;
+      for (const r of plan.results) {
+        const g = f.get(r.record.key) as H5Group | null;
+        if (!g) return `result ${r.record.key} missing`;
+        const back = readResultGroup(g);
+        if (back.status !== "ok") return `/${r.record.key}: ${back.status}: ${back.problems.map((p) => p.message).join("; ")}`;
+        if (back.record?.checksum !== r.checksum) return `/${r.record.key}: checksum ${back.record?.checksum}, planned ${r.checksum}`;
+      }
+      const fg = f.get(FAILED_GROUP) as H5Group | null;
+      const fkeys = fg ? fg.keys() : [];
+      if (fkeys.length !== plan.failures.length) return `${fkeys.length} failure groups, expected ${plan.failures.length}`;
+      for (const k of fkeys) {
+        const r = readFailureGroup(fg!.get(k) as H5Group);
+        if (r.problems.length > 0) return r.problems.map((p) => p.message).join("; ");
+      }
+      return null;
+    });
+  } catch (err) {
+    return h5ErrorSummary(err);
+  }
+}
