@@ -59,8 +59,10 @@ export const REQUIRED_RESULT_ATTRS = ["farm_idx", "type_idx", "ss_seed", "n_turb
  * Attributes left out of the checksum: the checksum itself and run metadata that differ
  * between two runs of the same config. Everything else in a group is covered, so a
  * re-run that reproduces a result gives the same checksum (an idempotent commit).
+ * `recovered_from` (provenance written by recover) is metadata too: the same result
+ * recovered from different files keeps one checksum.
  */
-export const CHECKSUM_EXCLUDED_ATTRS: ReadonlySet<string> = new Set(["checksum", "elapsed_s", "committed_utc", "host"]);
+export const CHECKSUM_EXCLUDED_ATTRS: ReadonlySet<string> = new Set(["checksum", "elapsed_s", "committed_utc", "host", "recovered_from"]);
 
 /** Root attributes and their dtypes. */
 export const ROOT_ATTRS = {
@@ -442,6 +444,29 @@ function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: 
 }
 
 /**
+ * h5wasm lists attributes without reporting errors: when a group's dense attribute
+ * storage (fractal heap, name index) is damaged, `attrs` is silently empty or short,
+ * and a wflo group would pass for a checksum-less Python one. Looking up the schema's
+ * attribute names that were NOT listed tells the cases apart: an absent name gives
+ * "name not defined", a damaged storage gives an HDF5 error (measured on a truncated
+ * v3 file: listing [] while farm_idx failed with "incorrect metadata checksum").
+ * Returns the error, or undefined when nothing is hidden.
+ */
+function unlistedAttributeProblem(group: H5Group, listed: Record<string, H5Attribute>): string | undefined {
+  for (const name of Object.keys(RESULT_ATTRS)) {
+    if (Object.prototype.hasOwnProperty.call(listed, name)) continue;
+    try {
+      group.get_attribute(name, false);
+      return `attribute ${name} exists but is not listed`;
+    } catch (err) {
+      const msg = h5ErrorSummary(err);
+      if (!/name not defined|doesn't exist|does not exist|not found/i.test(msg)) return `attribute ${name}: ${msg}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads one result group. Never throws on schema or read errors: each problem names
  * its field. `status` is the group's verdict; `record` is returned whenever layout and
  * aep could be read (so recover can salvage what is there).
@@ -465,6 +490,8 @@ export function readResultGroup(group: H5Group): ReadResult {
   } catch (err) {
     problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${h5ErrorSummary(err)}` });
   }
+  const hidden = unlistedAttributeProblem(group, attrObjs);
+  if (hidden) problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${hidden}` });
   for (const [name, a] of Object.entries(attrObjs)) {
     const r = readAttr(a);
     const want = RESULT_ATTRS[name];

@@ -17,6 +17,14 @@ const ops: Record<string, (args: never, post: Post) => Promise<unknown>> = {
     }
     return null;
   },
+  async "salvage-probe"(args: { jobs: { path: string; keys: string[] }[] }) {
+    const { probeKeysHere } = await import("./salvage.js");
+    return probeKeysHere(args.jobs);
+  },
+  async "recover-write"(args: { plan: unknown }) {
+    const { writeRecoveredHere } = await import("./recover.js");
+    return writeRecoveredHere(args.plan as Parameters<typeof writeRecoveredHere>[0]);
+  },
   async merge(args: { out: string; opts: unknown }) {
     const { mergePartsHere } = await import("./merge.js");
     return mergePartsHere(args.out, args.opts as Parameters<typeof mergePartsHere>[1]);
