@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   arrayRanges, parseSbatchJobId, parseScontrolJobs, planSubmission, readSubmissions, renderDryRun,
   shellQuote, submitPlan,
 } from "../../src/batch/slurm.js";
+import { fakeSlurm } from "./fake-slurm.js";
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), "wflo-slurm-plan-"));
@@ -24,35 +25,6 @@ function fakeWflo(dir: string): { cmd: string[]; calls(): { argv: string[]; cwd:
   writeFileSync(script, `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() }) + "\\n");\n`);
   return {
     cmd: [process.execPath, script],
-    calls: () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []),
-  };
-}
-
-/**
- * Stand-ins for sbatch and scancel on PATH: each call is logged; sbatch prints job ids
- * 100, 101, … ("id;cluster" form, as on a federated site), or fails on call FAIL_AT.
- */
-function fakeSlurmBin(dir: string, opts: { failAt?: number } = {}): { env: NodeJS.ProcessEnv; calls(): string[][] } {
-  const bin = join(dir, "bin");
-  const log = join(dir, "slurm-calls.jsonl");
-  spawnSync("mkdir", ["-p", bin]);
-  const body = (name: string) => `#!${process.execPath}
-import { appendFileSync, readFileSync, existsSync } from "node:fs";
-const log = ${JSON.stringify(log)};
-const n = existsSync(log) ? readFileSync(log, "utf8").split("\\n").filter(Boolean).length : 0;
-appendFileSync(log, JSON.stringify([${JSON.stringify(name)}, ...process.argv.slice(2)]) + "\\n");
-if (${JSON.stringify(name)} === "sbatch") {
-  if (n + 1 === ${opts.failAt ?? -1}) { console.error("sbatch: error: Batch job submission failed: Invalid partition name specified"); process.exit(1); }
-  console.log((100 + n) + ";wfloci");
-}
-`;
-  for (const name of ["sbatch", "scancel"]) {
-    const p = join(bin, name);
-    writeFileSync(p, body(name));
-    chmodSync(p, 0o755);
-  }
-  return {
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
     calls: () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []),
   };
 }
@@ -144,7 +116,7 @@ test("shellQuote survives bash for awkward paths", () => {
 test("the dry run is a shell script that submits exactly as wflo submit would", (t) => {
   const dir = tempDir(t);
   const wflo = fakeWflo(dir);
-  const slurm = fakeSlurmBin(dir);
+  const slurm = fakeSlurm(dir);
   const plan = planSubmission({ spec: "s.json", out: "out dir/o.h5", shards: 3, wflo: wflo.cmd, cwd: dir, sbatchArgs: ["--qos=low"] });
   const text = renderDryRun(plan);
   assert.ok(!existsSync(plan.slurmDir), "a dry run plan writes nothing");
@@ -160,7 +132,7 @@ test("the dry run is a shell script that submits exactly as wflo submit would", 
 
 test("submitPlan submits the array, then the merge after it, and records both", (t) => {
   const dir = tempDir(t);
-  const slurm = fakeSlurmBin(dir);
+  const slurm = fakeSlurm(dir);
   const plan = planSubmission({ spec: "s.json", out: "o.h5", shards: 2, wflo: ["/n", "/w"], cwd: dir });
   const sub = submitPlan(plan, { env: slurm.env });
   assert.equal(sub.array_job, 100);
@@ -175,7 +147,7 @@ test("submitPlan submits the array, then the merge after it, and records both", 
 
 test("when the merge job cannot be submitted, the array is cancelled", (t) => {
   const dir = tempDir(t);
-  const slurm = fakeSlurmBin(dir, { failAt: 2 });
+  const slurm = fakeSlurm(dir, { failAt: 2 });
   const plan = planSubmission({ spec: "s.json", out: "o.h5", shards: 2, wflo: ["/n", "/w"], cwd: dir });
   assert.throws(() => submitPlan(plan, { env: slurm.env }), /merge job could not be submitted, so array job 100 was cancelled: .*Invalid partition/);
   assert.deepEqual(slurm.calls().at(-1), ["scancel", "100"]);

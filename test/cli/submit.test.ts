@@ -1,0 +1,100 @@
+// `wflo submit` without a cluster: the dry run, input errors, and a submission against
+// stand-ins for sbatch/squeue (test/slurm/fake-slurm.ts). The real cluster run is
+// test/slurm/cluster.test.ts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fakeSlurm } from "../slurm/fake-slurm.js";
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const tiny = join(repo, "test/slurm/fixtures/tiny-batch.json");
+
+function wflo(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", "submit", ...args], { cwd: repo, env, encoding: "utf8" });
+}
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const d = mkdtempSync(join(tmpdir(), "wflo-submit-"));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+test("--dry-run prints a runnable script for the same node and wflo entry, and writes nothing", (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, "o.h5");
+  const r = wflo([tiny, "--out", out, "--shards", "4", "--partition", "long", "--time", "1:00:00", "--sbatch-arg", "--account=wind", "--dry-run"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^#!\/bin\/bash\n/);
+  // The jobs start the CLI exactly as this process was started: absolute node, node's
+  // --import tsx (running from source, no global install), the real path of the entry.
+  assert.ok(r.stdout.includes(`exec ${process.execPath} --import tsx ${realpathSync(join(repo, "src/cli/dev.ts"))} run ${out}.slurm/spec.json --out ${out} --shard "\${SLURM_ARRAY_TASK_ID}/4"`), r.stdout);
+  assert.ok(r.stdout.includes(`merge ${out}.parts --out ${out}`));
+  assert.match(r.stdout, /sbatch --parsable --job-name=wflo-o --array=0-3 .*--partition=long --time=1:00:00 --account=wind /);
+  assert.match(r.stdout, /--dependency=afterok:\$\{array_job\} --kill-on-invalid-dep=yes/);
+  assert.ok(r.stdout.includes(readFileSync(tiny, "utf8").trim()), "the spec snapshot the jobs read is part of the script");
+  assert.equal(spawnSync("bash", ["-n"], { input: r.stdout }).status, 0, "valid bash");
+  assert.ok(!existsSync(`${out}.slurm`) && !existsSync(`${out}.parts`), "a dry run writes nothing");
+
+  const j = wflo([tiny, "--out", out, "--shards", "2", "--dry-run", "--json"]);
+  assert.equal(j.status, 0, j.stderr);
+  const plan = JSON.parse(j.stdout);
+  assert.deepEqual(plan.tasks, [0, 1]);
+  assert.ok(plan.array_sbatch.includes("--array=0-1"));
+  assert.ok(plan.merge_sbatch.includes("--dependency=afterok:<array_job>"));
+  assert.match(plan.array_script, /--shard "\$\{SLURM_ARRAY_TASK_ID\}\/2"/);
+});
+
+test("bad input is refused before anything is submitted, naming the field", (t) => {
+  const dir = tempDir(t);
+  const slurm = fakeSlurm(dir);
+  const bad = join(dir, "bad.json");
+  const spec = JSON.parse(readFileSync(tiny, "utf8"));
+  delete spec.grid_size;
+  writeFileSync(bad, JSON.stringify(spec));
+  const cases: [string[], RegExp][] = [
+    [[bad, "--out", join(dir, "o.h5"), "--shards", "2"], /bad\.json: grid_size: is required/],
+    [[tiny, "--out", join(dir, "o.h5"), "--shards", "9"], /--shards: 9 shards for the 8 configs .* use at most 8/],
+    [[tiny, "--out", join(dir, "o.h5"), "--shards", "0"], /--shards must be ≥ 1/],
+    [[tiny, "--out", join(dir, "o.h5")], /--shards N is required/],
+    [[tiny, "--shards", "2"], /--out <file.h5> is required/],
+    [[tiny, "--out", join(dir, "o.h5"), "--shards", "2", "--time", "soon"], /--time: "soon" is not a Slurm time/],
+    [[join(dir, "missing.json"), "--out", join(dir, "o.h5"), "--shards", "2"], /missing\.json: cannot read the batch spec/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = wflo(args, slurm.env);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, msg);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+  assert.deepEqual(slurm.calls().filter((c) => c[0] === "sbatch"), [], "nothing submitted");
+  assert.ok(!existsSync(join(dir, "o.h5.slurm")));
+});
+
+test("a submission runs sbatch twice, prints the job ids, and refuses to race a submission still queued", (t) => {
+  const dir = tempDir(t);
+  const slurm = fakeSlurm(dir);
+  const out = join(dir, "o.h5");
+  const r = wflo([tiny, "--out", out, "--shards", "4", "--json"], slurm.env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { array_job: 100, merge_job: 101, shards: 4 });
+  const sb = slurm.calls().filter((c) => c[0] === "sbatch");
+  assert.equal(sb.length, 2);
+  assert.ok(sb[0].includes("--array=0-3") && sb[0].at(-1) === `${out}.slurm/array.sh`);
+  assert.ok(sb[1].includes("--dependency=afterok:100") && sb[1].includes("--kill-on-invalid-dep=yes"));
+  assert.equal(readFileSync(`${out}.slurm/spec.json`, "utf8"), readFileSync(tiny, "utf8"), "the jobs read a snapshot of the spec");
+
+  slurm.setActive([100]);
+  const again = wflo([tiny, "--out", out, "--shards", "4"], slurm.env);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /previous submission \(array job 100, merge job 101\) is still queued or running: .*scancel 100 101/);
+  assert.equal(slurm.calls().filter((c) => c[0] === "sbatch").length, 2, "nothing more submitted");
+
+  slurm.setActive([]);
+  const human = wflo([tiny, "--out", out, "--shards", "4"], slurm.env);
+  assert.equal(human.status, 0, human.stderr);
+  assert.match(human.stdout, /submitted array job 102 \(4 shards\) and merge job 103/);
+});
