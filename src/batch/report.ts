@@ -106,7 +106,7 @@ function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0
 }
 
 /** The best layout of one farm × turbine type, with its smart start recomputed from the spec. */
-function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
+export function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
   const title = `${best.farm} · ${best.turbineType}: best of ${d.rows.filter((r) => r.farmIdx === best.farmIdx && r.typeIdx === best.typeIdx).length} (${best.key}, ${best.aepGWh.toFixed(2)} GWh)`;
   if (!d.spec || !d.spec.farms[best.farmIdx] || !d.spec.turbines[best.typeIdx]) {
     return layoutFigure({ title, optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh } });

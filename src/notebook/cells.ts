@@ -166,3 +166,6 @@ export async function runBatch(spec: unknown, opts: RunBatchOptions): Promise<Re
     if (running === work) running = undefined;
   }
 }
+
+export { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
+export { results, aepRows, bestRows, bestLayouts, resultsBundle, type RenderableResults, type ReportData, type ReportRow } from "./batchViews.js";
