@@ -189,9 +189,10 @@ export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
   ];
   // The task id and CPU count are expanded by the job's shell, not at submit time. A task
   // uses the CPUs Slurm gave it (1 unless --cpus-per-task), not every core of the node.
+  // --json: the log's last stdout line is the run's summary {total, done, failed, skipped, …}.
   const arrayScript = [
     ...header(`wflo shard task: array task i runs shard i/${n} of ${spec}`),
-    `exec ${shellLine(wflo)} run ${shellQuote(spec)} --out ${shellQuote(out)} --shard "\${SLURM_ARRAY_TASK_ID}/${n}" --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
+    `exec ${shellLine(wflo)} run ${shellQuote(spec)} --out ${shellQuote(out)} --shard "\${SLURM_ARRAY_TASK_ID}/${n}" --workers "\${SLURM_CPUS_PER_TASK:-1}" --json`,
     "",
   ].join("\n");
   const mergeScript = [
@@ -361,6 +362,13 @@ export interface SlurmJobInfo {
   reason?: string;
   /** "exit:signal", e.g. "1:0". */
   exitCode?: string;
+  /** Run time so far or in total, in seconds (RunTime=[D-]HH:MM:SS). */
+  runTimeS?: number;
+}
+
+function parseRunTime(v: string | undefined): number | undefined {
+  const m = v ? /^(?:(\d+)-)?(\d+):(\d+):(\d+)$/.exec(v) : null;
+  return m ? Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) : undefined;
 }
 
 /** Parses the one-line-per-job output of `scontrol -o show job`. */
@@ -380,6 +388,7 @@ export function parseScontrolJobs(text: string): SlurmJobInfo[] {
       state: field("JobState") ?? "UNKNOWN",
       reason: reason && reason !== "None" ? reason : undefined,
       exitCode: field("ExitCode"),
+      runTimeS: parseRunTime(field("RunTime")),
     });
   }
   return jobs;

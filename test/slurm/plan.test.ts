@@ -52,8 +52,8 @@ test("the array script runs shard $SLURM_ARRAY_TASK_ID/N with the task's CPUs, f
   }
   const calls = wflo.calls();
   assert.deepEqual(calls.map((c) => c.argv), [
-    ["run", join(dir, "my spec.json"), "--out", join(dir, "runs/out.h5"), "--shard", "2/4", "--workers", "1"],
-    ["run", join(dir, "my spec.json"), "--out", join(dir, "runs/out.h5"), "--shard", "3/4", "--workers", "3"],
+    ["run", join(dir, "my spec.json"), "--out", join(dir, "runs/out.h5"), "--shard", "2/4", "--workers", "1", "--json"],
+    ["run", join(dir, "my spec.json"), "--out", join(dir, "runs/out.h5"), "--shard", "3/4", "--workers", "3", "--json"],
   ]);
   assert.ok(calls.every((c) => c.cwd === dir), "jobs run from the directory wflo submit ran in");
 });
@@ -164,12 +164,13 @@ test("sbatch job ids and scontrol job states parse as Slurm 22.05 prints them", 
   // Captured from a real one-host cluster (test/slurm/harness.ts): a 3-task array whose
   // task 1 exited 1, and the afterok merge job that was cancelled because of it.
   const done = parseScontrolJobs(readFileSync(new URL("./fixtures/scontrol-array-one-task-failed.txt", import.meta.url), "utf8"));
-  assert.deepEqual(done.map((j) => [j.jobId, j.arrayJobId, j.arrayTaskId, j.state, j.exitCode, j.reason]), [
-    [1, 1, 2, "COMPLETED", "0:0", undefined],
-    [4, 1, 1, "FAILED", "1:0", "NonZeroExitCode"],
-    [3, 1, 0, "COMPLETED", "0:0", undefined],
-    [2, undefined, undefined, "CANCELLED", "0:0", "DependencyNeverSatisfied"],
+  assert.deepEqual(done.map((j) => [j.jobId, j.arrayJobId, j.arrayTaskId, j.state, j.exitCode, j.reason, j.runTimeS]), [
+    [1, 1, 2, "COMPLETED", "0:0", undefined, 0],
+    [4, 1, 1, "FAILED", "1:0", "NonZeroExitCode", 0],
+    [3, 1, 0, "COMPLETED", "0:0", undefined, 0],
+    [2, undefined, undefined, "CANCELLED", "0:0", "DependencyNeverSatisfied", 0],
   ]);
+  assert.equal(parseScontrolJobs("JobId=9 JobName=x JobState=RUNNING Reason=None RunTime=1-02:03:04")[0].runTimeS, 93784);
   const pending = parseScontrolJobs(readFileSync(new URL("./fixtures/scontrol-array-pending.txt", import.meta.url), "utf8"));
   assert.deepEqual(pending.map((j) => [j.jobId, j.arrayTasks, j.state, j.reason]), [
     [1, "0-2", "PENDING", undefined],
