@@ -357,7 +357,8 @@ function addGroup(s: Source, g: GroupReport): void {
     // The first problem says why; the rest usually repeat it for the other datasets.
     const first = g.problems[0]?.message ?? g.status;
     const more = g.problems.length > 1 ? ` (+${g.problems.length - 1} more problems)` : "";
-    s.file.errors.push(`${first.includes(s.file.path) ? first : `${s.file.path}: /${g.key}: ${first}`}${more}`);
+    const msg = first.startsWith(s.file.path) ? first.slice(s.file.path.length).replace(/^:\s*/, "") : first;
+    s.file.errors.push(`${s.file.path}: /${g.key} lost (${g.status}): ${msg.replace(new RegExp(`^/${g.key}:\\s*`), "")}${more}`);
   }
 }
 

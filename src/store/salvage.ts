@@ -444,7 +444,8 @@ function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport, st
   }
   r.status = r.groups.length > 0 || r.failures.length > 0 ? "salvaged" : "nothing-salvaged";
   const lostNote = r.lost.length > 0 ? `, ${r.lost.length} listed groups lost` : "";
-  r.errors.push(`${where}: truncated (${r.sizeBytes} of ${r.storedEof} bytes, ${(100 * (r.presentFraction ?? 0)).toFixed(1)} %): salvaged ${r.groups.length} groups${lostNote}`);
+  const viaChecksum = r.verifiedByChecksum ? ` (${r.verifiedByChecksum} of them vouched for by a metadata checksum across the cut)` : "";
+  r.errors.push(`${where}: truncated (${r.sizeBytes} of ${r.storedEof} bytes, ${(100 * (r.presentFraction ?? 0)).toFixed(1)} %): salvaged ${r.groups.length} groups${viaChecksum}${lostNote}`);
   for (const l of r.lost) r.errors.push(`${where}: /${l.key} lost: ${l.reason}`);
 }
 
