@@ -721,8 +721,9 @@ export async function prepareSlurmSubmission(req: PrepareRequest): Promise<Prepa
     const l = shardLock(partsDir, { index: i, count: n });
     if (l.state === "free") continue;
     if (l.state === "stale") { staleLocks.push(l.name); continue; }
-    if (l.state !== "unreadable" && l.slurmJobId && slurmOk && activeJobIds([l.slurmJobId], { env: req.env }).length === 0) {
-      // Slurm says the job that held it has ended (killed at its time limit, node lost, …).
+    if (l.state === "foreign" && l.slurmJobId && slurmOk && activeJobIds([l.slurmJobId], { env: req.env }).length === 0) {
+      // Held from another node by a Slurm job that Slurm says has ended (killed at its time
+      // limit, node lost, …): only Slurm can tell, this host cannot check that pid.
       staleLocks.push(l.name);
       continue;
     }

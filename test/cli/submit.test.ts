@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fakeSlurm } from "../slurm/fake-slurm.js";
@@ -97,4 +97,37 @@ test("a submission runs sbatch twice, prints the job ids, and refuses to race a 
   const human = wflo([tiny, "--out", out, "--shards", "4"], slurm.env);
   assert.equal(human.status, 0, human.stderr);
   assert.match(human.stdout, /submitted array job 102 \(4 shards\) and merge job 103/);
+});
+
+test("shard locks left by ended runs are broken at resubmission; a lock of a running Slurm job is not", (t) => {
+  const dir = tempDir(t);
+  const slurm = fakeSlurm(dir);
+  const out = join(dir, "o.h5");
+  const parts = `${out}.parts`;
+  mkdirSync(parts, { recursive: true });
+  // Shard 1's task was SIGKILLed on this host (its pid is gone); shard 2's ran on another
+  // node as Slurm job 555 (this host cannot check that pid; only Slurm can say it ended).
+  const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+  const lock = (name: string, host: string, pid: number, job?: string) => writeFileSync(join(parts, `${name}.lock`), JSON.stringify({
+    name, pid, host, started_utc: "2026-01-01T00:00:00Z", token: "0123456789abcdef", ...(job ? { slurm_job_id: job } : {}),
+  }));
+  lock("shard-1-of-4", hostname(), dead);
+  lock("shard-2-of-4", "node17", 4242, "555");
+
+  slurm.setActive([555]);
+  const refused = wflo([tiny, "--out", out, "--shards", "4"], slurm.env);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /shard 2\/4 is being written by pid 4242 on node17 .*\(Slurm job 555\)/);
+  assert.ok(existsSync(join(parts, "shard-1-of-4.lock")), "nothing is broken when the submission is refused");
+
+  slurm.setActive([]);
+  const ok = wflo([tiny, "--out", out, "--shards", "4", "--json"], slurm.env);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(!existsSync(join(parts, "shard-1-of-4.lock")) && !existsSync(join(parts, "shard-2-of-4.lock")));
+
+  // A lock from another node with no Slurm job behind it cannot be judged: refused.
+  lock("shard-3-of-4", "node18", 4243);
+  const manual = wflo([tiny, "--out", join(dir, "o.h5"), "--shards", "4"], slurm.env);
+  assert.equal(manual.status, 2);
+  assert.match(manual.stderr, /shard 3\/4 is being written by pid 4243 on node18/);
 });
