@@ -67,7 +67,7 @@ const DW_WAKE = -1e-10;
 /** Below this the k·dw term of σ is dropped (PyWake's eps). */
 const DW_SIGMA = 1e-10;
 /**
- * Pairs whose Gaussian exponent cw²/(2σ²) exceeds this with the largest σ any Ct allows are
+ * Pairs whose Gaussian exponent cw²/(2σ²) exceeds this with the largest σ the turbine's Ct allows are
  * skipped: their factor is below e^-46 ≈ 1e-20, so d < 1e-20·WS changes no effective speed
  * in double precision (nor any gradient beyond 1e-18 relative).
  */
@@ -129,24 +129,33 @@ interface Resolved {
   k: number;
   ceps: number;
   ctlim: number;
-  /** Largest σ/D minus k·dw/D any Ct gives (the cull bound). */
+  /** Largest ε = (σ − k·dw)/D any Ct of this turbine gives (ε grows with Ct): the cull bound. */
   epsMax: number;
   turbine: Turbine;
 }
 
+/** The largest Ct the turbine's curve can return (tables clamp, so it is the table's maximum). */
+function maxCt(t: Turbine): number {
+  if (t.kind === "cubic") return t.ct;
+  let m = 0;
+  for (let i = 0; i < t.ctTable.length; i++) if (t.ctTable[i] > m) m = t.ctTable[i];
+  return m;
+}
+
 function resolve(model: WindFarmModel): Resolved {
   const d = model.deficit;
+  const ctTop = maxCt(model.turbine);
   const D = model.turbine.diameterM;
   const base = { linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0 };
   switch (d.kind) {
     case "IEA37SimpleBastankhahGaussian":
       return { ...base, kind: KIND_IEA37, k: d.k, epsMax: IEA37_EPSILON };
     case "BastankhahGaussian":
-      return { ...base, kind: KIND_BASTANKHAH, k: d.k, ceps: d.ceps, ctlim: d.ctlim, epsMax: bastankhahEpsilon(d.ctlim, d.ceps, d.ctlim) };
+      return { ...base, kind: KIND_BASTANKHAH, k: d.k, ceps: d.ceps, ctlim: d.ctlim, epsMax: bastankhahEpsilon(ctTop, d.ceps, d.ctlim) };
     case "NiayifarGaussian":
       return {
         ...base, kind: KIND_BASTANKHAH, k: niayifarK(d, model.site.ti), ceps: d.ceps, ctlim: d.ctlim,
-        epsMax: bastankhahEpsilon(d.ctlim, d.ceps, d.ctlim),
+        epsMax: bastankhahEpsilon(ctTop, d.ceps, d.ctlim),
       };
     case "NOJ":
       return { ...base, kind: KIND_NOJ, k: d.k, epsMax: 0 };
@@ -176,6 +185,10 @@ class Scratch {
   dCtQ = new Float64Array(0);
   wbarQ = new Float64Array(0);
   ctbarQ = new Float64Array(0);
+  /** Positions with at least one incoming pair this direction (the others see free stream at every speed). */
+  wakedW = new Int32Array(0);
+  nWaked = 0;
+  isWakedQ = new Uint8Array(0);
   pc = new Float64Array(4);
 
   /** Turbine count the current `orderP` holds a permutation of. */
@@ -208,6 +221,8 @@ class Scratch {
     this.dCtQ = new Float64Array(m);
     this.wbarQ = new Float64Array(m);
     this.ctbarQ = new Float64Array(m);
+    this.wakedW = new Int32Array(m);
+    this.isWakedQ = new Uint8Array(m);
   }
 }
 
@@ -246,8 +261,9 @@ function sortDownwind(orderP: Int32Array, keyI: Float64Array, n: number, x: Arra
 
 /** Fills the pair lists of one direction; returns the number of pairs. */
 function buildPairs(r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number): number {
-  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE } = sc;
+  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
   const { kind, k, D, R } = r;
+  isWakedQ.fill(0, 0, n);
   const epsMaxD = r.epsMax * D;
   const sigma0 = IEA37_EPSILON * D;
   let e = 0;
@@ -275,10 +291,10 @@ function buildPairs(r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y
         const kdw = dw > DW_SIGMA ? k * dw : 0;
         if (kind === KIND_IEA37) {
           const sigma = kdw + sigma0;
-          const z = cw2 / (2 * sigma * sigma);
-          if (z > GAUSS_CULL) continue;
-          pairAE[e] = Math.exp(-0.5 * (cw2 / (sigma * sigma)));
-          pairBE[e] = (D * D) / (8 * sigma * sigma);
+          const sigma2 = sigma * sigma;
+          if (cw2 > 2 * GAUSS_CULL * sigma2) continue;
+          pairAE[e] = Math.exp(-0.5 * (cw2 / sigma2));
+          pairBE[e] = (D * D) / (8 * sigma2);
         } else {
           const sMax = kdw + epsMaxD;
           if (cw2 > 2 * GAUSS_CULL * sMax * sMax) continue;
@@ -287,12 +303,16 @@ function buildPairs(r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y
         }
       }
       pairDstE[e] = q;
+      isWakedQ[q] = 1;
       pairHcwE[e] = hcw;
       pairDwE[e] = dw;
       e++;
     }
   }
   pairStartP[n] = e;
+  let w = 0;
+  for (let q = 0; q < n; q++) if (isWakedQ[q]) sc.wakedW[w++] = q;
+  sc.nWaked = w;
   return e;
 }
 
@@ -356,6 +376,10 @@ function propagateCase(
       }
       const epsD = bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
       const ctD2over8 = ct * D2over8;
+      if (!keepDeficits && !linear) {
+        gaussianSquaredSum(e0, e1, epsD, ctD2over8, WS, pairAE, pairBE, pairDstE, accQ);
+        continue;
+      }
       for (let e = e0; e < e1; e++) {
         const sigma = pairAE[e] + epsD;
         const inv2 = 1 / (sigma * sigma);
@@ -365,12 +389,44 @@ function propagateCase(
       }
     } else {
       const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
+      if (!keepDeficits && !linear) {
+        if (f !== 0) scaledSquaredSum(e0, e1, f, pairAE, pairDstE, accQ);
+        continue;
+      }
       for (let e = e0; e < e1; e++) {
         const d = f * pairAE[e];
         if (keepDeficits) dE[e] = d;
         accQ[pairDstE[e]] += linear ? d : d * d;
       }
     }
+  }
+}
+
+/**
+ * The hot loop of Bastankhah/Niayifar AEP (squared sum, no deficits kept): one source's
+ * deficits pushed onto its destinations. Kept small and monomorphic so the JIT compiles it
+ * tightly; Math.exp is most of its cost.
+ */
+function gaussianSquaredSum(
+  e0: number, e1: number, epsD: number, ctD2over8: number, WS: number,
+  kdwE: Float64Array, cw2E: Float64Array, dstE: Int32Array, accQ: Float64Array,
+): void {
+  for (let e = e0; e < e1; e++) {
+    const sigma = kdwE[e] + epsD;
+    const inv2 = 1 / (sigma * sigma);
+    const x = ctD2over8 * inv2;
+    let c = 2 * x * (0.246 + x * (0.0586 + 0.0883 * x)); // bastankhahCentre, inlined
+    if (c > 1) c = 1;
+    const d = WS * c * Math.exp(-0.5 * cw2E[e] * inv2);
+    accQ[dstE[e]] += d * d;
+  }
+}
+
+/** NOJ's hot loop: d = f·(Ct-free geometry factor), squared sum. */
+function scaledSquaredSum(e0: number, e1: number, f: number, geomE: Float64Array, dstE: Int32Array, accQ: Float64Array): void {
+  for (let e = e0; e < e1; e++) {
+    const d = f * geomE[e];
+    accQ[dstE[e]] += d * d;
   }
 }
 
@@ -399,18 +455,33 @@ function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, f
     const s = Math.sin(theta);
     sortDownwind(orderP, sc.keyI, n, x, y, c, s);
     buildPairs(r, sc, n, x, y, c, s);
-    for (let k = 0; k < K; k++) {
-      const pw = pLK[l * K + k] * GWH_PER_W_YEAR;
-      propagateCase(r, sc, n, ws[k], k, free, powerQ, false);
-      for (let p = 0; p < n; p++) {
-        const i = orderP[p];
-        aepI[i] += powerQ[p] * pw;
-        if (tensors) {
+    if (tensors) {
+      for (let k = 0; k < K; k++) {
+        const pw = pLK[l * K + k] * GWH_PER_W_YEAR;
+        propagateCase(r, sc, n, ws[k], k, free, powerQ, false);
+        for (let p = 0; p < n; p++) {
+          const i = orderP[p];
+          aepI[i] += powerQ[p] * pw;
           const at = (i * L + l) * K + k;
           tensors.wsEffILK[at] = sc.wsEffQ[p];
           tensors.powerILK[at] = powerQ[p];
           tensors.ctILK[at] = sc.ctQ[p];
         }
+      }
+      continue;
+    }
+    // Turbines no wake reaches in this direction make free-stream power at every speed.
+    let freeL = 0;
+    for (let k = 0; k < K; k++) freeL += free.powerK[k] * (pLK[l * K + k] * GWH_PER_W_YEAR);
+    const { isWakedQ, wakedW } = sc;
+    for (let p = 0; p < n; p++) if (!isWakedQ[p]) aepI[orderP[p]] += freeL;
+    const nW = sc.nWaked;
+    for (let k = 0; k < K; k++) {
+      const pw = pLK[l * K + k] * GWH_PER_W_YEAR;
+      propagateCase(r, sc, n, ws[k], k, free, powerQ, false);
+      for (let w = 0; w < nW; w++) {
+        const p = wakedW[w];
+        aepI[orderP[p]] += powerQ[p] * pw;
       }
     }
   }

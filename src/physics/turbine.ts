@@ -16,6 +16,8 @@ export interface TabularTurbine {
   readonly wsTable: Float64Array;
   readonly powerTableW: Float64Array;
   readonly ctTable: Float64Array;
+  /** The common step of `wsTable` when evenly spaced (a direct index then replaces the search), else 0. */
+  readonly wsStep?: number;
 }
 
 /**
@@ -54,9 +56,12 @@ export function tabularTurbine(opts: {
     if (!Number.isFinite(opts.powerW[i]) || opts.powerW[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.power_W` });
     if (!Number.isFinite(opts.ct[i]) || opts.ct[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.ct` });
   }
+  const wsTable = Float64Array.from(opts.ws);
+  let wsStep = wsTable[1] - wsTable[0];
+  for (let i = 2; i < n; i++) if (wsTable[i] - wsTable[i - 1] !== wsStep) wsStep = 0;
   return {
     kind: "tabular", name: opts.name, diameterM: opts.diameterM, hubHeightM: opts.hubHeightM,
-    wsTable: Float64Array.from(opts.ws), powerTableW: Float64Array.from(opts.powerW), ctTable: Float64Array.from(opts.ct),
+    wsTable, powerTableW: Float64Array.from(opts.powerW), ctTable: Float64Array.from(opts.ct), wsStep,
   };
 }
 
@@ -137,11 +142,21 @@ export function turbinePowerCt(t: Turbine, ws: number, out: Float64Array): void 
     out[0] = t.powerTableW[n - 1]; out[1] = t.ctTable[n - 1]; out[2] = 0; out[3] = 0;
     return;
   }
+  // lo: the last row with xs[lo] ≤ ws (np.interp's segment)
   let lo = 0;
   let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] <= ws) lo = mid; else hi = mid;
+  const step = t.wsStep;
+  if (step) {
+    lo = Math.floor((ws - xs[0]) / step);
+    if (lo > n - 2) lo = n - 2;
+    if (xs[lo] > ws) lo--;
+    else if (xs[lo + 1] <= ws) lo++;
+    hi = lo + 1;
+  } else {
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] <= ws) lo = mid; else hi = mid;
+    }
   }
   const dx = xs[hi] - xs[lo];
   const sp = (t.powerTableW[hi] - t.powerTableW[lo]) / dx;
