@@ -20,6 +20,8 @@ export interface LbfgsOptions {
   fTol: number;
   /** Called after each accepted step with the new point and its value. */
   onIteration?: (z: Float64Array, f: number) => void;
+  /** Checked before each iteration: true stops the run (an evaluation or time budget). */
+  shouldStop?: () => boolean;
 }
 
 export interface LbfgsResult { f: number; iterations: number; evaluations: number }
@@ -38,6 +40,7 @@ export function lbfgs(fn: Smooth, z: Float64Array, o: LbfgsOptions): LbfgsResult
   let it = 0;
   let small = 0;
   for (; it < o.maxIterations; it++) {
+    if (o.shouldStop?.()) break;
     let gInf = 0;
     for (let i = 0; i < n; i++) gInf = Math.max(gInf, Math.abs(g[i]));
     if (!(gInf > o.gradTol)) break;
@@ -83,7 +86,10 @@ export function lbfgs(fn: Smooth, z: Float64Array, o: LbfgsOptions): LbfgsResult
       fNew = fn(zNew, gNew);
       evals++;
       if (fNew <= f + 1e-4 * step * slope) { ok = true; break; }
-      step *= 0.3;
+      // Minimizer of the quadratic through f, the slope and fNew, kept in [0.1, 0.5]·step.
+      const denom = 2 * (fNew - f - slope * step);
+      const q = denom > 0 ? (-slope * step * step) / denom : 0.1 * step;
+      step = Math.min(0.5 * step, Math.max(0.1 * step, Number.isFinite(q) ? q : 0.1 * step));
     }
     if (!ok) break;
     const k = head;

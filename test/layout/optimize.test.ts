@@ -92,3 +92,12 @@ test("NOJ (no analytic gradient): finite-difference gradient, still feasible and
   assertStrictlyFeasible(r, b, 260);
   assert.ok(r.aepGWh >= r.aepInitialGWh);
 });
+
+test("an evaluation budget stops the run and still returns the best feasible layout", () => {
+  const b = circleBoundary([0, 0], 1300);
+  const r = optimizeLayout({ model, boundary: b, nTurbines: 16, minSpacingM: 260, gridSize: 18, randomPct: 30, seed: 0, optimizer: { maxEvaluations: 150 } });
+  assert.ok(r.evaluations < 400, `${r.evaluations} evaluations`);
+  assert.equal(r.feasible, true);
+  assertStrictlyFeasible(r, b, 260);
+  assert.ok(r.aepGWh >= r.aepInitialGWh);
+});
