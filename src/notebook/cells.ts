@@ -7,15 +7,19 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { validate as validateFiles, type ValidateOptions, type ValidateReport } from "../store/index.js";
+import {
+  recover as recoverFiles, validate as validateFiles, type RecoverOptions, type RecoverReport, type ValidateOptions, type ValidateReport,
+} from "../store/index.js";
 import { runBatch as runBatchLib, type BatchProgress, type BatchSummary, type RunBatchOptions } from "../batch/index.js";
 import type { MimeBundle } from "./bundle.js";
 import { escapeHtml } from "./bundle.js";
 import { watchInterrupts } from "./interrupt.js";
 import { DisplayHandle, displayWriter } from "./kernel.js";
 import { ProgressDisplay, type ProgressState } from "./progress.js";
-import { batchSummaryBundle, renderable, validateReportBundle } from "./reports.js";
-import { show } from "./show.js";
+import { batchSummaryBundle, recoverReportBundle, renderable, validateReportBundle } from "./reports.js";
+import { show, type Renderable } from "./show.js";
+import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
+import { withoutH5wasmNoise } from "./quiet.js";
 
 export { show };
 
@@ -34,6 +38,14 @@ export function workDir(name: string, opts: { clean?: boolean } = {}): string {
   if (opts.clean) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Rows as a table that renders itself: show(nb.table(rows, columns)) gives HTML in the
+ * notebook and aligned text in a terminal or log.
+ */
+export function table<T>(rows: T[], columns: Column<T>[], opts: { caption?: string; mark?: (row: T) => RowMark } = {}): Renderable {
+  return { toMimeBundle: () => ({ "text/html": htmlTable(rows, columns, opts), "text/plain": textTable(rows, columns, opts) }) };
 }
 
 /** A one-line status in a display that the final report then replaces. */
@@ -66,18 +78,44 @@ export async function validate(paths: string | string[], opts: ValidateOptions =
   display.show(statusBundle(`validating ${many} …`));
   const tick = throttled(200, (i: number, total: number, file: string) =>
     display.show(statusBundle(`validating: ${i + 1}/${total} files, ${((Date.now() - t0) / 1000).toFixed(1)} s (${basename(file)})`)));
-  const report = await validateFiles(paths, {
+  const report = await withoutH5wasmNoise(() => validateFiles(paths, {
     ...opts,
     onFile: (r, i, total) => {
       tick(i, total, r.path);
       opts.onFile?.(r, i, total);
     },
-  });
+  }));
   const view = renderable(report, validateReportBundle);
   display.show(view.toMimeBundle());
   return view;
 }
 
+
+export type RenderableRecoverReport = RecoverReport & { toMimeBundle(): MimeBundle };
+
+/**
+ * Recovers every intact result from files and folders (wflo parts and outputs, the Python
+ * tool's worker files, damaged or not) into a new validated output `out`; shows the
+ * report: every input file with what was salvaged and lost, and the conflicts.
+ */
+export async function recover(inputs: string | string[], out: string, opts: RecoverOptions = {}): Promise<RenderableRecoverReport> {
+  const display = new DisplayHandle();
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  const t0 = Date.now();
+  display.show(statusBundle(`recovering from ${list.map((p) => basename(p)).join(", ")} …`));
+  const timer = setInterval(() => display.show(statusBundle(`recovering from ${list.map((p) => basename(p)).join(", ")} … ${((Date.now() - t0) / 1000).toFixed(0)} s`)), 1000);
+  try {
+    const report = await withoutH5wasmNoise(() => recoverFiles(list, out, opts));
+    const view = renderable(report, recoverReportBundle);
+    display.show(view.toMimeBundle());
+    return view;
+  } catch (err) {
+    display.show(statusBundle(`recover failed: ${(err as Error).message}`));
+    throw err;
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 /** BatchProgress (the batch's own counters) as the progress display's state. */
 export function batchProgressState(p: BatchProgress): ProgressState {

@@ -2,7 +2,7 @@
 // then the damaged groups with the field each problem names.
 import { inspect } from "node:util";
 import { basename, dirname, relative } from "node:path";
-import { isGoodStatus, type FileReport, type ValidateReport } from "../store/index.js";
+import { isGoodStatus, type FileReport, type RecoverFileReport, type RecoverFileStatus, type RecoverReport, type ValidateReport } from "../store/index.js";
 import type { BatchSummary } from "../batch/index.js";
 import { escapeHtml, type MimeBundle } from "./bundle.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
@@ -33,7 +33,7 @@ function fileColumns(base: string): Column<FileReport>[] {
     { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
     { header: "groups ok", value: (f) => f.groupsOk, align: "right" },
     { header: "damaged", value: (f) => f.groupsBad, align: "right" },
-    { header: "what is wrong", value: (f) => [...f.errors.slice(0, 2), ...(f.errors.length > 2 ? [`… ${f.errors.length - 2} more`] : [])].join("; ") },
+    { header: "what is wrong", value: (f) => [...f.errors.slice(0, 2).map((e) => e.replace(f.path + ": ", "")), ...(f.errors.length > 2 ? [`… ${f.errors.length - 2} more`] : [])].join("; ") },
   ];
 }
 
@@ -48,7 +48,7 @@ function badGroups(files: FileReport[], base: string): BadGroupRow[] {
         file: base ? relative(base, f.path) : basename(f.path),
         key: g.key,
         status: g.status,
-        problems: g.problems.map((p) => `${p.field}: ${p.message}`).join("; "),
+        problems: g.problems.map((p) => `${p.field}: ${p.message.replace(f.path + ": ", "")}`).join("; "),
       });
     }
   }
@@ -131,5 +131,56 @@ export function batchSummaryBundle(s: BatchSummary): MimeBundle {
   const text = [textTable(rows, cols, { caption: "Batch summary", mark }),
     ...(s.failures.length ? [textTable(s.failures, failCols, { caption: "Failures", mark: () => "bad" })] : []),
     ...s.warnings].join("\n");
+  return { "text/html": html, "text/plain": text };
+}
+
+export const recoverMark = (status: RecoverFileStatus): RowMark =>
+  status === "ok" ? undefined : status === "damaged" || status === "truncated-salvaged" ? "warn" : "bad";
+
+export function recoverHeadline(r: RecoverReport): string {
+  const bad = r.files.filter((f) => f.status !== "ok").length;
+  const lost = r.files.reduce((s, f) => s + f.lost, 0);
+  return `${r.written ? "Recovered" : "Would recover"} ${r.recovered} results${r.failuresRecovered ? ` and ${r.failuresRecovered} failure records` : ""} from ${r.files.length} files` +
+    ` (${bad} damaged, ${lost} known results lost, ${r.duplicates} duplicate copies merged, ${r.conflicts.length} conflicts left out)` +
+    (r.written ? ` into ${r.out}` : "") + ".";
+}
+
+/** The recover report: files (damaged highlighted) and the conflicts nothing was written for. */
+export function recoverReportBundle(r: RecoverReport): MimeBundle {
+  const base = commonDir(r.files.map((f) => f.path));
+  const name = (p: string) => (base ? relative(base, p) : basename(p));
+  const cols: Column<RecoverFileReport>[] = [
+    { header: "file", value: (f) => name(f.path) },
+    { header: "kind", value: (f) => f.kind },
+    { header: "status", value: (f) => f.status },
+    { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
+    { header: "salvaged", value: (f) => f.salvaged, align: "right" },
+    { header: "lost", value: (f) => f.lost, align: "right" },
+    { header: "what happened", value: (f) => f.errors.slice(0, 1).map((e) => e.replace(f.path + ": ", "")).join("") + (f.errors.length > 1 ? ` (+${f.errors.length - 1} more)` : "") },
+  ];
+  const mark = (f: RecoverFileReport) => recoverMark(f.status);
+  interface ConflictRow { key: string; variant: number; aep: number; sources: string; kept: string }
+  const conflictRows: ConflictRow[] = r.conflicts.flatMap((c) => c.variants.map((v, i) => ({
+    key: c.key, variant: i + 1, aep: v.aepGWh, sources: v.sources.map(name).join(", "),
+    kept: c.kept === v.checksum ? "kept" : "",
+  })));
+  const ccols: Column<ConflictRow>[] = [
+    { header: "configuration", value: (c) => c.key },
+    { header: "variant", value: (c) => c.variant, align: "right" },
+    { header: "AEP (GWh)", value: (c) => c.aep.toFixed(3), align: "right" },
+    { header: "in files", value: (c) => c.sources },
+    { header: "", value: (c) => c.kept },
+  ];
+  const headline = recoverHeadline(r);
+  const conflictNote = "Same configuration, different data: recover does not pick one; none of these variants was written.";
+  const html = `<div class="wflo-report wflo-recover" data-recovered="${r.recovered}" data-conflicts="${r.conflicts.length}">` +
+    `<div style="font-weight:bold;margin:4px 0">${escapeHtml(headline)}</div>` +
+    (base ? `<div style="color:#555;font-size:12px">inputs in ${escapeHtml(base)}</div>` : "") +
+    htmlTable(r.files, cols, { mark }) +
+    (conflictRows.length ? htmlTable(conflictRows, ccols, { caption: `Conflicts (${r.conflicts.length})`, mark: () => "warn" }) +
+      `<div style="color:#6b4e00;font-size:12px">${escapeHtml(conflictNote)}</div>` : "") +
+    `</div>`;
+  const text = [headline, textTable(r.files, cols, { mark }),
+    ...(conflictRows.length ? ["", textTable(conflictRows, ccols, { caption: `Conflicts (${r.conflicts.length})`, mark: () => "warn" }), conflictNote] : [])].join("\n");
   return { "text/html": html, "text/plain": text };
 }

@@ -26,7 +26,8 @@ export function htmlTable<T>(rows: T[], columns: Column<T>[], opts: { caption?: 
   const body = rows.map((r) => {
     const mark = opts.mark?.(r);
     const style = mark ? MARK_STYLE[mark] : "";
-    const tds = columns.map((c) => `<td style="text-align:${c.align ?? "left"};padding:2px 8px;vertical-align:top">${escapeHtml(cell(c.value(r)))}</td>`).join("");
+    // Right-aligned cells are numbers with units: keep "38.3 KiB" on one line.
+    const tds = columns.map((c) => `<td style="text-align:${c.align ?? "left"};padding:2px 8px;vertical-align:top${c.align === "right" ? ";white-space:nowrap" : ""}">${escapeHtml(cell(c.value(r)))}</td>`).join("");
     return `<tr${mark ? ` class="wflo-${mark}"` : ""}${style ? ` style="${style}"` : ""}>${tds}</tr>`;
   }).join("\n");
   const caption = opts.caption ? `<caption style="text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(opts.caption)}</caption>` : "";

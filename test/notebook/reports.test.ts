@@ -3,8 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import type { BatchProgress, BatchSummary, FileReport, ValidateReport } from "../../src/index.js";
-import { batchSummaryBundle, commonDir, notebook, renderable, validateReportBundle } from "../../src/notebook/index.js";
+import type { BatchProgress, BatchSummary, FileReport, RecoverFileReport, RecoverReport, ValidateReport } from "../../src/index.js";
+import { batchSummaryBundle, commonDir, notebook, recoverReportBundle, recoveryFigure, renderable, validateReportBundle } from "../../src/notebook/index.js";
+import { withoutH5wasmNoise } from "../../src/notebook/quiet.js";
 
 function file(path: string, status: FileReport["status"], extra: Partial<FileReport> = {}): FileReport {
   return {
@@ -88,4 +89,56 @@ test("batch progress as display state", () => {
     phase: "running", total: 10, done: 3, failed: 1, skipped: 2, running: 2, elapsedS: 5, etaS: 5,
     detail: "best 410.12 GWh (farm0_t0_s4)", message: "last failure farm1_t0_s2: boom",
   });
+});
+
+test("recover report: files with what was salvaged and lost, conflicts with their sources", () => {
+  const f = (path: string, status: RecoverFileReport["status"], salvaged: number, lost: number, errors: string[] = []): RecoverFileReport => ({
+    path, status, salvaged, lost, failures: 0, kind: "python-worker", sizeBytes: 4096, errors,
+  });
+  const r: RecoverReport = {
+    out: "/w/recovered.h5", recovered: 20, failuresRecovered: 0, duplicates: 3, written: true, elapsedMs: 1200,
+    files: [
+      f("/w/run/worker_0.h5", "ok", 12, 0),
+      f("/w/run/worker_0_trunc93.h5", "truncated-salvaged", 11, 1, ["/w/run/worker_0_trunc93.h5: truncated (93 %): salvaged 11 groups"]),
+      f("/w/run/worker_10.h5", "unreadable", 0, 0, ["/w/run/worker_10.h5: bad object header version number"]),
+    ],
+    conflicts: [{ key: "farm0_t0_s4", kept: null, variants: [
+      { checksum: "sha256:a", aepGWh: 363.4, nTurbines: 16, sources: ["/w/run/worker_0.h5"] },
+      { checksum: "sha256:b", aepGWh: 342.8, nTurbines: 16, sources: ["/w/run/worker_0_rerun.h5"] },
+    ] }],
+  };
+  const b = recoverReportBundle(r);
+  const text = b["text/plain"] as string;
+  assert.match(text, /^Recovered 20 results from 3 files \(2 damaged, 1 known results lost, 3 duplicate copies merged, 1 conflicts left out\) into \/w\/recovered\.h5\./);
+  assert.match(text, /^   worker_0\.h5 .* ok .* 12 +0$/m);
+  assert.match(text, /^!  worker_0_trunc93\.h5 .* truncated-salvaged .* 11 +1 +truncated \(93 %\): salvaged 11 groups$/m, "partial salvage: warn, path stripped");
+  assert.match(text, /^!! worker_10\.h5 .* unreadable .* bad object header version number$/m);
+  assert.match(text, /^!  farm0_t0_s4 +2 +342\.800 +worker_0_rerun\.h5/m);
+  const html = b["text/html"] as string;
+  assert.match(html, /data-recovered="20" data-conflicts="1"/);
+  assert.equal(html.match(/class="wflo-bad"/g)?.length, 1);
+  assert.match(html, /recover does not pick one; none of these variants was written/);
+});
+
+test("recovery figure: salvaged and lost stacked per file", () => {
+  const fig = recoveryFigure([{ file: "a.h5", salvaged: 3, lost: 1, status: "damaged" }, { file: "b.h5", salvaged: 0, lost: 0 }]);
+  assert.equal(fig.layout.barmode, "stack");
+  assert.deepEqual(fig.data.map((d) => [d.name, d.y]), [["salvaged", [3, 0]], ["lost", [1, 0]]]);
+  assert.deepEqual(fig.data[0].x, ["a.h5", "b.h5"]);
+});
+
+test("h5wasm's own stderr lines are dropped while a store operation runs, nothing else", async () => {
+  const seen: string[] = [];
+  const orig = process.stderr.write;
+  process.stderr.write = ((s: string) => (seen.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    await withoutH5wasmNoise(async () => {
+      process.stderr.write("warning: Invalid UTF-8 leading byte 0x000000b2 encountered when deserializing a UTF-8 string in wasm memory to a JS string!\n");
+      process.stderr.write("Aborted(native code called abort())\nreal problem\n");
+    });
+    process.stderr.write("Aborted(native code called abort())\n");
+  } finally {
+    process.stderr.write = orig;
+  }
+  assert.deepEqual(seen, ["real problem\n", "Aborted(native code called abort())\n"]);
 });

@@ -7,3 +7,4 @@ export * from "./aep.js";
 export * from "./convergence.js";
 export * from "./flowMap.js";
 export * from "./spacing.js";
+export * from "./recovery.js";
