@@ -291,7 +291,11 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     if (pool) await Promise.all(Array.from({ length: threads }, lane));
     // Let a periodic merge that is under way end before the final one.
     while (merging) await merging;
-    if (canMerge && !abandoned) await doMerge(true);
+    // The final merge, unless there is nothing to fold in and the root attributes already say the same.
+    const rootSame = state.output !== null && (Object.keys(root) as (keyof RootAttrs)[]).every((k) => state.output!.root[k] === root[k]);
+    const nothingNew = waiting === 0 && failures.length === 0 && state.validParts === 0 && state.damagedParts.length === 0;
+    if (canMerge && !abandoned && !(nothingNew && rootSame)) await doMerge(true);
+    else if (canMerge && nothingNew && rootSame) outputResults = state.results.size;
   } finally {
     if (heartbeat) clearInterval(heartbeat);
     if (graceTimer) clearTimeout(graceTimer);

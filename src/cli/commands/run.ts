@@ -24,12 +24,12 @@ import { UsageError } from "../../errors.js";
 export const summary = "run a batch spec: optimize every farm × turbine type × seed into one HDF5 file (resumable)";
 
 const USAGE = "usage: wflo run <spec.json> --out <file.h5> [--workers N] [--shard i/n] [--json] [--report <file.html>]\n" +
-  "                [--retries N] [--worker-memory-mb MB] [--break-lock] [--force]";
+  "                [--retries N] [--worker-memory-mb MB] [--merge-every N] [--break-lock] [--force]";
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, {
     out: "value", workers: "value", shard: "value", json: "flag", report: "value", retries: "value",
-    "worker-memory-mb": "value", "break-lock": "flag", force: "flag", help: "flag",
+    "worker-memory-mb": "value", "merge-every": "value", "break-lock": "flag", force: "flag", help: "flag",
   });
   if (flag(a, "help")) { console.log(USAGE); return 0; }
   if (a.positional.length !== 1) throw new UsageError(`expected one spec file\n${USAGE}`);
@@ -38,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const workers = numberOption(a, "workers", { integer: true, min: 1 });
   const retries = numberOption(a, "retries", { integer: true, min: 0 });
   const memoryLimitMb = numberOption(a, "worker-memory-mb", { integer: true, min: 64 });
+  const mergeEvery = numberOption(a, "merge-every", { integer: true, min: 1 });
   const shardText = option(a, "shard");
   const shard = shardText !== undefined ? parseShard(shardText) : undefined;
   const json = flag(a, "json");
@@ -92,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   let s: BatchSummary;
   try {
     s = await runBatch(spec, {
-      out, workers, shard, retries, memoryLimitMb, file: specFile,
+      out, workers, shard, retries, memoryLimitMb, mergeEvery, file: specFile,
       signal: stop.signal, abandonSignal: abandon.signal, onProgress,
       progressIntervalMs: tty ? 500 : 1000,
       breakStaleLock: flag(a, "break-lock") || flag(a, "force"), forceLock: flag(a, "force"),
