@@ -71,3 +71,14 @@ test("bad layouts are refused with the field named", () => {
   assert.throws(() => aepGWh(model, [0, NaN], [0, 1]), /layout: turbine 1 has a non-finite coordinate/);
   assert.throws(() => aepGWh(model, [0], [0], { ws: [] }), /ws: needs at least one value/);
 });
+
+test("one wind speed: the fused fast path gives simulate's numbers to the last bit, for every model", () => {
+  const { x, y } = builtinLayout("hornsrev1");
+  for (const name of ["NOJ", "BastankhahGaussian", "NiayifarGaussian", "IEA37SimpleBastankhahGaussian"] as const) {
+    for (const sup of ["squared", "linear"] as const) {
+      const model = windFarmModel({ site: builtinSite("hornsrev1"), turbine: v80, deficit: deficitModel(name), superposition: superpositionModel(sup) });
+      const opts = { wdDeg: [0, 17, 90, 183, 270.5], ws: [9.3] };
+      assert.equal(aepGWh(model, x, y, opts), simulate(model, x, y, opts).aep(), `${name} ${sup}`);
+    }
+  }
+});
