@@ -362,7 +362,7 @@ export interface SlurmJobInfo {
   reason?: string;
   /** "exit:signal", e.g. "1:0". */
   exitCode?: string;
-  /** Run time so far or in total, in seconds (RunTime=[D-]HH:MM:SS). */
+  /** Run time so far or in total, in seconds (RunTime=[D-]HH:MM:SS); undefined for a job that never started. */
   runTimeS?: number;
 }
 
@@ -388,7 +388,9 @@ export function parseScontrolJobs(text: string): SlurmJobInfo[] {
       state: field("JobState") ?? "UNKNOWN",
       reason: reason && reason !== "None" ? reason : undefined,
       exitCode: field("ExitCode"),
-      runTimeS: parseRunTime(field("RunTime")),
+      // A job that never reached a node (e.g. cancelled for its dependency) has no
+      // BatchHost, and Slurm prints a meaningless RunTime for it.
+      runTimeS: field("BatchHost") ? parseRunTime(field("RunTime")) : undefined,
     });
   }
   return jobs;

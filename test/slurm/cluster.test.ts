@@ -54,7 +54,7 @@ function readWithH5py(path: string): { groups: string[]; failed: string[]; attrs
 }
 
 function describeJobs(jobs: SlurmJobInfo[]): string {
-  return jobs.map((j) => `${j.jobId}${j.arrayTaskId !== undefined ? `[task ${j.arrayTaskId}]` : ""}=${j.state}${j.reason ? `(${j.reason})` : ""} exit ${j.exitCode} ran ${j.runTimeS} s`).join(", ");
+  return jobs.map((j) => `${j.jobId}${j.arrayTaskId !== undefined ? `[task ${j.arrayTaskId}]` : ""}=${j.state}${j.reason ? `(${j.reason})` : ""} exit ${j.exitCode}${j.runTimeS !== undefined ? ` ran ${j.runTimeS} s` : " never started"}`).join(", ");
 }
 
 function logsOf(out: string): string {
@@ -63,9 +63,15 @@ function logsOf(out: string): string {
   return spawnSync("sh", ["-c", `for f in "${dir}"/*; do echo "--- $f"; tail -n 15 "$f"; done`], { encoding: "utf8" }).stdout;
 }
 
-/** Every config of `spec` is in `out` exactly once, nothing waits in parts, and wflo validate agrees. */
-function assertComplete(cluster: SlurmCluster, out: string, keys: string[]): void {
+/**
+ * Every config of the spec is in `out` exactly once, nothing waits in parts, the root
+ * attributes are those of a run on one machine, and wflo validate agrees.
+ */
+function assertComplete(cluster: SlurmCluster, out: string, keys: string[], spec: { seeds: number[]; grid_size: number; random_pct: number }): void {
   const h5 = readWithH5py(out);
+  assert.equal(Number(h5.attrs.grid_size), spec.grid_size);
+  assert.equal(Number(h5.attrs.random_pct), spec.random_pct);
+  assert.deepEqual(JSON.parse(String(h5.attrs.spec_json)).seeds, spec.seeds, "spec_json describes every result");
   assert.deepEqual(h5.groups, [...keys].sort(), "the output holds exactly the spec's configs");
   assert.deepEqual(h5.failed, [], "no failure records left");
   assert.equal(Number(h5.attrs.total_configs), keys.length);
@@ -100,7 +106,7 @@ test("wflo submit runs a batch as a Slurm job array and a dependent merge; a fai
   const tasks1 = jobs1.filter((j) => j.arrayJobId === ids1.array_job);
   assert.deepEqual(tasks1.map((j) => j.arrayTaskId).sort(), [0, 1, 2, 3], describeJobs(jobs1));
   assert.ok(jobs1.every((j) => j.state === "COMPLETED"), `${describeJobs(jobs1)}\n${logsOf(out)}`);
-  assertComplete(cluster, out, keys1);
+  assertComplete(cluster, out, keys1, spec1);
   const st1 = wflo(cluster, ["status", out, "--json"]);
   assert.equal(st1.status, 0, st1.stderr);
   const s1 = JSON.parse(st1.stdout);
@@ -167,7 +173,7 @@ test("wflo submit runs a batch as a Slurm job array and a dependent merge; a fai
   // The resubmitted task runs only the config that failed; the rest of its shard is skipped.
   const sum3 = runSummary(out, failShard, ids3.array_job);
   assert.deepEqual([sum3.total, sum3.done, sum3.failed, sum3.skipped], [failShardAll.length, 1, 0, failShardAll.length - 1]);
-  assertComplete(cluster, out, keys2);
+  assertComplete(cluster, out, keys2, { ...spec1, seeds: seeds2 });
   const st3 = wflo(cluster, ["status", out]);
   assert.equal(st3.status, 0, st3.stdout);
   lap("all checked");

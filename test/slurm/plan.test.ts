@@ -168,9 +168,9 @@ test("sbatch job ids and scontrol job states parse as Slurm 22.05 prints them", 
     [1, 1, 2, "COMPLETED", "0:0", undefined, 0],
     [4, 1, 1, "FAILED", "1:0", "NonZeroExitCode", 0],
     [3, 1, 0, "COMPLETED", "0:0", undefined, 0],
-    [2, undefined, undefined, "CANCELLED", "0:0", "DependencyNeverSatisfied", 0],
+    [2, undefined, undefined, "CANCELLED", "0:0", "DependencyNeverSatisfied", undefined],
   ]);
-  assert.equal(parseScontrolJobs("JobId=9 JobName=x JobState=RUNNING Reason=None RunTime=1-02:03:04")[0].runTimeS, 93784);
+  assert.equal(parseScontrolJobs("JobId=9 JobName=x JobState=RUNNING Reason=None RunTime=1-02:03:04 BatchHost=ci1")[0].runTimeS, 93784);
   const pending = parseScontrolJobs(readFileSync(new URL("./fixtures/scontrol-array-pending.txt", import.meta.url), "utf8"));
   assert.deepEqual(pending.map((j) => [j.jobId, j.arrayTasks, j.state, j.reason]), [
     [1, "0-2", "PENDING", undefined],
