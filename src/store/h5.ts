@@ -32,6 +32,57 @@ export function h5(): Promise<H5> {
 }
 
 /**
+ * One scalar attribute in two HDF5 calls (metadata, data) instead of h5wasm's three
+ * (its Attribute constructor and its value getter each fetch the metadata): attribute
+ * reads dominate the cost of reading a result group. Returns undefined when the
+ * attribute is not a plain scalar number or string, or h5wasm is not loaded; the caller
+ * then takes h5wasm's ordinary path.
+ */
+export function readScalarAttribute(fileId: bigint, path: string, name: string):
+  { kind: "int64" | "float64" | "string"; value: bigint | number | string; size: number; cls: number } | undefined {
+  const M = loaded?.Module as unknown as {
+    get_attribute_metadata(f: bigint, p: string, n: string): { type: number; size: number; signed: boolean; vlen: boolean; cset?: number; shape: number[] | null; total_size: number; littleEndian: boolean };
+    get_attribute_data(f: bigint, p: string, n: string, ptr: bigint): number;
+    reclaim_vlen_memory(f: bigint, p: string, n: string, ptr: bigint): number;
+    _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array;
+    UTF8ToString(p: number): string; AsciiToString(p: number): string;
+  } | undefined;
+  if (!M) return undefined;
+  const md = M.get_attribute_metadata(fileId, path, name);
+  if (!md.shape || md.total_size !== 1 || !md.littleEndian) return undefined;
+  const isInt = md.type === H5T_CLASS.INTEGER && (md.size === 8 || md.size === 4 || md.size === 2 || md.size === 1);
+  const isFloat = md.type === H5T_CLASS.FLOAT && (md.size === 8 || md.size === 4);
+  const isVlenStr = md.type === H5T_CLASS.STRING && md.vlen;
+  if (!isInt && !isFloat && !isVlenStr) return undefined;
+  const ptr = M._malloc(Math.max(8, md.size));
+  try {
+    M.get_attribute_data(fileId, path, name, BigInt(ptr));
+    const view = new DataView(M.HEAPU8.buffer, ptr, Math.max(8, md.size));
+    if (isVlenStr) {
+      const sp = view.getUint32(0, true);
+      const value = md.cset === 1 ? M.UTF8ToString(sp) : M.AsciiToString(sp);
+      M.reclaim_vlen_memory(fileId, path, name, BigInt(ptr));
+      return { kind: "string", value, size: md.size, cls: md.type };
+    }
+    if (isFloat) return { kind: "float64", value: md.size === 8 ? view.getFloat64(0, true) : view.getFloat32(0, true), size: md.size, cls: md.type };
+    let v: bigint;
+    if (md.size === 8) v = md.signed ? view.getBigInt64(0, true) : view.getBigUint64(0, true);
+    else if (md.size === 4) v = BigInt(md.signed ? view.getInt32(0, true) : view.getUint32(0, true));
+    else if (md.size === 2) v = BigInt(md.signed ? view.getInt16(0, true) : view.getUint16(0, true));
+    else v = BigInt(md.signed ? view.getInt8(0) : view.getUint8(0));
+    return { kind: "int64", value: v, size: md.size, cls: md.type };
+  } finally {
+    M._free(ptr);
+  }
+}
+
+/** Names of an object's attributes without building h5wasm Attribute objects. */
+export function attributeNames(fileId: bigint, path: string): string[] | undefined {
+  const M = loaded?.Module as unknown as { get_attribute_names(f: bigint, p: string): string[] } | undefined;
+  return M ? M.get_attribute_names(fileId, path) : undefined;
+}
+
+/**
  * HDF5 type classes as h5wasm reports them in `metadata.type` (H5T_class_t).
  * Used to check what a file really holds, independent of the JS value we got back.
  */

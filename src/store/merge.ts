@@ -45,6 +45,12 @@ export interface MergeOptions {
   forceLock?: boolean;
   /** Run in a short-lived worker (default true; the worker itself merges with false). */
   inWorker?: boolean;
+  /**
+   * Merge at most this many parts (in key order) and leave the rest for the next merge:
+   * bounds the time of one periodic merge, so a merge interrupted again and again (a
+   * batch killed repeatedly) still makes progress. Default: all.
+   */
+  maxParts?: number;
 }
 
 export interface MergeConflict {
@@ -73,6 +79,8 @@ export interface MergeReport {
   results: number;
   failures: number;
   partsRemoved: number;
+  /** Parts left for a later merge because of `maxParts`. */
+  remaining: number;
   elapsedMs: number;
 }
 
@@ -104,7 +112,7 @@ export async function mergeParts(out: string, opts: MergeOptions = {}): Promise<
 function emptyReport(out: string): MergeReport {
   return {
     out, mode: "none", merged: [], unchanged: 0, failuresMerged: 0, failuresSuperseded: 0, conflicts: [],
-    quarantined: [], results: 0, failures: 0, partsRemoved: 0, elapsedMs: 0,
+    quarantined: [], results: 0, failures: 0, partsRemoved: 0, remaining: 0, elapsedMs: 0,
   };
 }
 
@@ -201,6 +209,13 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
   const report = emptyReport(out);
   const listing = listParts(dir);
   cleanStaleTemps(listing.temps);
+  const cap = opts.maxParts ?? Infinity;
+  if (listing.results.length + listing.failures.length > cap) {
+    const total = listing.results.length + listing.failures.length;
+    listing.results = listing.results.slice(0, cap);
+    listing.failures = listing.failures.slice(0, Math.max(0, cap - listing.results.length));
+    report.remaining = total - listing.results.length - listing.failures.length;
+  }
 
   // 1. read the parts; damaged ones go to quarantine
   const results = new Map<string, { rec: StoredResult; id: PartIdentity }>();

@@ -24,7 +24,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { NdArray } from "ndarray";
 import { InputError } from "../errors.js";
-import { H5T_CLASS, h5ErrorSummary, type H5Group, type H5Dataset, type H5Attribute } from "./h5.js";
+import {
+  H5T_CLASS, attributeNames, h5ErrorSummary, readScalarAttribute, sweepLeakedStreams,
+  type H5Group, type H5Dataset, type H5Attribute,
+} from "./h5.js";
 
 /** HDF5 dtype codes as h5wasm understands them ("<f8" would silently become float32). */
 export const DTYPE = { float64: "<d", int64: "<q", string: "S" } as const;
@@ -410,6 +413,35 @@ function readAttr(a: H5Attribute): AttrRead {
   }
 }
 
+/**
+ * Every attribute of `obj` with its value and true kind, by the fast scalar path where it
+ * applies and h5wasm's Attribute otherwise. Never throws: failures become problems.
+ */
+function readAllAttrs(obj: H5Group, problems: Problem[], where: string): [string, AttrRead][] {
+  let names: string[] | undefined;
+  try {
+    names = attributeNames(obj.file_id, obj.path);
+    if (!names) return Object.entries(obj.attrs).map(([n, a]) => [n, readAttr(a)]);
+  } catch (err) {
+    sweepLeakedStreams();
+    problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${h5ErrorSummary(err)}` });
+    return [];
+  }
+  const out: [string, AttrRead][] = [];
+  for (const name of names) {
+    try {
+      const fast = readScalarAttribute(obj.file_id, obj.path, name);
+      if (fast) { out.push([name, { value: fast.value, kind: fast.kind }]); continue; }
+      const a = obj.attrs[name];
+      out.push([name, a ? readAttr(a) : { value: null, kind: "other", problem: "is listed but cannot be opened" }]);
+    } catch (err) {
+      sweepLeakedStreams();
+      out.push([name, { value: null, kind: "other", problem: `unreadable: ${h5ErrorSummary(err)}` }]);
+    }
+  }
+  return out;
+}
+
 function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: string): { data: Float64Array; shape: number[] } | null {
   let ds: unknown;
   try {
@@ -452,13 +484,17 @@ function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: 
  * v3 file: listing [] while farm_idx failed with "incorrect metadata checksum").
  * Returns the error, or undefined when nothing is hidden.
  */
-function unlistedAttributeProblem(group: H5Group, listed: Record<string, H5Attribute>): string | undefined {
-  for (const name of Object.keys(RESULT_ATTRS)) {
-    if (Object.prototype.hasOwnProperty.call(listed, name)) continue;
+function unlistedAttributeProblem(group: H5Group, listed: ReadonlySet<string>): string | undefined {
+  // Probing every schema name would cost an HDF5 error (and a leaked temp-file descriptor,
+  // swept below) per absent name in every Python-tool group; the name index is shared, so
+  // the checksum (what tells a wflo group) and farm_idx (measured) are enough to see damage.
+  for (const name of ["checksum", "farm_idx"]) {
+    if (listed.has(name)) continue;
     try {
       group.get_attribute(name, false);
       return `attribute ${name} exists but is not listed`;
     } catch (err) {
+      sweepLeakedStreams();
       const msg = h5ErrorSummary(err);
       if (!/name not defined|doesn't exist|does not exist|not found/i.test(msg)) return `attribute ${name}: ${msg}`;
     }
@@ -484,16 +520,10 @@ export function readResultGroup(group: H5Group): ReadResult {
   // attributes
   const attrs: Record<string, AttrValue> = {};
   const kinds: Record<string, AttrKind> = {};
-  let attrObjs: Record<string, H5Attribute> = {};
-  try {
-    attrObjs = group.attrs;
-  } catch (err) {
-    problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${h5ErrorSummary(err)}` });
-  }
-  const hidden = unlistedAttributeProblem(group, attrObjs);
+  const listed = readAllAttrs(group, problems, where);
+  const hidden = unlistedAttributeProblem(group, new Set(listed.map(([n]) => n)));
   if (hidden) problems.push({ field: "attrs", message: `${where}: attributes unreadable: ${hidden}` });
-  for (const [name, a] of Object.entries(attrObjs)) {
-    const r = readAttr(a);
+  for (const [name, r] of listed) {
     const want = RESULT_ATTRS[name];
     if (r.kind === "other" || r.value === null) {
       const unreadable = !r.problem || r.problem.startsWith("unreadable");

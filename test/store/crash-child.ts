@@ -20,7 +20,7 @@ for (let s = Number(first), i = 1; ; s++, i++) {
   say(`committed ${r.key}`);
   if (i % mergeEvery === 0) {
     say("merge-start");
-    await mergeParts(out, { inWorker: false, breakStale: true, rewrite: ++merges % 3 === 0 });
+    await mergeParts(out, { inWorker: false, breakStale: true, rewrite: ++merges % 3 === 0, maxParts: 40 });
     say("merge-end");
   }
 }

@@ -131,3 +131,16 @@ test("verify 'all' and rewrite produce an output that validates group by group",
   // Nothing is left in the output's directory but the output and its parts directory.
   assert.deepEqual(readdirSync(dir).sort(), ["layouts.h5", "layouts.h5.parts"]);
 });
+
+test("maxParts merges a bounded slice in key order and leaves the rest for the next merge", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const out = join(dir, "layouts.h5");
+  await commitSeeds(out, [1, 2, 3, 4, 5]);
+  const m1 = await mergeParts(out, { maxParts: 2 });
+  assert.deepEqual(m1.merged, ["farm0_t0_s1", "farm0_t0_s2"]);
+  assert.equal(m1.remaining, 3);
+  const m2 = await mergeParts(out, { maxParts: 10 });
+  assert.equal(m2.merged.length, 3);
+  assert.equal(m2.remaining, 0);
+  assert.equal(m2.results, 5);
+});

@@ -21,6 +21,7 @@ test("reading damaged files leaks no file descriptors (HDF5 leaves one open per 
     assert.equal((await inspectFile(join(dir, "trunc.h5"))).status, "truncated");
     assert.equal((await inspectFile(join(dir, "magic.h5"))).status, "not-hdf5");
   }
-  assert.equal(openFds(), before);
+  // 80 failed opens would leak 80 descriptors; other descriptors of this process may close meanwhile.
+  assert.ok(openFds() <= before, `${openFds()} descriptors open, ${before} before`);
   assert.equal((await inspectFile(out)).status, "ok"); // the instance is still usable
 });

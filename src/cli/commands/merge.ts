@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify({
       out: report.out, mode: report.mode, merged: report.merged.length, unchanged: report.unchanged,
       failures_merged: report.failuresMerged, results: report.results, failures: report.failures,
-      parts_removed: report.partsRemoved, conflicts: report.conflicts, quarantined: report.quarantined,
+      parts_removed: report.partsRemoved, remaining: report.remaining, conflicts: report.conflicts, quarantined: report.quarantined,
       elapsed_s: report.elapsedMs / 1000,
     }));
   } else {
