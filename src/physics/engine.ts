@@ -392,14 +392,18 @@ function fusedSingleSpeed(
 }
 
 /** Per-speed values of a turbine in free stream, cached because most turbines see it. */
-interface FreeStream { powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array }
+interface FreeStream { powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array; epsDK: Float64Array }
 
-function freeStream(t: Turbine, ws: Float64Array, pc: Float64Array): FreeStream {
+function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream {
   const K = ws.length;
-  const f = { powerK: new Float64Array(K), ctK: new Float64Array(K), dPowerK: new Float64Array(K), dCtK: new Float64Array(K) };
+  const f = {
+    powerK: new Float64Array(K), ctK: new Float64Array(K), dPowerK: new Float64Array(K), dCtK: new Float64Array(K),
+    epsDK: new Float64Array(K),
+  };
   for (let k = 0; k < K; k++) {
-    turbinePowerCt(t, ws[k], pc);
+    turbinePowerCt(r.turbine, ws[k], pc);
     f.powerK[k] = pc[0]; f.ctK[k] = pc[1]; f.dPowerK[k] = pc[2]; f.dCtK[k] = pc[3];
+    f.epsDK[k] = r.kind === KIND_BASTANKHAH ? bastankhahEpsilon(pc[1], r.ceps, r.ctlim) * r.D : 0;
   }
   return f;
 }
@@ -449,7 +453,8 @@ function propagateCase(
         if (keepDeficits) for (let e = e0; e < e1; e++) dE[e] = 0;
         continue;
       }
-      const epsD = bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
+      // an unwaked source has the free-stream Ct, whose ε is computed once per speed
+      const epsD = acc === 0 ? free.epsDK[kIdx] : bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
       const ctD2over8 = ct * D2over8;
       if (!keepDeficits && !linear) {
         gaussianSquaredSum(e0, e1, epsD, ctD2over8, WS, pairAE, pairBE, pairDstE, accQ);
@@ -520,7 +525,7 @@ function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, f
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(model.turbine, ws, sc.pc);
+  const free = freeStream(r, ws, sc.pc);
   const powerQ = sc.wbarQ; // reused as power per position in the forward-only path
   aepI.fill(0, 0, n);
   const { orderP } = sc;
@@ -627,7 +632,7 @@ export function aepGradient(
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(model.turbine, ws, sc.pc);
+  const free = freeStream(r, ws, sc.pc);
   if (aepScratchI.length < n) aepScratchI = new Float64Array(n);
   const aepI = aepScratchI;
   aepI.fill(0, 0, n);
@@ -747,7 +752,7 @@ export function candidateAepGWh(
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(model.turbine, ws, sc.pc);
+  const free = freeStream(r, ws, sc.pc);
   const powerQ = sc.wbarQ;
   const { orderP, ctQ, pc } = sc;
   const { kind, linear, D, R, k: kExp, turbine } = r;
