@@ -4,7 +4,7 @@
 // tasks of a Slurm array are.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,3 +72,37 @@ test("shards of one array share the parts directory; a second writer of a shard 
   holders.push(again);
   assert.equal(again.reply.ok, true, again.reply.message);
 });
+
+test("through the CLI: wflo run --shard i/n runs beside other shards' writers, and is refused beside its own; wflo merge beside a merge", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-shard-locks-cli-"));
+  const out = join(dir, "o.h5");
+  const partsDir = `${out}.parts`;
+  const holders: Holder[] = [];
+  t.after(async () => {
+    for (const h of holders) await release(h);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const tiny = "test/slurm/fixtures/tiny-batch.json";
+  const wflo = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { encoding: "utf8" });
+
+  // Shards 0, 1 and 3 are being written (by other tasks of the array) and a merge runs.
+  for (const name of ["shard-0-of-4", "shard-1-of-4", "shard-3-of-4", "merge"]) {
+    const h = await hold(partsDir, name);
+    holders.push(h);
+    assert.equal(h.reply.ok, true, h.reply.message);
+  }
+  const mine = wflo(["run", tiny, "--out", out, "--shard", "2/4", "--workers", "1", "--json"]);
+  assert.equal(mine.status, 0, `shard 2 must run beside the other shards: ${mine.stderr}`);
+  assert.equal(JSON.parse(mine.stdout.trim().split("\n").pop()!).done, 2);
+
+  const twin = await hold(partsDir, "shard-2-of-4");
+  holders.push(twin);
+  const second = wflo(["run", tiny, "--out", out, "--shard", "2/4", "--workers", "1"]);
+  assert.equal(second.status, 2, "a second writer of shard 2 is bad input: exit 2");
+  assert.match(second.stderr, /shard-2-of-4\.lock is held by pid \d+/);
+
+  const merge = wflo(["merge", partsDir, "--out", out]);
+  assert.notEqual(merge.status, 0);
+  assert.match(merge.stderr, /merge\.lock is held by pid \d+/);
+});
+
