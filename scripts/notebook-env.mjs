@@ -2,7 +2,7 @@
 // (JUPYTER_PATH=<repo root> finds kernels/wflo), and Jupyter's own state kept in an
 // ignored folder of the repo instead of the home directory.
 // Used by `npm run notebook`, scripts/run-notebooks.mjs and test/notebook.
-import { mkdirSync, existsSync, statSync, readdirSync } from "node:fs";
+import { mkdirSync, existsSync, statSync, readdirSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
@@ -61,13 +61,32 @@ function newestMtime(dir) {
 /** Cells import the compiled package (tslab ignores tsconfig): build dist/ when src/ is newer. */
 export function ensureBuilt({ quiet = false } = {}) {
   const index = join(repoRoot, "dist", "index.js");
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(repoRoot, "src"))) return false;
-  if (!quiet) console.error("building dist/ (cells import the compiled package) ...");
-  const r = spawnSync(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-    cwd: repoRoot, encoding: "utf8",
-  });
-  // tsc emits even with type errors elsewhere in the tree; the notebooks then report
-  // what they cannot use. Say so instead of failing here.
-  if (r.status !== 0 && !quiet) console.error(`tsc reported errors (dist/ was still written):\n${r.stdout.slice(0, 2000)}`);
-  return true;
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(repoRoot, "src"));
+  if (fresh()) return false;
+  // Tests run in parallel: one build at a time (a directory is created atomically or not).
+  const lock = join(repoRoot, ".jupyter-state", "build.lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const end = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > end) rmSync(lock, { recursive: true, force: true }); // a build that died holding it
+      else spawnSync("sleep", ["0.2"]);
+    }
+  }
+  try {
+    if (fresh()) return false;
+    if (!quiet) console.error("building dist/ (cells import the compiled package) ...");
+    const r = spawnSync(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
+      cwd: repoRoot, encoding: "utf8",
+    });
+    // tsc emits even with type errors elsewhere in the tree; the notebooks then report
+    // what they cannot use. Say so instead of failing here.
+    if (r.status !== 0 && !quiet) console.error(`tsc reported errors (dist/ was still written):\n${r.stdout.slice(0, 2000)}`);
+    return true;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

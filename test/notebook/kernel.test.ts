@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -29,6 +29,20 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
+}
+
+/** Resolves once something listens on the port (the kernel binds its sockets when started). */
+async function listening(port: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 async function connectionFile(dir: string): Promise<string> {
@@ -73,7 +87,10 @@ test("the kernel exits when its parent process is killed", async (t) => {
     if (alive(kernelPid)) process.kill(kernelPid, "SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Starting tslab blocks the kernel's event loop for seconds on a busy machine: wait
+  // until it listens, so what is measured is the watch, not the start-up.
+  const hb = (JSON.parse(readFileSync(conn, "utf8")) as { hb_port: number }).hb_port;
+  assert.ok(await listening(hb, 60_000), "the kernel started and bound its heartbeat port");
   assert.ok(alive(kernelPid), "the kernel runs while its parent lives");
   parent.kill("SIGKILL");
   assert.ok(await waitGone(kernelPid, 5000), "the kernel exited within 5 s of its parent's death");
@@ -89,7 +106,8 @@ test("the kernel exits when the process named by JPY_PARENT_PID is gone", async 
     jupyter.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   });
-  await new Promise((r) => setTimeout(r, 1000));
+  const hb = (JSON.parse(readFileSync(conn, "utf8")) as { hb_port: number }).hb_port;
+  assert.ok(await listening(hb, 60_000), "the kernel started and bound its heartbeat port");
   assert.equal(kernel.exitCode, null, "running while Jupyter lives");
   jupyter.kill("SIGKILL");
   const code = await new Promise<number | null>((resolve) => kernel.once("exit", (c) => resolve(c)));
