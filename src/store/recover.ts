@@ -401,23 +401,27 @@ function fromSalvage(s: Source, r: SalvageResult): void {
 
 /**
  * Names worth looking up in a file whose group index is damaged: every key seen in any
- * input, plus the farm×type×seed grid they span (at least 10 farms × 5 types × 100 seeds),
- * unless that grid exceeds `max` names.
+ * input, plus the farm×type×seed grid they span (from 0 to one farm, one type and 10 %
+ * (at least 10) seeds beyond the largest seen; when no key is seen at all, 10 farms ×
+ * 5 types × 100 seeds), unless that grid exceeds `max`.
  */
 function candidateKeys(sources: Source[], copyReports: Map<string, FileReport>, max: number): string[] {
   const keys = new Set<string>();
-  let maxF = 9, maxT = 4, maxS = 99;
   for (const s of sources) {
     for (const g of s.groups) keys.add(g.key);
     for (const f of s.failures) keys.add(f.key);
   }
   for (const r of copyReports.values()) for (const g of r.groups) if (isResultKey(g.key)) keys.add(g.key);
+  let maxF = keys.size === 0 ? 9 : 0, maxT = keys.size === 0 ? 4 : 0, maxS = keys.size === 0 ? 99 : 0;
   for (const k of keys) {
     const c = parseKey(k);
     maxF = Math.max(maxF, c.farm_idx); maxT = Math.max(maxT, c.type_idx); maxS = Math.max(maxS, c.ss_seed);
   }
-  const grid = (maxF + 1) * (maxT + 1) * (maxS + 1);
-  if (grid <= max) {
+  if (keys.size > 0) {
+    // A little beyond what was seen: the damaged file may hold the last farm, type or seeds.
+    maxF += 1; maxT += 1; maxS += Math.max(10, Math.ceil(0.1 * maxS));
+  }
+  if ((maxF + 1) * (maxT + 1) * (maxS + 1) <= max) {
     for (let f = 0; f <= maxF; f++) for (let t = 0; t <= maxT; t++) for (let s = 0; s <= maxS; s++) keys.add(formatKey({ farm_idx: f, type_idx: t, ss_seed: s }));
   }
   return [...keys].sort();
