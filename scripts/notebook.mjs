@@ -13,6 +13,8 @@ if (missing.length) {
 }
 ensureBuilt();
 const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`,
+  // New notebooks get the wflo kernel.
+  "--MultiKernelManager.default_kernel_name=wflo",
   ...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...process.argv.slice(2)];
 const child = spawn(jupyterBin, args, { cwd: repoRoot, env: jupyterEnv(), stdio: "inherit" });
 // Ctrl-C reaches Jupyter through the terminal's process group; Jupyter asks to confirm.
