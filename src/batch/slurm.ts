@@ -423,7 +423,11 @@ export const FINAL_STATES: ReadonlySet<string> = new Set([
 export function activeJobIds(ids: readonly (number | string)[], opts: RunOptions = {}): number[] {
   if (ids.length === 0) return [];
   const r = spawnSync("squeue", ["-h", "-j", ids.join(","), "-o", "%A"], { env: opts.env ?? process.env, encoding: "utf8", timeout: opts.timeoutMs ?? 60_000 });
-  if (r.error) throw new Error(`squeue failed to run: ${r.error.message}`);
+  if (r.error) {
+    throw new Error((r.error as NodeJS.ErrnoException).code === "ENOENT"
+      ? "squeue not found on PATH: run wflo submit on a Slurm login node (or use --dry-run)"
+      : `squeue failed to run: ${r.error.message}`);
+  }
   // squeue exits 1 for ids the controller has forgotten; that means "not active".
   if (r.status !== 0 && !/Invalid job id/i.test(r.stderr)) throw new Error(`squeue -j ${ids.join(",")} failed: ${r.stderr.trim()}`);
   return r.stdout.split(/\s+/).filter(Boolean).map(Number);
@@ -753,6 +757,9 @@ export async function prepareSlurmSubmission(req: PrepareRequest): Promise<Prepa
 /** Breaks the verifiably stale shard locks, then writes the scripts and submits. */
 export function submitPrepared(prep: PreparedSubmission, opts: RunOptions = {}): SlurmSubmission {
   if (!prep.plan) throw new Error(prep.note ?? "nothing to submit");
+  // Before writing anything: without sbatch there is nothing to submit to.
+  const probe = spawnSync("sbatch", ["--version"], { env: opts.env ?? prep.env ?? process.env, encoding: "utf8", timeout: 30_000 });
+  if (probe.error) throw new Error("sbatch not found on PATH: run wflo submit on a Slurm login node (or use --dry-run to see what it would submit)");
   for (const name of prep.staleLocks) {
     // force: the holder is on another host, where only Slurm could tell us it is gone.
     acquireLock(prep.plan.partsDir, name, { force: true }).release();

@@ -131,3 +131,40 @@ test("shard locks left by ended runs are broken at resubmission; a lock of a run
   assert.equal(manual.status, 2);
   assert.match(manual.stderr, /shard 3\/4 is being written by pid 4243 on node18/);
 });
+
+test("when every config is committed only the merge job is submitted; when all is merged, nothing", (t) => {
+  const dir = tempDir(t);
+  const slurm = fakeSlurm(dir);
+  const out = join(dir, "o.h5");
+  // One shard covering everything: all 8 configs committed as parts, none merged.
+  const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", "run", tiny, "--out", out, "--shard", "0/1", "--workers", "1"], { cwd: repo, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const dry = wflo([tiny, "--out", out, "--shards", "4", "--dry-run"], slurm.env);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /no shard is left to run: only the merge job/);
+  assert.doesNotMatch(dry.stdout, /--array=|--dependency=/);
+  const r = wflo([tiny, "--out", out, "--shards", "4", "--json"], slurm.env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { array_job: null, merge_job: 100, shards: 4 });
+  assert.match(r.stderr, /every config is committed: submitting only the merge job/);
+  const sb = slurm.calls().filter((c) => c[0] === "sbatch");
+  assert.equal(sb.length, 1);
+  assert.ok(sb[0].at(-1)!.endsWith("merge.sh") && !sb[0].some((a) => a.startsWith("--dependency")));
+
+  // What the merge job would do; then there is nothing left to submit.
+  const merge = spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", "merge", `${out}.parts`, "--out", out], { cwd: repo, encoding: "utf8" });
+  assert.equal(merge.status, 0, merge.stderr);
+  const none = wflo([tiny, "--out", out, "--shards", "4"], slurm.env);
+  assert.equal(none.status, 0, none.stderr);
+  assert.match(none.stdout, /nothing to submit: all 8 configs of .*tiny-batch\.json are in .*o\.h5/);
+  assert.equal(slurm.calls().filter((c) => c[0] === "sbatch").length, 1);
+});
+
+test("without sbatch on PATH the submission fails before writing anything", (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, "o.h5");
+  const r = wflo([tiny, "--out", out, "--shards", "2"], { ...process.env, PATH: "/nonexistent" });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /sbatch not found on PATH: run wflo submit on a Slurm login node/);
+  assert.ok(!existsSync(`${out}.slurm`));
+});

@@ -99,6 +99,14 @@ test("wflo submit runs a batch as a Slurm job array and a dependent merge; a fai
   const ids1 = JSON.parse(sub1.stdout.trim().split("\n").pop()!) as { array_job: number; merge_job: number; shards: number };
   assert.equal(ids1.shards, 4);
   assert.ok(Number.isInteger(ids1.array_job) && Number.isInteger(ids1.merge_job), sub1.stdout);
+  // While the array runs, status reads Slurm's view: every shard has a task state, the merge waits.
+  const st0 = wflo(cluster, ["status", out, "--json"]);
+  assert.equal(st0.status, 1, `${st0.stdout}${st0.stderr}`);
+  const s0 = JSON.parse(st0.stdout);
+  assert.deepEqual([s0.shards, s0.total, s0.slurm.array_job, s0.slurm.merge_job], [4, keys1.length, ids1.array_job, ids1.merge_job]);
+  for (const r of s0.per_shard) assert.match(r.slurm ?? "", /^(PENDING|RUNNING|COMPLETING|COMPLETED)$/, st0.stdout);
+  assert.match(s0.slurm.merge_state, /^(PENDING|RUNNING|COMPLETED)$/);
+  if (s0.slurm.merge_state === "PENDING") assert.equal(s0.slurm.merge_reason, "Dependency");
   const jobs1 = await waitForJobs([ids1.array_job, ids1.merge_job], { env: cluster.env, deadlineMs: 100_000 })
     .catch((err: Error) => { throw new Error(`${err.message}\n${logsOf(out)}\n${cluster.logs()}`); });
   lap("example batch done (4 shards + merge)");

@@ -2,6 +2,7 @@
 // every call is logged; sbatch prints job ids 100, 101, … ("id;cluster", as on a
 // federated site) or fails on call `failAt`; squeue prints the ids in `active`; scancel
 // and scontrol succeed quietly (scontrol: "Invalid job id", as for a forgotten job).
+// `--version` answers without being logged.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,6 +24,7 @@ export function fakeSlurm(dir: string, opts: { failAt?: number } = {}): FakeSlur
 import { appendFileSync, readFileSync, existsSync } from "node:fs";
 const log = ${JSON.stringify(log)};
 const name = ${JSON.stringify(name)};
+if (process.argv[2] === "--version") { console.log("slurm 22.05.8 (fake)"); process.exit(0); }
 const n = existsSync(log) ? readFileSync(log, "utf8").split("\\n").filter((l) => l.startsWith('["sbatch"')).length : 0;
 appendFileSync(log, JSON.stringify([name, ...process.argv.slice(2)]) + "\\n");
 if (name === "sbatch") {
