@@ -4,7 +4,8 @@
 // template), then opens the HTML in Debian's headless Chromium and checks that every
 // figure drew and no cell errored. A failing cell's source and stderr are printed.
 //
-// usage: node scripts/run-notebooks.mjs [--out DIR] [--cell-timeout S] [--timeout S] [name-filter...]
+// usage: node scripts/run-notebooks.mjs [--out DIR] [--cell-timeout S] [--timeout S] [--dir DIR] [name-filter...]
+//   --dir: run the notebooks of DIR instead of notebooks/ (tests use it for failing ones)
 // exit: 0 all good, 1 a notebook failed, 2 missing tools or bad usage.
 //
 // The notebooks run from copies in a temporary folder beside a link to dist/, so a run
@@ -19,7 +20,7 @@ import { checkExportedHtml, launchChromium } from "./notebook-browser.mjs";
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 function parse(argv) {
-  const o = { out: undefined, cellTimeout: 300, timeout: 900, filters: [] };
+  const o = { out: undefined, cellTimeout: 300, timeout: 900, dir: join(repoRoot, "notebooks"), filters: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -29,6 +30,7 @@ function parse(argv) {
     if (a === "--out") o.out = resolve(next());
     else if (a === "--cell-timeout") o.cellTimeout = Number(next());
     else if (a === "--timeout") o.timeout = Number(next());
+    else if (a === "--dir") o.dir = resolve(next());
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else o.filters.push(a);
   }
@@ -37,10 +39,11 @@ function parse(argv) {
 }
 
 /** Sets up a work folder: notebooks/ (copies) and dist -> the repo's dist. */
-export function prepareWorkdir(names, base = mkdtempSync(join(tmpdir(), "wflo-notebooks-"))) {
+export function prepareWorkdir(names, from = join(repoRoot, "notebooks")) {
+  const base = mkdtempSync(join(tmpdir(), "wflo-notebooks-"));
   mkdirSync(join(base, "notebooks"), { recursive: true });
   symlinkSync(join(repoRoot, "dist"), join(base, "dist"));
-  for (const n of names) copyFileSync(join(repoRoot, "notebooks", n), join(base, "notebooks", n));
+  for (const n of names) copyFileSync(join(from, n), join(base, "notebooks", n));
   return base;
 }
 
@@ -64,14 +67,14 @@ async function main() {
     console.error(`run-notebooks: missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\``);
     return 2;
   }
-  const names = readdirSync(join(repoRoot, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort()
+  const names = readdirSync(o.dir).filter((f) => f.endsWith(".ipynb")).sort()
     .filter((f) => o.filters.length === 0 || o.filters.some((s) => f.includes(s)));
   if (names.length === 0) {
     console.error(`run-notebooks: no notebook matches ${o.filters.join(" ")}`);
     return 2;
   }
   ensureBuilt();
-  const work = prepareWorkdir(names);
+  const work = prepareWorkdir(names, o.dir);
   const out = o.out ?? join(work, "out");
   mkdirSync(out, { recursive: true });
   const t0 = Date.now();
@@ -90,10 +93,13 @@ async function main() {
   const code = await new Promise((r) => child.on("close", (c, sig) => r(c ?? (sig ? 128 : 1))));
   const execMs = Date.now() - t0;
   if (code === 124 || code === 137) {
-    console.error(`run-notebooks: the run exceeded --timeout ${o.timeout} s and was killed`);
+    console.error(`run-notebooks: the run exceeded --timeout ${o.timeout} s and was killed; outputs so far in ${out}`);
     return 1;
   }
-  if (code !== 0) return 1;
+  if (code !== 0) {
+    console.error(`run-notebooks: executed notebooks (up to the failure) in ${out}`);
+    return 1;
+  }
   const result = JSON.parse(stdout.split("\n").find((l) => l.startsWith("RESULT "))?.slice(7) ?? "[]");
   const b0 = Date.now();
   const browser = await launchChromium();

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -36,7 +36,7 @@ async function listening(port: number, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
+      const s: Socket = connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
       s.on("error", () => resolve(false));
     });
     if (ok) return true;
