@@ -6,6 +6,7 @@
  * it pending forever). Facts behind each choice: ../shared/slurm-facts.md.
  *
  * Files beside the output, never inside the store's parts directory:
+ *   <out>.slurm/spec.json             the spec as submitted: the tasks read this snapshot
  *   <out>.slurm/array.sh, merge.sh    the generated batch scripts (absolute paths)
  *   <out>.slurm/logs/                 one log per array task and per merge job
  *   <out>.slurm/submissions.json      every submission: job ids, shards, tasks, time
@@ -18,7 +19,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { acquireLock, checkLock, storeState, type LockState, type StoreState } from "../store/index.js";
+import { acquireLock, checkLock, partsDir as partsDirOf, storeState, type LockState, type StoreState } from "../store/index.js";
 import { expandConfigs, runLockName, shardConfigs, type Shard } from "./configs.js";
 import { checkSpecCompatible, parseBatchSpec, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, specJson, type BatchSpec } from "./spec.js";
 
@@ -85,11 +86,9 @@ export interface SlurmSubmission {
   spec_file: string;
   out: string;
   submitted_utc: string;
-}
-
-/** The part of the parts directory's name that `wflo merge` and the store use. */
-export function partsDirOf(out: string): string {
-  return `${resolve(out)}.parts`;
+  /** The sbatch command lines run (the array's is absent for a merge-only submission). */
+  array_sbatch?: string[];
+  merge_sbatch: string[];
 }
 
 export function slurmDirOf(out: string): string {
@@ -235,7 +234,8 @@ export function planSubmission(req: SlurmSubmitRequest): SlurmPlan {
  * The dry run, as a shell script that does exactly what `wflo submit` would: write the
  * two job scripts and submit them. Running it by hand is a valid way to submit.
  */
-export function renderDryRun(plan: SlurmPlan, notes: readonly string[] = []): string {
+export function renderDryRun(plan: SlurmPlan, extra: { notes?: readonly string[]; staleLocks?: readonly string[] } = {}): string {
+  const notes = extra.notes ?? [];
   const tag = "WFLO_SCRIPT_EOF";
   const heredoc = (path: string, text: string) => [`cat > ${shellQuote(path)} <<'${tag}'`, text.trimEnd(), tag];
   const what = plan.tasks.length === 0
@@ -248,6 +248,7 @@ export function renderDryRun(plan: SlurmPlan, notes: readonly string[] = []): st
     ...notes.map((n) => `# ${n}`),
     "set -euo pipefail",
     `mkdir -p ${shellQuote(plan.logsDir)} ${shellQuote(plan.partsDir)}`,
+    ...(extra.staleLocks ?? []).map((name) => `rm -f ${shellQuote(join(plan.partsDir, `${name}.lock`))}   # stale: its holder is gone`),
     ...(plan.specSnapshot ? heredoc(plan.specSnapshot.path, plan.specSnapshot.text) : []),
     ...heredoc(plan.arrayScriptPath, plan.arrayScript),
     ...heredoc(plan.mergeScriptPath, plan.mergeScript),
@@ -343,6 +344,8 @@ export function submitPlan(plan: SlurmPlan, opts: RunOptions = {}): SlurmSubmiss
   const sub: SlurmSubmission = {
     array_job: arrayJob, merge_job: mergeJob, shards: plan.shards, tasks: plan.tasks,
     spec: plan.spec, spec_file: plan.specFile, out: plan.out, submitted_utc: new Date().toISOString(),
+    ...(arrayJob !== null ? { array_sbatch: plan.arraySbatch } : {}),
+    merge_sbatch: plan.mergeSbatch(arrayJob),
   };
   writeFileAtomic(submissionsPath(plan.out), JSON.stringify([...readSubmissions(plan.out), sub], null, 2) + "\n");
   return sub;

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -128,6 +128,13 @@ test("the dry run is a shell script that submits exactly as wflo submit would", 
   assert.equal(readFileSync(plan.arrayScriptPath, "utf8"), plan.arrayScript);
   assert.equal(readFileSync(plan.mergeScriptPath, "utf8"), plan.mergeScript);
   assert.deepEqual(slurm.calls(), [plan.arraySbatch, plan.mergeSbatch(100)]);
+
+  // A stale shard lock that wflo submit would break is removed by the script too.
+  mkdirSync(plan.partsDir, { recursive: true });
+  writeFileSync(join(plan.partsDir, "shard-1-of-3.lock"), "{}");
+  writeFileSync(script, renderDryRun(plan, { staleLocks: ["shard-1-of-3"], notes: ["a note"] }));
+  assert.equal(spawnSync("bash", [script], { env: slurm.env }).status, 0);
+  assert.ok(!existsSync(join(plan.partsDir, "shard-1-of-3.lock")));
 });
 
 test("submitPlan submits the array, then the merge after it, and records both", (t) => {
@@ -142,6 +149,7 @@ test("submitPlan submits the array, then the merge after it, and records both", 
   assert.equal(spawnSync("test", ["-x", plan.arrayScriptPath]).status, 0, "scripts are executable");
   const again = submitPlan(plan, { env: slurm.env });
   assert.deepEqual(readSubmissions(plan.out).map((s) => [s.array_job, s.merge_job]), [[100, 101], [102, 103]]);
+  assert.deepEqual(readSubmissions(plan.out)[1].merge_sbatch, plan.mergeSbatch(102), "the record says how each job was submitted");
   assert.equal(again.shards, 2);
 });
 

@@ -44,12 +44,12 @@ export async function run(argv: string[]): Promise<number> {
   if (dryRun) {
     if (json) {
       console.log(JSON.stringify({
-        dry_run: true, shards, tasks: prep.plan.tasks,
+        dry_run: true, shards, tasks: prep.plan.tasks, stale_locks: prep.staleLocks, warnings: prep.warnings,
         array_sbatch: prep.plan.arraySbatch, merge_sbatch: prep.plan.mergeSbatch("<array_job>"),
         array_script: prep.plan.arrayScript, merge_script: prep.plan.mergeScript,
       }));
     } else {
-      process.stdout.write(renderDryRun(prep.plan));
+      process.stdout.write(renderDryRun(prep.plan, { notes: prep.warnings, staleLocks: prep.staleLocks }));
     }
     return 0;
   }
