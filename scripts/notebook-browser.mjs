@@ -59,7 +59,7 @@ export async function waitForFigures(page, expected, { selector = ".wflo-figure"
  * drew, no output is an error or stderr, no script threw, nothing was fetched from outside.
  * Returns { figures, ms } or throws with every problem found.
  */
-export async function checkExportedHtml(context, file, expectedFigures) {
+export async function checkExportedHtml(context, file, expectedFigures, { timeoutMs = 60_000 } = {}) {
   const page = await context.newPage();
   const problems = [];
   const external = [];
@@ -74,7 +74,7 @@ export async function checkExportedHtml(context, file, expectedFigures) {
   let figures = 0;
   try {
     await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60_000 });
-    figures = await waitForFigures(page, expectedFigures);
+    figures = await waitForFigures(page, expectedFigures, { timeoutMs });
     if (figures !== expectedFigures) problems.push(`${figures} figures in the page, ${expectedFigures} in the notebook`);
     const bad = await page.evaluate(() => [...document.querySelectorAll(
       '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output.jp-mod-error')]
