@@ -319,8 +319,9 @@ export function wfloVersion(): string {
   return versionCache;
 }
 
-function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, kind: AttrKind): void {
-  if (target.attrs[name] !== undefined) target.delete_attribute(name);
+/** `fresh`: the object was just created, so there is nothing to replace (listing attributes costs an HDF5 call each time). */
+function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, kind: AttrKind, fresh = false): void {
+  if (!fresh && Object.prototype.hasOwnProperty.call(target.attrs, name)) target.delete_attribute(name);
   if (kind === "string") target.create_attribute(name, String(value), [], DTYPE.string);
   // h5wasm accepts a bigint for "<q" although its typings only list number.
   else if (kind === "int64") target.create_attribute(name, BigInt(value) as unknown as number, [], DTYPE.int64);
@@ -344,8 +345,8 @@ export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
   g.create_dataset({ name: "layout", data: norm.layout, shape: [2, n], dtype: DTYPE.float64 });
   g.create_dataset({ name: "aep", data: new Float64Array([norm.aepGWh]), shape: [], dtype: DTYPE.float64 });
   if (norm.aepPerTurbineGWh) g.create_dataset({ name: "aep_per_turbine", data: norm.aepPerTurbineGWh, shape: [n], dtype: DTYPE.float64 });
-  for (const name of Object.keys(norm.attrs).sort()) writeAttr(g, name, norm.attrs[name], norm.kinds[name]);
-  writeAttr(g, "checksum", norm.checksum!, "string");
+  for (const name of Object.keys(norm.attrs).sort()) writeAttr(g, name, norm.attrs[name], norm.kinds[name], true);
+  writeAttr(g, "checksum", norm.checksum!, "string", true);
   return norm.checksum!;
 }
 
@@ -361,11 +362,11 @@ export function writeFailureGroup(file: H5Group, rec: FailureRecord, opts: { rep
   if (g !== null && !opts.replace) throw new InputError(`${FAILED_GROUP}/${rec.key} already exists`, { field: rec.key });
   if (g !== null) for (const name of Object.keys(g.attrs)) g.delete_attribute(name);
   else g = parent.create_group(rec.key);
-  writeAttr(g, "error", String(rec.error), "string");
-  writeAttr(g, "attempts", rec.attempts, "int64");
+  writeAttr(g, "error", String(rec.error), "string", true);
+  writeAttr(g, "attempts", rec.attempts, "int64", true);
   for (const [name, v] of Object.entries(rec.attrs ?? {})) {
     if (name === "error" || name === "attempts" || v === undefined) continue;
-    writeAttr(g, name, v, kindOf(name, v));
+    writeAttr(g, name, v, kindOf(name, v), true);
   }
 }
 
