@@ -121,6 +121,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const r = optimize({
     aep: (x, y) => aepGWh(c.model, x, y, c.flowCases),
     aepGradient: modelAepGradient(c.model, c.flowCases),
+    gradientCost: isGaussian(c.model.deficit) ? 1 : 4 * c.nTurbines + 1,
     valueMap: modelValueMap(c.model, c.flowCases),
     boundary: c.boundary,
     minSpacingM: c.minSpacingM,
