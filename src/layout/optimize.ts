@@ -113,7 +113,7 @@ function defaultHops(n: number): number {
   return n <= 20 ? 60 : n <= 40 ? 40 : 25;
 }
 
-/** Local solve from (x, y) in place; returns the AEP of the final iterate (not yet repaired). */
+/** Local solve from (x, y), in place: the final iterate, not yet repaired. */
 function localSolve(c: Ctx, x0: Float64Array, y0: Float64Array): void {
   const { n, L, cx, cy, p } = c;
   const s = p.minSpacingM, s2 = s * s;
