@@ -12,8 +12,8 @@
  * "rewrite" (every group read, verified and written afresh) happens when a failure must
  * be removed (a key that failed earlier now has a result), or when asked (`rewrite`).
  */
-import { copyFileSync, constants as fsConstants, existsSync, statSync, unlinkSync } from "node:fs";
-import { resolve } from "node:path";
+import { copyFileSync, constants as fsConstants, existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { fsyncDir, fsyncFile } from "./fsutil.js";
 import { h5, h5ErrorSummary, sweepLeakedStreams, withFile, type H5Group } from "./h5.js";
@@ -127,6 +127,16 @@ function cleanStaleTemps(paths: string[]): void {
   }
 }
 
+/** Temp files of earlier merges into `out` (in the output's directory). */
+function outputTemps(out: string): string[] {
+  const prefix = `.${basename(out)}.`;
+  try {
+    return readdirSync(dirname(out)).filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => join(dirname(out), n));
+  } catch {
+    return [];
+  }
+}
+
 interface PartIdentity { path: string; ino: number; size: number; mtimeMs: number }
 
 function identity(path: string): PartIdentity | undefined {
@@ -208,7 +218,7 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
   const dir = opts.partsDir ?? defaultPartsDir(out);
   const report = emptyReport(out);
   const listing = listParts(dir);
-  cleanStaleTemps(listing.temps);
+  cleanStaleTemps([...listing.temps, ...outputTemps(out)]);
   const cap = opts.maxParts ?? Infinity;
   if (listing.results.length + listing.failures.length > cap) {
     const total = listing.results.length + listing.failures.length;

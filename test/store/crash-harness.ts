@@ -5,7 +5,7 @@
 // open and validate, and nothing may be damaged or quarantined.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import {
   computeChecksum, inspectFile, isGoodStatus, listParts, mergeParts, partsDir, readResultGroup, validate, withFile,
@@ -33,7 +33,9 @@ export interface CrashReport {
   checked: number;
   lost: string[];
   damaged: string[];
+  /** Temp files left by killed writers before the final merge, and after it (must be 0). */
   leftoverTemps: number;
+  tempsAfterFinalMerge: number;
   finalResults: number;
   finalValid: boolean;
   elapsedMs: number;
@@ -47,7 +49,7 @@ export async function crashTrials(o: CrashOptions): Promise<CrashReport> {
   const t0 = performance.now();
   let x = o.seed ?? 20261124;
   const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
-  const rep: CrashReport = { kills: 0, killsMidMerge: 0, reported: 0, checked: 0, lost: [], damaged: [], leftoverTemps: 0, finalResults: 0, finalValid: false, elapsedMs: 0 };
+  const rep: CrashReport = { kills: 0, killsMidMerge: 0, reported: 0, checked: 0, lost: [], damaged: [], leftoverTemps: 0, tempsAfterFinalMerge: 0, finalResults: 0, finalValid: false, elapsedMs: 0 };
   const all = new Set<string>();
   let next = 0;
   for (let trial = 0; trial < o.trials; trial++) {
@@ -113,10 +115,14 @@ export async function crashTrials(o: CrashOptions): Promise<CrashReport> {
     if (existsSync(q) && readdirSync(q).length) rep.damaged.push(`quarantine is not empty after kill ${rep.kills}: ${readdirSync(q).join(", ")}`);
     o.log?.(`kill ${rep.kills}: after ${delay.toFixed(0)} ms, ${fresh.length} new results, last line "${last}", ${all.size} reported so far, lost ${rep.lost.length}, damaged ${rep.damaged.length}`);
   }
-  rep.leftoverTemps = listParts(partsDir(o.out)).temps.length;
+  const outDir = dirname(o.out);
+  const outTemps = () => readdirSync(outDir).filter((n) => n.endsWith(".tmp")).length;
+  rep.leftoverTemps = listParts(partsDir(o.out)).temps.length + outTemps();
   // The end: one final merge, then every reported result is in the output exactly once and everything validates.
   const m = await mergeParts(o.out, { breakStale: true, verify: "all" });
   const v = await validate([o.out]);
+  // The final merge removed what the killed writers left: no temp file may remain.
+  rep.tempsAfterFinalMerge = listParts(partsDir(o.out)).temps.length + outTemps();
   rep.finalValid = v.ok && m.conflicts.length === 0 && m.quarantined.length === 0;
   const final = await inspectFile(o.out);
   const keys = final.groups.map((g) => g.key);
