@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { commitResult, mergeParts, partsDir, validate, type FileStatus } from "../../src/store/index.js";
+import { commitResult, inspectFiles, mergeParts, partsDir, validate, type FileStatus } from "../../src/store/index.js";
 import { python, record, tempDir } from "./helpers.js";
 
 /** Byte offset of the stored layout (x row then y row, float64 LE) in a file. */
@@ -111,4 +111,17 @@ test("validate(dir) checks every .h5 inside, parts included, quarantine only whe
   const q = await validate(dir, { includeQuarantine: true });
   assert.equal(q.files.length, 3);
   assert.equal(q.ok, false);
+});
+
+test("a reader that hangs or dies costs only its file: the next worker goes on", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const out = join(dir, "layouts.h5");
+  await commitResult(out, record(0));
+  const p = join(partsDir(out), "farm0_t0_s0.h5");
+  // A 1 ms limit: every worker is killed on its first file, and a fresh one takes the next.
+  const reports = await inspectFiles([p, p, p], { timeoutMs: 1 });
+  assert.deepEqual(reports.map((r) => r.status), ["unreadable", "unreadable", "unreadable"]);
+  for (const r of reports) assert.match(r.errors[0], /reader timed out after 1 ms/);
+  const ok = await inspectFiles([p, p]);
+  assert.deepEqual(ok.map((r) => r.status), ["ok", "ok"]);
 });
