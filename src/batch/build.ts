@@ -9,7 +9,7 @@ import {
   deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
-import { boundaryCanHold, candidateGrid, circleBoundary, polygon, polygonBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
+import { boundaryCanHold, candidateGrid, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
 import type { BatchSpec } from "./spec.js";
 
 interface Where { file?: string }
@@ -53,33 +53,9 @@ export function wakeModelName(spec: BatchSpec): string {
   return `${spec.model.deficit}+${spec.model.superposition ?? "squared"}`;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/**
- * A farm's boundary from its case-file form:
- * `{"circle": {"center": [x, y], "radius": r}} | {"polygon": [[x, y], …]} | {"polygons": [[[x, y], …], …], "exclusions": [[[x, y], …], …]}`.
- */
+/** A farm's boundary, in the case-file form (layout's `parseBoundary`: circle, polygon, polygons + exclusions). */
 export function buildBoundary(spec: BatchSpec, f: number, w: Where = {}): Boundary {
-  const field = `farms[${f}].boundary`;
-  const b = spec.farms[f].boundary as Record<string, unknown>;
-  const keys = Object.keys(b);
-  const where = (sub: string) => ({ file: w.file, field: `${field}.${sub}` });
-  if (keys.length === 1 && keys[0] === "circle") {
-    const c = b.circle;
-    if (!isObject(c)) throw new InputError(`must be {"center": [x, y], "radius": r}`, where("circle"));
-    return circleBoundary(c.center as number[], c.radius as number, where("circle"));
-  }
-  if (keys.length === 1 && keys[0] === "polygon") return polygonBoundary([polygon(b.polygon, where("polygon"))], [], { file: w.file, field });
-  if (keys.includes("polygons") && keys.every((k) => k === "polygons" || k === "exclusions")) {
-    const list = (v: unknown, name: string) => {
-      if (!Array.isArray(v)) throw new InputError("must be a list of polygons [[[x, y], …], …]", where(name));
-      return v.map((p, i) => polygon(p, where(`${name}[${i}]`)));
-    };
-    return polygonBoundary(list(b.polygons, "polygons"), b.exclusions === undefined ? [] : list(b.exclusions, "exclusions"), { file: w.file, field });
-  }
-  throw new InputError(`must be {"circle": {...}}, {"polygon": [...]} or {"polygons": [...], "exclusions": [...]}, got keys ${JSON.stringify(keys)}`, { file: w.file, field });
+  return parseBoundary(spec.farms[f].boundary, `farms[${f}].boundary`, w.file);
 }
 
 // ---------------------------------------------------------------------------------------
