@@ -103,20 +103,25 @@ const OPTIMIZER_KEYS = {
   hops: { name: "hops", min: 0, integer: true, what: "basin-hopping rounds after the first local solve (0: local solve only)" },
   inner_iterations: { name: "innerIterations", min: 1, integer: true, what: "L-BFGS iterations per augmented-Lagrangian round" },
   outer_iterations: { name: "outerIterations", min: 1, integer: true, what: "augmented-Lagrangian rounds per local solve" },
+  relocate_share: { name: "relocateShare", min: 0, max: 1, integer: false, what: "share of hops that relocate weak turbines" },
   relocation_grid: { name: "relocationGrid", min: 2, integer: true, what: "candidate points per side of the relocation grid" },
+  max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },
+  time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
-} as const satisfies Record<string, { name: keyof OptimizerOptions; min: number; integer: boolean; what: string }>;
+} as const satisfies Record<string, { name: keyof OptimizerOptions; min: number; max?: number; integer: boolean; what: string }>;
 
 /** The spec's optimizer settings as layout's OptimizerOptions (validated). */
 export function optimizerOptions(spec: BatchSpec, w: Where = {}): OptimizerOptions {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(spec.optimizer ?? {})) {
-    const d = (OPTIMIZER_KEYS as Record<string, (typeof OPTIMIZER_KEYS)[keyof typeof OPTIMIZER_KEYS]>)[k];
+    const d = (OPTIMIZER_KEYS as Record<string, { name: string; min: number; max?: number; integer: boolean; what: string }>)[k];
     if (!d) {
       throw new InputError(`unknown optimizer setting; known: ${Object.keys(OPTIMIZER_KEYS).join(", ")} (the seed is the config's)`, { file: w.file, field: `optimizer.${k}` });
     }
-    if (typeof v !== "number" || !Number.isFinite(v) || v < d.min || (d.integer && !Number.isInteger(v))) {
-      throw new InputError(`must be ${d.integer ? "an integer" : "a number"} ≥ ${d.min} (${d.what}), got ${JSON.stringify(v)}`, { file: w.file, field: `optimizer.${k}` });
+    const max = d.max ?? Infinity;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < d.min || v > max || (d.integer && !Number.isInteger(v))) {
+      const range = max < Infinity ? `in [${d.min}, ${max}]` : `≥ ${d.min}`;
+      throw new InputError(`must be ${d.integer ? "an integer" : "a number"} ${range} (${d.what}), got ${JSON.stringify(v)}`, { file: w.file, field: `optimizer.${k}` });
     }
     out[d.name] = v;
   }
