@@ -3,30 +3,17 @@
  * With --repeat N the computation (not start-up, not parsing) runs N times and the JSON gets
  * `timing_s: {min, median}`.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { parseCase, simulate, type Case } from "../../physics/index.js";
+import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs } from "../args.js";
 
 export const summary = "AEP of a case file (total, per turbine, direction, speed; no-wake)";
 
 /** Reads and parses a case file; files it refers to resolve relative to it. */
 export function loadCaseFile(path: string): Case {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`is not JSON (${(e as Error).message})`, { file: path });
-  }
-  const base = dirname(resolve(path));
-  return parseCase(value, { file: path, readText: (p) => readFileSync(resolve(base, p), "utf8") });
+  const { value, file, readText } = readCaseJson(path);
+  return parseCase(value, { file, readText });
 }
 
 export function casePath(positional: string[], command: string): string {

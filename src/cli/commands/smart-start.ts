@@ -3,30 +3,17 @@
  * smart start for the case's boundary, n_turbines and min_spacing_m. Prints the turbines
  * in placement order: `{"x": [], "y": [], "aep_GWh"}`.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { parseLayoutCase, smartStartLayout, type LayoutCase } from "../../layout/index.js";
+import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs, type ParsedArgs } from "../args.js";
 
 export const summary = "TopFarm smart-start layout for a case with a boundary (placement order)";
 
 /** Reads a case file with a boundary; files it refers to resolve relative to it. */
 export function loadLayoutCaseFile(path: string): LayoutCase {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`is not JSON (${(e as Error).message})`, { file: path });
-  }
-  const base = dirname(resolve(path));
-  return parseLayoutCase(value, { file: path, readText: (p) => readFileSync(resolve(base, p), "utf8") });
+  const { value, file, readText } = readCaseJson(path);
+  return parseLayoutCase(value, { file, readText });
 }
 
 export const START_OPTIONS = { grid: "value", "random-pct": "value", seed: "value", json: "flag" } as const;
