@@ -5,8 +5,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { killLoop } from "../test/batch/kill-loop.js";
-import { inspectFiles } from "../src/store/sandbox.js";
-import { partFiles } from "../test/batch/helpers.js";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,20 +13,24 @@ function arg(name: string, def: number): number {
 
 const kills = arg("kills", 50);
 const seed = arg("seed", Date.now() % 2 ** 32);
-const seeds = arg("configs-per-farm", 60);
+const seeds = arg("configs-per-farm", 30);
 const dir = mkdtempSync(join(tmpdir(), "wflo-stress-"));
 const t0 = performance.now();
 console.log(`stress-batch: ${kills} kills, seed ${seed}, ${2 * seeds} configs, in ${dir}`);
 let ok = false;
 try {
   const r = await killLoop({ dir, kills, seed, seeds, log: (l) => console.log(`  ${l}`) });
-  const [o] = await inspectFiles([r.out]);
-  const keys = o.groups.map((g) => g.key).sort();
-  const exact = keys.length === r.expected.length && keys.every((k, i) => k === r.expected[i]);
-  const leftover = partFiles(r.out).length;
-  console.log(`runs ${r.runs}, kills ${r.kills}, final exit ${r.finalExit}, output ${o.status} with ${keys.length}/${r.expected.length} configs, ${o.failures.length} failures, ${leftover} parts left, ${r.problems.length} problems`);
+  let bad = 0;
+  for (const [i, round] of r.rounds.entries()) {
+    const exact = round.finalKeys.length === round.expected.length && round.finalKeys.every((k, j) => k === round.expected[j]);
+    const good = exact && round.finalExit === 0 && round.finalFailures === 0 && round.partsLeft === 0 && round.validated;
+    if (!good) bad++;
+    console.log(`round ${i + 1}: ${round.kills} kills, ${round.runs} runs, final exit ${round.finalExit}, ${round.finalKeys.length}/${round.expected.length} configs, ` +
+      `${round.finalFailures} failures, ${round.partsLeft} parts left, ${round.validated ? "valid" : "NOT VALID"}${good ? "" : "  FAILED"}`);
+  }
   for (const p of r.problems) console.log(`  problem: ${p}`);
-  ok = r.problems.length === 0 && r.finalExit === 0 && o.status === "ok" && exact && leftover === 0 && o.failures.length === 0;
+  console.log(`${r.kills} kills over ${r.rounds.length} batches, ${r.problems.length} problems`);
+  ok = bad === 0 && r.problems.length === 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

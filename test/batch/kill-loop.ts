@@ -28,23 +28,34 @@ export interface KillLoopOptions {
   /** Kill delays are uniform in [minMs, maxMs] (after spawn, or after k configs done). */
   minMs?: number;
   maxMs?: number;
+  /** Seeds per farm (the spec has two farms). */
   seeds?: number;
   log?: (line: string) => void;
 }
 
-export interface KillLoopResult {
+/** One batch, killed until a run finished it, then checked. */
+export interface KillRound {
   out: string;
   expected: string[];
   kills: number;
   runs: number;
   /** Results committed (in the output or as parts) after each kill. */
   afterKill: number[];
-  /** Problems seen after a kill (an output that does not open, a part that does not validate). */
-  problems: string[];
   finalExit: number | null;
-  finalJson: { total: number; done: number; failed: number; skipped: number; elapsed_s: number; out: string } | undefined;
+  finalJson?: { total: number; done: number; failed: number; skipped: number; elapsed_s: number; out: string };
+  /** Keys in the final output, sorted (each group name is unique within a file). */
+  finalKeys: string[];
+  finalFailures: number;
+  partsLeft: number;
+  validated: boolean;
 }
 
+export interface KillLoopResult {
+  rounds: KillRound[];
+  kills: number;
+  /** Problems seen (an output or part that does not validate after a kill, a run that failed). */
+  problems: string[];
+}
 const dev = ["--import", "tsx", "src/cli/dev.ts"];
 
 /** When to kill: `ms` after spawn, or `ms` after the run reported `afterDone` configs done. */
@@ -75,43 +86,56 @@ function runOnce(spec: string, out: string, at: KillAt | undefined): Promise<{ c
   });
 }
 
+/**
+ * Rounds of: a fresh output; `wflo run` killed at random instants until a run finishes it;
+ * the finished output checked. Rounds go on until `kills` kills of a live process happened.
+ */
 export async function killLoop(o: KillLoopOptions): Promise<KillLoopResult> {
   const log = o.log ?? (() => {});
-  const specObj = smallSpec({ seeds: o.seeds ?? 30, _fault: { "*": { kind: "sleep", ms: 60 } } });
+  const specObj = smallSpec({ seeds: o.seeds ?? 20, _fault: { "*": { kind: "sleep", ms: 60 } } });
   const spec = join(o.dir, "kill-spec.json");
   writeFileSync(spec, JSON.stringify(specObj));
-  const out = join(o.dir, "killed.h5");
   const expected = expandConfigs(parseBatchSpec(specObj)).map((c) => c.key).sort();
   const rng = new MT19937(o.seed);
   const minMs = o.minMs ?? 0, maxMs = o.maxMs ?? 2500;
-  const res: KillLoopResult = { out, expected, kills: 0, runs: 0, afterKill: [], problems: [], finalExit: null, finalJson: undefined };
+  const res: KillLoopResult = { rounds: [], kills: 0, problems: [] };
   while (res.kills < o.kills) {
-    const early = rng.nextDouble() < 0.25;
-    const at: KillAt = { ms: Math.round(minMs + rng.nextDouble() * (maxMs - minMs)), ...(early ? {} : { afterDone: Math.floor(rng.nextDouble() * 9) }) };
-    const r = await runOnce(spec, out, at);
-    res.runs++;
-    if (!r.killed) {
-      if (r.code !== 0) res.problems.push(`run ${res.runs} (not killed) exited ${r.code}: ${r.stderr.slice(-500)}`);
-      log(`run ${res.runs}: finished before its kill (${JSON.stringify(at)}, exit ${r.code})`);
-      continue;
+    const out = join(o.dir, `killed-${res.rounds.length}.h5`);
+    const round: KillRound = { out, expected, kills: 0, runs: 0, afterKill: [], finalExit: null, finalKeys: [], finalFailures: 0, partsLeft: 0, validated: false };
+    res.rounds.push(round);
+    for (;;) {
+      const early = rng.nextDouble() < 0.25;
+      const at: KillAt = { ms: Math.round(minMs + rng.nextDouble() * (maxMs - minMs)), ...(early ? {} : { afterDone: Math.floor(rng.nextDouble() * 9) }) };
+      const r = await runOnce(spec, out, at);
+      round.runs++;
+      if (!r.killed) {
+        round.finalExit = r.code;
+        try { round.finalJson = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? ""); } catch { res.problems.push(`round ${res.rounds.length}: final run printed no JSON: ${r.stdout} ${r.stderr.slice(-500)}`); }
+        if (r.code !== 0) res.problems.push(`round ${res.rounds.length}: the unkilled run exited ${r.code}: ${r.stderr.slice(-500)}`);
+        break;
+      }
+      round.kills++;
+      res.kills++;
+      // After every kill: the output, when there is one, opens and validates; so do all parts.
+      const files = [...(existsSync(out) ? [out] : []), ...partFiles(out).map((f) => join(`${out}.parts`, f))];
+      const committed = new Set<string>();
+      let results: number | undefined;
+      for (const rep of await inspectFiles(files)) {
+        if (rep.status !== "ok") res.problems.push(`after kill ${res.kills}: ${rep.path} is ${rep.status}: ${rep.errors.join("; ")}`);
+        if (rep.path === out) results = rep.groups.length;
+        for (const g of rep.groups) committed.add(g.key);
+      }
+      round.afterKill.push(committed.size);
+      log(`round ${res.rounds.length} kill ${round.kills} (${at.afterDone === undefined ? `${at.ms} ms after spawn` : `${at.ms} ms after ${at.afterDone} done`}): ` +
+        `${committed.size} committed, output ${results ?? "absent"}, ${partFiles(out).length} parts`);
     }
-    res.kills++;
-    // After every kill: the output, when there is one, opens and validates; so do all parts.
-    const files = [...(existsSync(out) ? [out] : []), ...partFiles(out).map((f) => join(`${out}.parts`, f))];
-    const reports = await inspectFiles(files);
-    let results: number | undefined;
-    const committed = new Set<string>();
-    for (const rep of reports) {
-      if (rep.status !== "ok") res.problems.push(`after kill ${res.kills}: ${rep.path} is ${rep.status}: ${rep.errors.join("; ")}`);
-      if (rep.path === out) results = rep.groups.length;
-      for (const g of rep.groups) committed.add(g.key);
-    }
-    res.afterKill.push(committed.size);
-    log(`kill ${res.kills} (${at.afterDone === undefined ? `${at.ms} ms after spawn` : `${at.ms} ms after ${at.afterDone} done`}): output ${results ?? "absent"}, ${partFiles(out).length} parts`);
+    // The round's batch is finished: every config exactly once, nothing failed, nothing left over, all valid.
+    const [rep] = await inspectFiles([out]);
+    round.finalKeys = rep.groups.map((g) => g.key).sort();
+    round.finalFailures = rep.failures.length;
+    round.partsLeft = partFiles(out).length;
+    round.validated = rep.status === "ok" && rep.groups.every((g) => g.status === "ok");
+    log(`round ${res.rounds.length} finished after ${round.kills} kills: ${round.finalKeys.length}/${expected.length} configs, ${rep.status}`);
   }
-  const fin = await runOnce(spec, out, undefined);
-  res.runs++;
-  res.finalExit = fin.code;
-  try { res.finalJson = JSON.parse(fin.stdout.trim().split("\n").at(-1) ?? ""); } catch { res.problems.push(`final run printed no JSON: ${fin.stdout} ${fin.stderr.slice(-500)}`); }
   return res;
 }

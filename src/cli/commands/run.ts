@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   let barShown = false;
   const onProgress = (p: BatchProgress): void => {
     if (tty) {
-      process.stderr.write(`\r${formatProgressBar(p, process.stderr.columns ?? 100)}\x1b[K`);
+      process.stderr.write(`\r${formatProgressBar(p, process.stderr.columns > 40 ? process.stderr.columns : 100)}\x1b[K`);
       barShown = true;
       return;
     }
