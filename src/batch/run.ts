@@ -262,7 +262,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
         } catch (err) {
           tracker.p.inFlight--;
           if (abandoned || isAbort(err)) return; // dropped: stays missing, runs on resume
-          if (err instanceof PoolStartError) throw err; // not this config's fault: stop the batch
+          if (err instanceof PoolStartError) { stopping = true; throw err; } // not this config's fault: stop the batch
           lastError = describeError(err);
           if (attempt <= retries) {
             if (stopping) return; // not retried now: it stays missing and runs on resume
