@@ -23,18 +23,29 @@
  * k·dw term counts only where dw > 1e-10 (dw⁺); NOJ needs dw > 0.
  */
 import { InputError } from "../errors.js";
-import {
-  bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon,
-} from "./deficit/bastankhahGaussian.js";
-import { dIea37Centre, IEA37_EPSILON, iea37Centre } from "./deficit/iea37SimpleBastankhahGaussian.js";
-import { ct2aMadsen } from "./deficit/induction.js";
+import * as bastankhah from "./deficit/bastankhahGaussian.js";
+import * as iea37 from "./deficit/iea37SimpleBastankhahGaussian.js";
+import * as induction from "./deficit/induction.js";
 import type { DeficitModel } from "./deficit/index.js";
 import { niayifarK } from "./deficit/niayifarGaussian.js";
-import { overlapFraction } from "./deficit/noj.js";
-import { expNeg } from "./expNeg.js";
+import * as nojModel from "./deficit/noj.js";
+import * as expNegModule from "./expNeg.js";
 import { flowCaseProbabilities, type Site } from "./site.js";
 import type { SuperpositionModel } from "./superposition.js";
-import { turbinePowerCt, type Turbine } from "./turbine.js";
+import * as turbines from "./turbine.js";
+import type { Turbine } from "./turbine.js";
+
+// Module-local copies of what the hot loops call. When the sources run through a CommonJS
+// transform (tsx runs tests and benches so), each use of an imported binding is a getter call on
+// the exporting module — 12 % of aepGradient's time in a profile of the layout optimizer; a local
+// const is read once, and the JIT inlines the function behind it.
+const { bastankhahCentre, bastankhahEpsilon, dBastankhahEpsilon } = bastankhah;
+const iea37Centre = iea37.iea37Centre;
+const IEA37_EPSILON = iea37.IEA37_EPSILON;
+const ct2aMadsen = induction.ct2aMadsen;
+const overlapFraction = nojModel.overlapFraction;
+const expNeg = expNegModule.expNeg;
+const turbinePowerCt = turbines.turbinePowerCt;
 
 /** Site + turbine + wake models: everything AEP needs except the layout. A plain object. */
 export interface WindFarmModel<D extends DeficitModel = DeficitModel> {
@@ -179,6 +190,9 @@ class Scratch {
   n = -1;
   orderP = new Int32Array(0);
   keyI = new Float64Array(0);
+  /** Coordinates in upstream-first order, for the pair loops. */
+  xP = new Float64Array(0);
+  yP = new Float64Array(0);
   pairStartP = new Int32Array(0);
   pairDstE = new Int32Array(0);
   pairAE = new Float64Array(0);
@@ -193,6 +207,12 @@ class Scratch {
   dCtQ = new Float64Array(0);
   wbarQ = new Float64Array(0);
   ctbarQ = new Float64Array(0);
+  /** Per pair, for the gradient: IEA 37 √(1 − x) of the centre deficit; Bastankhah the Gaussian factor. */
+  auxE = new Float64Array(0);
+  /** Backward pass: deficit adjoint factor, and the adjoints of dw and hcw·∂/∂cw² per position. */
+  adjQ = new Float64Array(0);
+  gwQ = new Float64Array(0);
+  ghQ = new Float64Array(0);
   /** Positions with at least one incoming pair this direction (the others see free stream at every speed). */
   wakedW = new Int32Array(0);
   nWaked = 0;
@@ -228,6 +248,8 @@ class Scratch {
     this.orderP = new Int32Array(m);
     for (let i = 0; i < m; i++) this.orderP[i] = i;
     this.keyI = new Float64Array(m);
+    this.xP = new Float64Array(m);
+    this.yP = new Float64Array(m);
     this.pairStartP = new Int32Array(m + 1);
     this.pairDstE = new Int32Array(pairs);
     this.pairAE = new Float64Array(pairs);
@@ -235,6 +257,10 @@ class Scratch {
     this.pairHcwE = new Float64Array(pairs);
     this.pairDwE = new Float64Array(pairs);
     this.dE = new Float64Array(pairs);
+    this.auxE = new Float64Array(pairs);
+    this.adjQ = new Float64Array(m);
+    this.gwQ = new Float64Array(m);
+    this.ghQ = new Float64Array(m);
     this.accQ = new Float64Array(m);
     this.wsEffQ = new Float64Array(m);
     this.ctQ = new Float64Array(m);
@@ -280,63 +306,137 @@ function sortDownwind(orderP: Int32Array, keyI: Float64Array, n: number, x: Arra
   }
 }
 
-/** Fills the pair lists of one direction; returns the number of pairs. */
-function buildPairs(r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number): number {
-  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
-  const { kind, k, D, R } = r;
+/**
+ * Fills the pair lists of one direction; returns the number of pairs. `geometry`: also keep dw
+ * and hcw per pair (the gradient's backward pass needs them). One builder per model so each
+ * loop is monomorphic; coordinates are first gathered in upstream-first order (xP, yP).
+ */
+function buildPairs(
+  r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number, geometry: boolean,
+): number {
+  gatherPositions(sc, n, x, y);
+  const isWakedQ = sc.isWakedQ;
   isWakedQ.fill(0, 0, n);
-  const epsMaxD = r.epsMax * D;
+  const e = r.kind === KIND_IEA37 ? pairsIea37(r, sc, n, c, s, geometry)
+    : r.kind === KIND_BASTANKHAH ? pairsBastankhah(r, sc, n, c, s, geometry)
+    : pairsNoj(r, sc, n, c, s, geometry);
+  sc.pairStartP[n] = e;
+  let w = 0;
+  for (let q = 0; q < n; q++) if (isWakedQ[q]) sc.wakedW[w++] = q;
+  sc.nWaked = w;
+  return e;
+}
+
+/** xP, yP: the coordinates in upstream-first order (typed, contiguous, whatever x and y are). */
+function gatherPositions(sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  const { orderP, xP, yP } = sc;
+  for (let p = 0; p < n; p++) {
+    const i = orderP[p];
+    xP[p] = x[i];
+    yP[p] = y[i];
+  }
+}
+
+/** IEA 37: σ is Ct-free, so A = G = exp(−cw²/(2σ²)) and B = D²/(8σ²) per pair. */
+function pairsIea37(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
+  const { k, D } = r;
   const sigma0 = IEA37_EPSILON * D;
   const D2over8 = (D * D) / 8;
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
-    const i = orderP[p];
-    const xi = x[i];
-    const yi = y[i];
+    const xi = xP[p];
+    const yi = yP[p];
     for (let q = p + 1; q < n; q++) {
-      const j = orderP[q];
-      const dx = x[j] - xi;
-      const dy = y[j] - yi;
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
       if (!(dw > DW_WAKE)) continue;
       const hcw = s * dx - c * dy;
       const cw2 = hcw * hcw;
-      if (kind === KIND_NOJ) {
-        if (!(dw > 0)) continue;
-        const rw = k * dw + R;
-        const cw = Math.abs(hcw);
-        if (!(cw < rw + R)) continue;
-        const ratio = R / rw;
-        pairAE[e] = ratio * ratio * overlapFraction(rw, R, cw);
-      } else {
-        const kdw = dw > DW_SIGMA ? k * dw : 0;
-        if (kind === KIND_IEA37) {
-          const sigma = kdw + sigma0;
-          const sigma2 = sigma * sigma;
-          if (cw2 > GAUSS_CULL2 * sigma2) continue;
-          const inv2 = 1 / sigma2;
-          pairAE[e] = expNeg(0.5 * cw2 * inv2);
-          pairBE[e] = D2over8 * inv2;
-        } else {
-          const sMax = kdw + epsMaxD;
-          const sMax2 = sMax * sMax;
-          if (cw2 > GAUSS_CULL2 * sMax2) continue;
-          pairAE[e] = kdw;
-          pairBE[e] = cw2;
-        }
-      }
+      const sigma = (dw > DW_SIGMA ? k * dw : 0) + sigma0;
+      const sigma2 = sigma * sigma;
+      if (cw2 > GAUSS_CULL2 * sigma2) continue;
+      const inv2 = 1 / sigma2;
+      pairAE[e] = expNeg(0.5 * cw2 * inv2);
+      pairBE[e] = D2over8 * inv2;
       pairDstE[e] = q;
       isWakedQ[q] = 1;
-      pairHcwE[e] = hcw;
-      pairDwE[e] = dw;
+      if (geometry) {
+        pairHcwE[e] = hcw;
+        pairDwE[e] = dw;
+      }
       e++;
     }
   }
-  pairStartP[n] = e;
-  let w = 0;
-  for (let q = 0; q < n; q++) if (isWakedQ[q]) sc.wakedW[w++] = q;
-  sc.nWaked = w;
+  return e;
+}
+
+/** Bastankhah, Niayifar: A = k·dw⁺, B = cw²; culled at the turbine's largest σ. */
+function pairsBastankhah(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
+  const { k, D } = r;
+  const epsMaxD = r.epsMax * D;
+  let e = 0;
+  for (let p = 0; p < n; p++) {
+    pairStartP[p] = e;
+    const xi = xP[p];
+    const yi = yP[p];
+    for (let q = p + 1; q < n; q++) {
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
+      const dw = -c * dx - s * dy;
+      if (!(dw > DW_WAKE)) continue;
+      const hcw = s * dx - c * dy;
+      const cw2 = hcw * hcw;
+      const kdw = dw > DW_SIGMA ? k * dw : 0;
+      const sMax = kdw + epsMaxD;
+      const sMax2 = sMax * sMax;
+      if (cw2 > GAUSS_CULL2 * sMax2) continue;
+      pairAE[e] = kdw;
+      pairBE[e] = cw2;
+      pairDstE[e] = q;
+      isWakedQ[q] = 1;
+      if (geometry) {
+        pairHcwE[e] = hcw;
+        pairDwE[e] = dw;
+      }
+      e++;
+    }
+  }
+  return e;
+}
+
+/** NOJ: A = (R/R_w)²·overlap, Ct-free. */
+function pairsNoj(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairHcwE, pairDwE, isWakedQ } = sc;
+  const { k, R } = r;
+  let e = 0;
+  for (let p = 0; p < n; p++) {
+    pairStartP[p] = e;
+    const xi = xP[p];
+    const yi = yP[p];
+    for (let q = p + 1; q < n; q++) {
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
+      const dw = -c * dx - s * dy;
+      if (!(dw > 0)) continue;
+      const hcw = s * dx - c * dy;
+      const rw = k * dw + R;
+      const cw = Math.abs(hcw);
+      if (!(cw < rw + R)) continue;
+      const ratio = R / rw;
+      pairAE[e] = ratio * ratio * overlapFraction(rw, R, cw);
+      pairDstE[e] = q;
+      isWakedQ[q] = 1;
+      if (geometry) {
+        pairHcwE[e] = hcw;
+        pairDwE[e] = dw;
+      }
+      e++;
+    }
+  }
   return e;
 }
 
@@ -374,7 +474,8 @@ function fusedIea37(
   r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number,
   WS: number, free: FreeStream, pw: number, aepI: Float64Array,
 ): void {
-  const { orderP, accQ } = sc;
+  const { xP, yP, accQ } = sc;
+  gatherPositions(sc, n, x, y);
   const { linear, k, D } = r;
   const D2over8 = (D * D) / 8;
   const sigma0 = IEA37_EPSILON * D;
@@ -382,13 +483,11 @@ function fusedIea37(
   for (let p = 0; p < n; p++) {
     const ct = visitSingleSpeed(r, sc, p, WS, free, pw, aepI);
     if (ct === 0 || p === n - 1) continue; // Ct = 0: every deficit is 0
-    const i = orderP[p];
-    const xi = x[i];
-    const yi = y[i];
+    const xi = xP[p];
+    const yi = yP[p];
     for (let q = p + 1; q < n; q++) {
-      const j = orderP[q];
-      const dx = x[j] - xi;
-      const dy = y[j] - yi;
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
       if (!(dw > DW_WAKE)) continue;
       const hcw = s * dx - c * dy;
@@ -408,7 +507,8 @@ function fusedBastankhah(
   r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number,
   WS: number, free: FreeStream, pw: number, aepI: Float64Array,
 ): void {
-  const { orderP, accQ } = sc;
+  const { xP, yP, accQ } = sc;
+  gatherPositions(sc, n, x, y);
   const { linear, k, D } = r;
   const D2over8 = (D * D) / 8;
   accQ.fill(0, 0, n);
@@ -417,13 +517,11 @@ function fusedBastankhah(
     if (ct === 0 || p === n - 1) continue; // a(0) = 0: no deficit
     const epsD = accQ[p] === 0 ? free.epsDK[0] : bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
     const ctD2over8 = ct * D2over8;
-    const i = orderP[p];
-    const xi = x[i];
-    const yi = y[i];
+    const xi = xP[p];
+    const yi = yP[p];
     for (let q = p + 1; q < n; q++) {
-      const j = orderP[q];
-      const dx = x[j] - xi;
-      const dy = y[j] - yi;
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
       if (!(dw > DW_WAKE)) continue;
       const hcw = s * dx - c * dy;
@@ -445,7 +543,8 @@ function fusedNoj(
   r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, c: number, s: number,
   WS: number, free: FreeStream, pw: number, aepI: Float64Array,
 ): void {
-  const { orderP, accQ } = sc;
+  const { xP, yP, accQ } = sc;
+  gatherPositions(sc, n, x, y);
   const { linear, k, R } = r;
   accQ.fill(0, 0, n);
   for (let p = 0; p < n; p++) {
@@ -453,13 +552,11 @@ function fusedNoj(
     if (p === n - 1) break;
     const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
     if (f === 0) continue;
-    const i = orderP[p];
-    const xi = x[i];
-    const yi = y[i];
+    const xi = xP[p];
+    const yi = yP[p];
     for (let q = p + 1; q < n; q++) {
-      const j = orderP[q];
-      const dx = x[j] - xi;
-      const dy = y[j] - yi;
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
       if (!(dw > 0)) continue;
       const rw = k * dw + R;
@@ -577,7 +674,7 @@ function directionBastankhahAep(
 function propagateCase(
   r: Resolved, sc: Scratch, n: number, WS: number, kIdx: number, free: FreeStream, powerQ: Float64Array, keepDeficits: boolean,
 ): void {
-  const { pairStartP, pairDstE, pairAE, pairBE, dE, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, pc } = sc;
+  const { pairStartP, pairDstE, pairAE, pairBE, dE, auxE, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, pc } = sc;
   const { kind, linear, D, turbine } = r;
   const D2over8 = (D * D) / 8;
   for (let q = 0; q < n; q++) accQ[q] = 0;
@@ -605,8 +702,9 @@ function propagateCase(
     if (e0 === e1) continue;
     if (kind === KIND_IEA37) {
       for (let e = e0; e < e1; e++) {
-        const d = WS * iea37Centre(ct * pairBE[e]) * pairAE[e];
-        if (keepDeficits) dE[e] = d;
+        const root = Math.sqrt(1 - ct * pairBE[e]); // iea37Centre = 1 − root, inlined
+        const d = WS * (1 - root) * pairAE[e];
+        if (keepDeficits) { dE[e] = d; auxE[e] = root; }
         accQ[pairDstE[e]] += linear ? d : d * d;
       }
     } else if (kind === KIND_BASTANKHAH) {
@@ -630,8 +728,9 @@ function propagateCase(
           continue;
         }
         const inv2 = 1 / sigma2;
-        const d = WS * bastankhahCentre(ctD2over8 * inv2) * expNeg(0.5 * cw2 * inv2);
-        if (keepDeficits) dE[e] = d;
+        const gauss = expNeg(0.5 * cw2 * inv2);
+        const d = WS * bastankhahCentre(ctD2over8 * inv2) * gauss;
+        if (keepDeficits) { dE[e] = d; auxE[e] = gauss; }
         accQ[pairDstE[e]] += linear ? d : d * d;
       }
     } else {
@@ -709,7 +808,7 @@ function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, f
       fusedSingleSpeed(r, sc, n, x, y, c, s, ws[0], free, pLK[l] * GWH_PER_W_YEAR, aepI);
       continue;
     }
-    buildPairs(r, sc, n, x, y, c, s);
+    buildPairs(r, sc, n, x, y, c, s, false);
     if (tensors) {
       for (let k = 0; k < K; k++) {
         const pw = pLK[l * K + k] * GWH_PER_W_YEAR;
@@ -814,93 +913,154 @@ export function aepGradient(
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
   const powerQ = new Float64Array(n);
-  const { orderP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, dE, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, wbarQ, ctbarQ } = sc;
-  const { kind, linear, D, k: kExp } = r;
-  const D2over8 = (D * D) / 8;
-  const sigma0 = IEA37_EPSILON * D;
+  const { orderP, gwQ, ghQ } = sc;
+  const kind = r.kind;
   for (let l = 0; l < L; l++) {
     const theta = (90 - wdDeg[l]) * (Math.PI / 180);
     const c = Math.cos(theta);
     const s = Math.sin(theta);
     sortDownwind(orderP, sc.keyI, n, x, y, c, s);
-    buildPairs(r, sc, n, x, y, c, s);
+    buildPairs(r, sc, n, x, y, c, s, true);
+    gwQ.fill(0, 0, n);
+    ghQ.fill(0, 0, n);
     for (let kk = 0; kk < K; kk++) {
       const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
       const WS = ws[kk];
       propagateCase(r, sc, n, WS, kk, free, powerQ, true);
       for (let p = 0; p < n; p++) aepI[orderP[p]] += powerQ[p] * pw;
       if (pw === 0) continue;
-      // Backward, downstream first: when position p is reached, every turbine its Ct
-      // influences (positions > p) already holds its complete adjoint.
-      for (let p = n - 1; p >= 0; p--) {
-        const i = orderP[p];
-        const e0 = pairStartP[p];
-        const e1 = pairStartP[p + 1];
-        let ctbar = 0;
-        if (e0 !== e1) {
-          const ct = ctQ[p];
-          let epsD = sigma0;
-          let dEpsD = 0;
-          if (kind === KIND_BASTANKHAH) {
-            epsD = bastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
-            dEpsD = dBastankhahEpsilon(ct, r.ceps, r.ctlim) * D;
-          }
-          let gxi = 0;
-          let gyi = 0;
-          for (let e = e0; e < e1; e++) {
-            const d = dE[e];
-            if (d === 0) continue;
-            const q = pairDstE[e];
-            // adjoint of d: ∂AEP/∂WS_eff(q) · ∂WS_eff(q)/∂d
-            const acc = accQ[q];
-            const dWsdD = linear ? -1 : -d / Math.sqrt(acc);
-            const dbar = wbarQ[q] * dWsdD;
-            if (dbar === 0) continue;
-            const dw = pairDwE[e];
-            const hcw = pairHcwE[e];
-            const cw2 = hcw * hcw;
-            const kdw = dw > DW_SIGMA ? kExp * dw : 0;
-            const sigma = kdw + epsD;
-            const inv2 = 1 / (sigma * sigma);
-            const xArg = ct * D2over8 * inv2;
-            const gauss = expNeg(0.5 * cw2 * inv2);
-            let centre: number;
-            let dCentre: number;
-            if (kind === KIND_IEA37) {
-              centre = iea37Centre(xArg);
-              dCentre = dIea37Centre(xArg);
-            } else {
-              centre = bastankhahCentre(xArg);
-              dCentre = dBastankhahCentre(xArg);
-            }
-            // d = WS·C(x)·G, x = Ct·D²/(8σ²), G = exp(−cw²/(2σ²))
-            const dDdSigma = WS * gauss * (dCentre * (-2 * xArg / sigma) + centre * cw2 * inv2 / sigma);
-            const dDdCw2 = -0.5 * d * inv2;
-            const dDdCt = WS * gauss * dCentre * D2over8 * inv2 + dDdSigma * dEpsD;
-            ctbar += dbar * dDdCt;
-            const gSigma = dbar * dDdSigma;
-            const gDw = dw > DW_SIGMA ? gSigma * kExp : 0;
-            const gCw2 = dbar * dDdCw2;
-            // Δ = dst − src; dw = −cΔx − sΔy; cw² = (sΔx − cΔy)²
-            const gDx = -c * gDw + 2 * hcw * s * gCw2;
-            const gDy = -s * gDw - 2 * hcw * c * gCw2;
-            const j = orderP[q];
-            dAepDx[j] += gDx;
-            dAepDy[j] += gDy;
-            gxi -= gDx;
-            gyi -= gDy;
-          }
-          dAepDx[i] += gxi;
-          dAepDy[i] += gyi;
-        }
-        ctbarQ[p] = ctbar;
-        // WS_eff(p) is WS when unwaked, a constant: its adjoint then feeds nothing upstream.
-        wbarQ[p] = accQ[p] === 0 ? 0 : pw * dPowerQ[p] + ctbar * dCtQ[p];
-      }
+      if (kind === KIND_IEA37) backwardIea37(r, sc, n, WS, pw);
+      else backwardBastankhah(r, sc, n, WS, pw);
+    }
+    // dw = −cΔx − sΔy and cw² = (sΔx − cΔy)² with Δ = dst − src: back to x and y
+    for (let p = 0; p < n; p++) {
+      const i = orderP[p];
+      const gw = gwQ[p];
+      const gh = ghQ[p];
+      dAepDx[i] += -c * gw + 2 * s * gh;
+      dAepDy[i] += -s * gw - 2 * c * gh;
     }
   }
-  void wsEffQ;
   return sumArray(aepI, n);
+}
+
+/**
+ * Backward pass of one flow case, downstream first: when position p is reached, every turbine
+ * its Ct influences (positions > p) already holds its complete adjoint. Each pair's share goes
+ * to the positions' adjoints of dw (gwQ) and of hcw·∂/∂(cw²) (ghQ), turned into x and y once per
+ * direction. adjQ[q] = ∂AEP/∂d per unit d² (squared sum: −w̄/√Σd², so ∂AEP/∂d = d·adjQ) or per
+ * unit d (linear: −w̄), where w̄ = ∂AEP/∂WS_eff(q).
+ * d = WS·C(x)·G, x = Ct·D²/(8σ²), G = exp(−cw²/(2σ²)), σ = k·dw⁺ + ε(Ct)·D.
+ */
+function backwardIea37(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): void {
+  const { pairStartP, pairDstE, pairAE: gaussE, pairBE: bE, pairHcwE, pairDwE, dE, auxE: rootE, accQ, ctQ, dPowerQ, dCtQ, adjQ, gwQ, ghQ } = sc;
+  const { linear, D, k: kExp } = r;
+  const sigma0 = IEA37_EPSILON * D;
+  for (let p = n - 1; p >= 0; p--) {
+    const e0 = pairStartP[p];
+    const e1 = pairStartP[p + 1];
+    let ctbar = 0;
+    if (e0 !== e1) {
+      const ct = ctQ[p];
+      let gwi = 0;
+      let ghi = 0;
+      for (let e = e0; e < e1; e++) {
+        const d = dE[e];
+        if (d === 0) continue;
+        const q = pairDstE[e];
+        const h = adjQ[q];
+        if (h === 0) continue;
+        const dbar = linear ? h : d * h;
+        const dw = pairDwE[e];
+        const hcw = pairHcwE[e];
+        const pos = dw > DW_SIGMA;
+        const invS = 1 / ((pos ? kExp * dw : 0) + sigma0);
+        const inv2 = invS * invS;
+        const b = bE[e]; // D²/(8σ²)
+        const root = rootE[e]; // √(1 − x): C = 1 − root, C' = ½/root
+        const dC = 0.5 / root;
+        const wg = WS * gaussE[e];
+        const dDdSigma = wg * invS * ((1 - root) * hcw * hcw * inv2 - 2 * ct * b * dC);
+        ctbar += dbar * (wg * dC * b);
+        const gDw = pos ? dbar * dDdSigma * kExp : 0;
+        const gH = hcw * (dbar * (-0.5 * d * inv2));
+        gwQ[q] += gDw;
+        ghQ[q] += gH;
+        gwi -= gDw;
+        ghi -= gH;
+      }
+      gwQ[p] += gwi;
+      ghQ[p] += ghi;
+    }
+    setAdjoint(p, linear, pw, ctbar, accQ, dPowerQ, dCtQ, adjQ);
+  }
+}
+
+function backwardBastankhah(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): void {
+  const { pairStartP, pairDstE, pairHcwE, pairDwE, dE, auxE: gaussE, accQ, ctQ, dPowerQ, dCtQ, adjQ, gwQ, ghQ } = sc;
+  const { linear, D, k: kExp, ceps, ctlim } = r;
+  const D2over8 = (D * D) / 8;
+  for (let p = n - 1; p >= 0; p--) {
+    const e0 = pairStartP[p];
+    const e1 = pairStartP[p + 1];
+    let ctbar = 0;
+    if (e0 !== e1) {
+      const ct = ctQ[p];
+      const epsD = bastankhahEpsilon(ct, ceps, ctlim) * D;
+      const dEpsD = dBastankhahEpsilon(ct, ceps, ctlim) * D;
+      const ctD2over8 = ct * D2over8;
+      let gwi = 0;
+      let ghi = 0;
+      for (let e = e0; e < e1; e++) {
+        const d = dE[e];
+        if (d === 0) continue;
+        const q = pairDstE[e];
+        const h = adjQ[q];
+        if (h === 0) continue;
+        const dbar = linear ? h : d * h;
+        const dw = pairDwE[e];
+        const hcw = pairHcwE[e];
+        const pos = dw > DW_SIGMA;
+        const invS = 1 / ((pos ? kExp * dw : 0) + epsD);
+        const inv2 = invS * invS;
+        const x = ctD2over8 * inv2;
+        // bastankhahCentre and its slope, inlined: C = min(1, 2a(x))
+        const a2 = 2 * (x * (0.246 + x * (0.0586 + 0.0883 * x)));
+        const unclipped = a2 < 1;
+        const C = unclipped ? a2 : 1;
+        const dC = unclipped ? 2 * (0.246 + x * (2 * 0.0586 + 3 * 0.0883 * x)) : 0;
+        const wg = WS * gaussE[e];
+        const dDdSigma = wg * invS * (C * hcw * hcw * inv2 - 2 * x * dC);
+        ctbar += dbar * (wg * dC * D2over8 * inv2 + dDdSigma * dEpsD);
+        const gDw = pos ? dbar * dDdSigma * kExp : 0;
+        const gH = hcw * (dbar * (-0.5 * d * inv2));
+        gwQ[q] += gDw;
+        ghQ[q] += gH;
+        gwi -= gDw;
+        ghi -= gH;
+      }
+      gwQ[p] += gwi;
+      ghQ[p] += ghi;
+    }
+    setAdjoint(p, linear, pw, ctbar, accQ, dPowerQ, dCtQ, adjQ);
+  }
+}
+
+/**
+ * Adjoint of position p's deficits once its Ct adjoint is complete: w̄ = pw·P' + c̄t·Ct'.
+ * WS_eff is WS when unwaked, a constant: its adjoint then feeds nothing upstream.
+ */
+function setAdjoint(
+  p: number, linear: boolean, pw: number, ctbar: number,
+  accQ: Float64Array, dPowerQ: Float64Array, dCtQ: Float64Array, adjQ: Float64Array,
+): void {
+  const acc = accQ[p];
+  if (acc === 0) {
+    adjQ[p] = 0;
+    return;
+  }
+  const wbar = pw * dPowerQ[p] + ctbar * dCtQ[p];
+  adjQ[p] = linear ? -wbar : -wbar / Math.sqrt(acc);
 }
 
 /**
@@ -940,7 +1100,7 @@ export function candidateAepGWh(
     const s = Math.sin(theta);
     if (n > 0) {
       sortDownwind(orderP, sc.keyI, n, placedX, placedY, c, s);
-      buildPairs(r, sc, n, placedX, placedY, c, s);
+      buildPairs(r, sc, n, placedX, placedY, c, s, false);
     }
     for (let kk = 0; kk < K; kk++) {
       const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
