@@ -219,10 +219,17 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
       tracker.p.phase = "merging";
       emit();
       try {
-        const r = await mergeParts(out, { partsDir, root, lock: final ? "acquire" : "skip-if-busy", breakStale: opts.breakStaleLock });
+        // A periodic merge is capped so that a batch killed again and again still shrinks a
+        // large backlog of parts (each merge completes); the final merge takes everything.
+        const r = await mergeParts(out, {
+          partsDir, root,
+          lock: final ? "acquire" : "skip-if-busy",
+          breakStale: opts.breakStaleLock,
+          ...(final ? {} : { maxParts: Math.max(mergeEvery, 1000) }),
+        });
         if (r.skipped) { warnings.push(`merge skipped: ${r.skipped}`); return; }
         merged += r.merged.length;
-        waiting = Math.max(0, waiting - before);
+        waiting = r.remaining > 0 ? Math.max(waiting, 1) : Math.max(0, waiting - before);
         outputCount = r.results;
         outputResults = r.results;
         tracker.p.merged = merged;
