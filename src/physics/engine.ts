@@ -17,6 +17,11 @@
  *   IEA37 simple Gaussian:           A = exp(−cw²/(2σ²)), B = D²/(8σ²)  (σ is Ct-free)
  *   NOJ:                             A = (R/R_w)²·overlap
  * Per flow case, per position q: accQ (Σd² or Σd), wsEffQ, ctQ, slopes; per pair: dE.
+ * The multi-speed AEP paths of Bastankhah/Niayifar and NOJ run speed-minor instead: per
+ * position all K speeds, then per pair all K speeds (accQK[q·K + k]), the same arithmetic in
+ * the same order. A single speed (IEA 37) skips the pair lists (fused*). The gradient keeps
+ * dw, hcw per pair and, per flow case, dE and auxE for its backward pass (backward*).
+ * Gaussian factors come from expNeg (≤ 2 ulp from Math.exp) after the cull (GAUSS_CULL).
  *
  * Geometry (physics.md): θ = rad(90° − wd), Δ = dst − src, dw = −cosθ·Δx − sinθ·Δy,
  * hcw = sinθ·Δx − cosθ·Δy. A visited source wakes a destination when dw > −1e-10; in σ the
@@ -574,19 +579,22 @@ interface FreeStream {
   powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array; epsDK: Float64Array;
   /** Ct·D²/8 at each speed's free-stream Ct. */
   ctD2over8K: Float64Array;
+  /** NOJ's f = 2·a(min(Ct, 1))·WS at each speed's free-stream Ct. */
+  nojFK: Float64Array;
 }
 
 function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream {
   const K = ws.length;
   const f = {
     powerK: new Float64Array(K), ctK: new Float64Array(K), dPowerK: new Float64Array(K), dCtK: new Float64Array(K),
-    epsDK: new Float64Array(K), ctD2over8K: new Float64Array(K),
+    epsDK: new Float64Array(K), ctD2over8K: new Float64Array(K), nojFK: new Float64Array(K),
   };
   for (let k = 0; k < K; k++) {
     turbinePowerCt(r.turbine, ws[k], pc);
     f.powerK[k] = pc[0]; f.ctK[k] = pc[1]; f.dPowerK[k] = pc[2]; f.dCtK[k] = pc[3];
     f.epsDK[k] = r.kind === KIND_BASTANKHAH ? bastankhahEpsilon(pc[1], r.ceps, r.ctlim) * r.D : 0;
     f.ctD2over8K[k] = pc[1] * ((r.D * r.D) / 8);
+    f.nojFK[k] = 2 * ct2aMadsen(pc[1] < 1 ? pc[1] : 1) * ws[k];
   }
   return f;
 }
@@ -660,6 +668,55 @@ function directionBastankhahAep(
         let cen = 2 * x * (0.246 + x * (0.0586 + 0.0883 * x)); // bastankhahCentre, inlined
         if (cen > 1) cen = 1;
         const d = ws[k] * cen * expNeg(0.5 * cw2 * inv2);
+        accQK[dK + k] += linear ? d : d * d;
+      }
+    }
+  }
+}
+
+/**
+ * All speeds of one direction, AEP only, for NOJ: as directionBastankhahAep, with the Ct-free
+ * geometry factor A of each pair scaled by f = 2·a(min(Ct, 1))·WS of its source at each speed.
+ * Same expressions, same order of additions as propagateCase + scaledSquaredSum.
+ */
+function directionNojAep(
+  r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+  pLK: Float64Array, l: number, aepI: Float64Array,
+): void {
+  const { orderP, pairStartP, pairDstE, pairAE: geomE, isWakedQ, accQK, ctD2K: fK, pc } = sc;
+  const { linear, turbine } = r;
+  const freeFK = free.nojFK;
+  const lK = l * K;
+  accQK.fill(0, 0, n * K);
+  for (let p = 0; p < n; p++) {
+    const e0 = pairStartP[p];
+    const e1 = pairStartP[p + 1];
+    let f = freeFK;
+    if (isWakedQ[p]) {
+      const i = orderP[p];
+      const qK = p * K;
+      let a = aepI[i];
+      for (let k = 0; k < K; k++) {
+        const acc = accQK[qK + k];
+        const pw = pLK[lK + k] * GWH_PER_W_YEAR;
+        if (acc === 0) {
+          a += free.powerK[k] * pw;
+          fK[k] = freeFK[k];
+        } else {
+          turbinePowerCt(turbine, ws[k] - (linear ? acc : Math.sqrt(acc)), pc);
+          a += pc[0] * pw;
+          const ct = pc[1];
+          fK[k] = 2 * ct2aMadsen(ct < 1 ? ct : 1) * ws[k];
+        }
+      }
+      aepI[i] = a;
+      f = fK;
+    }
+    for (let e = e0; e < e1; e++) {
+      const g = geomE[e];
+      const dK = pairDstE[e] * K;
+      for (let k = 0; k < K; k++) {
+        const d = f[k] * g;
         accQK[dK + k] += linear ? d : d * d;
       }
     }
@@ -831,6 +888,10 @@ function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, f
     for (let p = 0; p < n; p++) if (!isWakedQ[p]) aepI[orderP[p]] += freeL;
     if (r.kind === KIND_BASTANKHAH) {
       directionBastankhahAep(r, sc, n, ws, K, free, pLK, l, aepI);
+      continue;
+    }
+    if (r.kind === KIND_NOJ) {
+      directionNojAep(r, sc, n, ws, K, free, pLK, l, aepI);
       continue;
     }
     const nW = sc.nWaked;
