@@ -210,8 +210,8 @@ class Scratch {
   ctQ = new Float64Array(0);
   dPowerQ = new Float64Array(0);
   dCtQ = new Float64Array(0);
-  wbarQ = new Float64Array(0);
-  ctbarQ = new Float64Array(0);
+  powerQ = new Float64Array(0);
+  epsQ = new Float64Array(0);
   /** Per pair, for the gradient: IEA 37 √(1 − x) of the centre deficit; Bastankhah the Gaussian factor. */
   auxE = new Float64Array(0);
   /** Backward pass: deficit adjoint factor, and the adjoints of dw and hcw·∂/∂cw² per position. */
@@ -271,8 +271,8 @@ class Scratch {
     this.ctQ = new Float64Array(m);
     this.dPowerQ = new Float64Array(m);
     this.dCtQ = new Float64Array(m);
-    this.wbarQ = new Float64Array(m);
-    this.ctbarQ = new Float64Array(m);
+    this.powerQ = new Float64Array(m);
+    this.epsQ = new Float64Array(m);
     this.wakedW = new Int32Array(m);
     this.isWakedQ = new Uint8Array(m);
   }
@@ -574,6 +574,29 @@ function fusedNoj(
   }
 }
 
+/**
+ * resolve() and freeStream() once per model and flow cases, not per call: the layout optimizer
+ * calls aepGradient thousands of times with the same model (models are plain readonly objects).
+ */
+const resolvedCache = new WeakMap<WindFarmModel, Resolved>();
+let lastFree: { r: Resolved; fc: FlowCases; free: FreeStream } | undefined;
+
+function resolved(model: WindFarmModel): Resolved {
+  let r = resolvedCache.get(model);
+  if (!r) {
+    r = resolve(model);
+    resolvedCache.set(model, r);
+  }
+  return r;
+}
+
+function freeStreamOf(r: Resolved, fc: FlowCases, pc: Float64Array): FreeStream {
+  if (lastFree && lastFree.r === r && lastFree.fc === fc) return lastFree.free;
+  const free = freeStream(r, fc.ws, pc);
+  lastFree = { r, fc, free };
+  return free;
+}
+
 /** Per-speed values of a turbine in free stream, cached because most turbines see it. */
 interface FreeStream {
   powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array; epsDK: Float64Array;
@@ -845,14 +868,14 @@ interface Tensors { wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float
 function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, aepI: Float64Array, tensors?: Tensors): void {
   const n = x.length;
   checkLayout(x, y);
-  const r = resolve(model);
+  const r = resolved(model);
   const sc = scratch;
   sc.ensure(n);
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(r, ws, sc.pc);
-  const powerQ = sc.wbarQ; // reused as power per position in the forward-only path
+  const free = freeStreamOf(r, fc, sc.pc);
+  const powerQ = sc.powerQ;
   sc.ensureK(n, K);
   aepI.fill(0, 0, n);
   const { orderP } = sc;
@@ -952,7 +975,7 @@ export function aepGradient(
   model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>,
   dAepDx: Float64Array, dAepDy: Float64Array, opts?: FlowCaseOptions,
 ): number {
-  const r = resolve(model);
+  const r = resolved(model);
   if (r.kind === KIND_NOJ) {
     throw new InputError(`aepGradient needs a Gaussian deficit model; ${model.deficit.kind} has no gradient (its top-hat wake is not differentiable)`, { field: "model.deficit" });
   }
@@ -967,13 +990,13 @@ export function aepGradient(
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(r, ws, sc.pc);
+  const free = freeStreamOf(r, fc, sc.pc);
   if (aepScratchI.length < n) aepScratchI = new Float64Array(n);
   const aepI = aepScratchI;
   aepI.fill(0, 0, n);
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
-  const powerQ = new Float64Array(n);
+  const powerQ = sc.powerQ;
   const { orderP, gwQ, ghQ } = sc;
   const kind = r.kind;
   for (let l = 0; l < L; l++) {
@@ -1140,7 +1163,7 @@ export function candidateAepGWh(
   checkLayout(candX, candY, "candidates");
   const m = candX.length;
   if (out.length < m) throw new InputError(`output needs length ≥ ${m}`, { field: "out" });
-  const r = resolve(model);
+  const r = resolved(model);
   const n = placedX.length;
   const fc = flowCases(model, opts);
   const sc = scratch;
@@ -1148,12 +1171,12 @@ export function candidateAepGWh(
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
-  const free = freeStream(r, ws, sc.pc);
-  const powerQ = sc.wbarQ;
+  const free = freeStreamOf(r, fc, sc.pc);
+  const powerQ = sc.powerQ;
   const { orderP, ctQ, pc } = sc;
   const { kind, linear, D, R, k: kExp, turbine } = r;
   const D2over8 = (D * D) / 8;
-  const epsQ = sc.ctbarQ; // ε·D per placed position for this flow case
+  const epsQ = sc.epsQ; // ε·D per placed position for this flow case
   out.fill(0, 0, m);
   for (let l = 0; l < L; l++) {
     const theta = (90 - wdDeg[l]) * (Math.PI / 180);
