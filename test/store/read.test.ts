@@ -21,7 +21,9 @@ test("reading damaged files leaks no file descriptors (HDF5 leaves one open per 
     assert.equal((await inspectFile(join(dir, "trunc.h5"))).status, "truncated");
     assert.equal((await inspectFile(join(dir, "magic.h5"))).status, "not-hdf5");
   }
-  // 80 failed opens would leak 80 descriptors; other descriptors of this process may close meanwhile.
-  assert.ok(openFds() <= before, `${openFds()} descriptors open, ${before} before`);
+  // 80 failed opens would leak 80 descriptors. Other descriptors of this process may open or
+  // close meanwhile (a worker's pipes, the runner's IPC): a slack of 8 keeps the check
+  // immune to those while a leak per failed open still fails it tenfold.
+  assert.ok(openFds() <= before + 8, `${openFds()} descriptors open, ${before} before`);
   assert.equal((await inspectFile(out)).status, "ok"); // the instance is still usable
 });
