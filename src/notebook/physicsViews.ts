@@ -2,7 +2,7 @@
 // the flow map of a small farm, a wake's centreline profile. Kept apart from the pure
 // figure builders so those stay free of physics.
 import {
-  flowCaseProbabilities, sectorIndex, simulate, type Site, type WindFarmModel,
+  flowCaseProbabilities, flowMap, sectorIndex, type Site, type WindFarmModel,
 } from "../physics/index.js";
 import { InputError } from "../errors.js";
 import type { FlowMapInput } from "./figures/flowMap.js";
@@ -54,11 +54,9 @@ export interface FlowMapOptions {
 }
 
 /**
- * Effective wind speed on a grid: at each point, the speed a turbine of the model's type
- * placed there would see (rotor centre for the Gaussian models; NOJ averages over the rotor
- * disc, so its wake edges blur over one diameter). Computed by simulating the farm plus
- * one probe turbine at the point for the single flow case: a turbine's speed depends only
- * on the turbines upstream of it, so the probe changes nothing it measures.
+ * Effective wind speed on a grid: physics `flowMap` (PyWake's `flow_map` at hub height), the
+ * speed at each point in the wakes of the farm for the one flow case, no rotor averaging —
+ * NOJ's wake edges stay sharp. A grid point exactly on a turbine shows that turbine's WS_eff.
  */
 export function flowMapOf(model: WindFarmModel, layout: { x: ArrayLike<number>; y: ArrayLike<number> }, o: FlowMapOptions): FlowMapInput {
   const n = layout.x.length;
@@ -77,19 +75,15 @@ export function flowMapOf(model: WindFarmModel, layout: { x: ArrayLike<number>; 
   const ny = Math.max(2, Math.round((nx * (y1 - y0)) / (x1 - x0)));
   const gx = linspace(x0, x1, nx);
   const gy = linspace(y0, y1, ny);
-  const px = new Float64Array(n + 1);
-  const py = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) (px[i] = layout.x[i]), (py[i] = layout.y[i]);
-  // The same arrays every call: the engine caches flow cases by identity.
-  const cases = { wdDeg: [o.wdDeg], ws: [o.ws] };
-  const wsEff = new Float64Array(nx * ny);
+  const px = new Float64Array(nx * ny);
+  const py = new Float64Array(nx * ny);
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
-      px[n] = gx[i];
-      py[n] = gy[j];
-      wsEff[j * nx + i] = simulate(model, px, py, cases).wsEff.get(n, 0, 0);
+      px[j * nx + i] = gx[i];
+      py[j * nx + i] = gy[j];
     }
   }
+  const wsEff = flowMap(model, layout.x, layout.y, px, py, { wdDeg: o.wdDeg, ws: o.ws });
   return {
     name: o.name ?? model.deficit.kind,
     x: gx, y: gy, wsEffMs: wsEff,

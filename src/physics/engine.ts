@@ -94,7 +94,7 @@ const DW_SIGMA = 1e-10;
  * division. The pair lists are built with σ at the turbine's largest ε (ε grows with Ct, also
  * in floating point: every step is monotone), a superset of what any flow case keeps.
  */
-const GAUSS_CULL = 30;
+export const GAUSS_CULL = 30;
 const GAUSS_CULL2 = 2 * GAUSS_CULL;
 
 // ---------------------------------------------------------------------------------------

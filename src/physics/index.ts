@@ -10,4 +10,5 @@ export {
   type WindFarmModel, type FlowCaseOptions,
 } from "./engine.js";
 export { simulate, type SimulationResult } from "./simulate.js";
+export { flowMap, type FlowMapCase } from "./flowMap.js";
 export * from "./case.js";

@@ -65,7 +65,7 @@ test("flow map: the probe does not disturb what it measures", () => {
   const model = windFarmModel({ site: builtinSite("iea37"), turbine, deficit: deficitModel("BastankhahGaussian") });
   const map = flowMapOf(model, { x: [0, 6 * D], y: [0, 0] }, { wdDeg: 270, ws: 8, xRange: [0, 12 * D], yRange: [-D, D], nx: 13 });
   const one = flowMapOf(model, { x: [0], y: [0] }, { wdDeg: 270, ws: 8, xRange: [0, 12 * D], yRange: [-D, D], nx: 13 });
-  // (At x = 6 D the probe sits on the second turbine: dw = 0 counts as waked, PyWake's rule.)
+  // (At x = 6 D the grid point sits on the second turbine: it shows that turbine's own WS_eff.)
   for (let i = 1; i <= 5; i++) assert.equal(map.wsEffMs[i], one.wsEffMs[i], `x = ${i} D: the second turbine is downstream`);
   assert.ok(map.wsEffMs[9] < one.wsEffMs[9], "behind the second turbine the wakes add up");
   assert.throws(() => flowMapOf(model, { x: [0], y: [0] }, { wdDeg: 270, ws: 8, xRange: [5, 5] }), /max > min/);
