@@ -32,7 +32,8 @@ export function buildTurbine(spec: BatchSpec, t: number, w: Where = {}): Turbine
   const def = spec.turbines[t];
   const field = `turbines[${t}]`;
   if (typeof def === "string" && /\.(ya?ml|json)$/i.test(def)) {
-    throw new InputError("a batch spec names built-in turbines (V80, IEA37_3.35MW) or gives the definition inline (see README: Batch spec)", { file: w.file, field });
+    // parseBatchSpec inlines turbine files; a spec that skipped it must not make workers read files.
+    throw new InputError("a turbine file in a spec that parseBatchSpec has not normalised (readBatchSpec reads and inlines it)", { file: w.file, field });
   }
   return parseTurbine(def, field, { file: w.file });
 }

@@ -5,7 +5,7 @@ export {
 export {
   parseBatchSpec, readBatchSpec, specJson, canonicalJson, checkSpecCompatible, mergeSeeds,
   readPartsSpec, writePartsSpec, PARTS_SPEC_FILE,
-  type BatchSpec, type FarmSpec,
+  type BatchSpec, type BatchSpecOptions, type FarmSpec,
 } from "./spec.js";
 export {
   expandConfigs, configKey, parseConfigKey, parseShard, shardConfigs, runLockName,

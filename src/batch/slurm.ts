@@ -678,11 +678,23 @@ export interface PreparedSubmission {
  * committed keys anyway). Refuses while the previous submission's jobs are still queued
  * or running, and when a live process outside Slurm writes one of the shards.
  */
+/**
+ * The submit snapshot: the spec file's text, or — when it names turbine files, which the
+ * snapshot's directory would not resolve and which may change while jobs wait — the same
+ * JSON with those turbines inlined as readBatchSpec read them.
+ */
+function snapshotText(specPath: string, spec: BatchSpec): string {
+  const text = readFileSync(specPath, "utf8");
+  const raw = JSON.parse(text) as { turbines: unknown[] };
+  if (raw.turbines.every((t) => typeof t !== "string" || spec.turbines.includes(t))) return text;
+  return JSON.stringify({ ...raw, turbines: spec.turbines }, null, 2) + "\n";
+}
+
 export async function prepareSlurmSubmission(req: PrepareRequest): Promise<PreparedSubmission> {
   const cwd = resolve(req.cwd ?? process.cwd());
   const specPath = resolve(cwd, req.spec);
   const spec = readBatchSpec(specPath);
-  const specText = readFileSync(specPath, "utf8");
+  const specText = snapshotText(specPath, spec);
   const configs = expandConfigs(spec);
   if (!Number.isInteger(req.shards) || req.shards < 1) {
     throw new InputError(`must be an integer ≥ 1, got ${req.shards}`, { field: "--shards" });

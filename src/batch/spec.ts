@@ -5,12 +5,15 @@
  * turbine, wake model and boundary, and checking that each boundary can hold its turbines
  * at the spacing — so a bad spec fails before any work starts, naming the field.
  *
- * The validated spec stays plain JSON (seeds normalised to a list): it is what the
- * workers receive and what the output stores in `spec_json`.
+ * The validated spec stays plain JSON (seeds normalised to a list, turbine files read and
+ * inlined as definitions): it is what the workers receive and what the output stores in
+ * `spec_json`, self-contained — nothing reads the turbine files again, so editing one
+ * cannot silently change a batch being resumed (the stored-spec check sees the change).
  */
 import { readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { parseTurbine, turbineToDefinition } from "../physics/index.js";
 import { parseFaults, type FaultTable } from "./faults.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
 
@@ -37,7 +40,10 @@ export interface BatchSpec {
   /** Flow cases: wind directions (deg) and speeds (m/s); default: the site's own. */
   wd?: number[];
   ws?: number[];
-  /** Turbine types: built-in names ("IEA37_3.35MW", "V80") or definitions; index t in keys. */
+  /**
+   * Turbine types: built-in names ("IEA37_3.35MW", "V80") or definitions; index t in keys.
+   * A file path in the spec (`.yaml`/`.yml`/`.json`) is replaced here by its definition.
+   */
   turbines: (string | { [k: string]: Json })[];
   /** Farms; index f in keys. */
   farms: FarmSpec[];
@@ -56,7 +62,13 @@ export interface BatchSpec {
 const TOP_FIELDS = new Set(["name", "description", "site", "model", "wd", "ws", "turbines", "farms", "seeds", "grid_size", "random_pct", "optimizer", "_fault"]);
 const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m"]);
 
-interface Where { file?: string }
+export interface BatchSpecOptions {
+  /** The spec's file, for error messages. */
+  file?: string;
+  /** Reads a turbine file the spec names, path as written (readBatchSpec: relative to the spec's directory). */
+  readText?: (path: string) => string;
+}
+type Where = BatchSpecOptions;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -73,8 +85,33 @@ function numberList(v: unknown, field: string, w: Where, check: (x: number) => b
 }
 
 /**
+ * A turbine type as the normalised spec keeps it: a built-in name or a definition as is, a
+ * file (told apart exactly as case files do: physics' parseTurbine asks for its text) read
+ * and replaced by its definition. Errors in the file name the spec, `turbines[i]` and the file.
+ */
+function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): string | { [k: string]: Json } {
+  if (typeof t !== "string") return t;
+  const field = `turbines[${i}]`;
+  let read = false;
+  const readText = (p: string): string => {
+    read = true;
+    if (!w.readText) throw new Error("turbine files are read by readBatchSpec(path), or give parseBatchSpec a readText");
+    return w.readText(p);
+  };
+  try {
+    const turbine = parseTurbine(t, field, { file: w.file, readText });
+    return read ? turbineToDefinition(turbine) : t;
+  } catch (e) {
+    // Errors inside the turbine file name only that file: say which spec entry refers to it.
+    if (read && e instanceof InputError && e.file !== w.file) throw new InputError(`in the turbine file: ${e.message}`, { file: w.file, field });
+    throw e;
+  }
+}
+
+/**
  * Validates a batch spec (the parsed JSON) and returns it normalised. Every problem is an
- * InputError naming the field (`farms[1].n_turbines`, `turbines[0].diameter`, …).
+ * InputError naming the field (`farms[1].n_turbines`, `turbines[0].diameter`, …). Turbine
+ * files are read through `w.readText` (readBatchSpec gives one) and inlined.
  */
 export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   need(isObject(raw), "a batch spec must be a JSON object", "", w);
@@ -114,8 +151,8 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   for (const k of Object.keys(m)) need(k === "deficit" || k === "superposition", "unknown field; expected deficit, superposition", `model.${k}`, w);
 
   need(typeof r.site === "string" || isObject(r.site), "must be a built-in site name or a site definition object", "site", w);
-  need(Array.isArray(r.turbines) && r.turbines.length > 0, "must be a non-empty list of turbine types (built-in names or definitions)", "turbines", w);
-  (r.turbines as unknown[]).forEach((t, i) => need(typeof t === "string" || isObject(t), "must be a built-in turbine name or a definition object", `turbines[${i}]`, w));
+  need(Array.isArray(r.turbines) && r.turbines.length > 0, "must be a non-empty list of turbine types (built-in names, .yaml/.json files or definitions)", "turbines", w);
+  (r.turbines as unknown[]).forEach((t, i) => need(typeof t === "string" || isObject(t), "must be a built-in turbine name, a turbine file or a definition object", `turbines[${i}]`, w));
   need(Array.isArray(r.farms) && r.farms.length > 0, "must be a non-empty list of farms", "farms", w);
 
   const farms: FarmSpec[] = (r.farms as unknown[]).map((f, i) => {
@@ -143,7 +180,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     model: { deficit: m.deficit as string, ...(m.superposition !== undefined ? { superposition: m.superposition as string } : {}) },
     ...(wd ? { wd } : {}),
     ...(ws ? { ws } : {}),
-    turbines: (r.turbines as BatchSpec["turbines"]).slice(),
+    turbines: (r.turbines as BatchSpec["turbines"]).map((t, i) => inlineTurbine(t, i, w)),
     farms,
     seeds,
     grid_size: r.grid_size as number,
@@ -162,7 +199,10 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   return spec;
 }
 
-/** Reads and validates a spec file; a missing file or bad JSON is an InputError naming it. */
+/**
+ * Reads and validates a spec file; a missing file or bad JSON is an InputError naming it.
+ * Turbine files the spec names are read relative to the spec's directory and inlined.
+ */
 export function readBatchSpec(path: string): BatchSpec {
   let text: string;
   try {
@@ -176,7 +216,8 @@ export function readBatchSpec(path: string): BatchSpec {
   } catch (err) {
     throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: path });
   }
-  return parseBatchSpec(raw, { file: path });
+  const dir = dirname(resolve(path));
+  return parseBatchSpec(raw, { file: path, readText: (p) => readFileSync(resolve(dir, p), "utf8") });
 }
 
 // ---------------------------------------------------------------------------------------

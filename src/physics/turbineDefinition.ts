@@ -38,7 +38,7 @@ function withFile<T>(file: string | undefined, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof InputError && file && !e.file) throw new InputError(e.message, { file });
+    if (e instanceof InputError && file && !e.file) throw new InputError(e.field ? e.message.slice(e.field.length + 2) : e.message, { file, field: e.field });
     throw e;
   }
 }
@@ -70,6 +70,16 @@ export function turbineFromDefinition(def: unknown, field = "turbine", file?: st
     }
     throw new InputError("needs either a table (ws, power_W, ct) or a cubic curve (cut_in_ws, rated_ws, cut_out_ws, rated_power_W)", { field });
   });
+}
+
+/**
+ * The JSON definition of a turbine, the inverse of `turbineFromDefinition` (which reads it
+ * back to an equal turbine): how a turbine read from a file is written into a batch spec.
+ */
+export function turbineToDefinition(t: Turbine): { [k: string]: string | number | number[] } {
+  const rotor = { name: t.name, diameter_m: t.diameterM, hub_height_m: t.hubHeightM };
+  if (t.kind === "tabular") return { ...rotor, ws: Array.from(t.wsTable), power_W: Array.from(t.powerTableW), ct: Array.from(t.ctTable) };
+  return { ...rotor, cut_in_ws: t.cutInWs, rated_ws: t.ratedWs, cut_out_ws: t.cutOutWs, rated_power_W: t.ratedPowerW, ct: t.ct };
 }
 
 function path(root: unknown, keys: string[], file?: string): unknown {
