@@ -50,6 +50,12 @@ export interface FileReport {
   errors: string[];
   /** Things worth knowing that are not damage (e.g. the Python worker's `init` dataset). */
   notes: string[];
+  /**
+   * What the reader printed to stderr while reading this file (h5wasm/HDF5's own
+   * diagnostics: HDF5-DIAG stacks, "Invalid UTF-8" warnings, "Aborted(…)"), bounded in
+   * size. Present only when it printed something, and only from inspectFiles (sandbox).
+   */
+  diagnostics?: string[];
 }
 
 export interface InspectOptions {

@@ -79,6 +79,8 @@ export interface RecoverFileReport {
   sizeBytes: number;
   /** Why the file is not ok, each line naming the file and group. */
   errors: string[];
+  /** What the readers printed to stderr while reading this file or its padded copies (see FileReport.diagnostics). */
+  diagnostics?: string[];
 }
 
 export interface ConflictVariant {
@@ -318,6 +320,7 @@ async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]>
         if (j) {
           const pz = probeOf.get(j.zeros);
           const po = probeOf.get(j.ones);
+          for (const d of [copyReports.get(j.zeros)?.diagnostics, copyReports.get(j.ones)?.diagnostics, pz?.diagnostics, po?.diagnostics]) addDiagnostics(sources[i], d);
           finishSalvage(j, copyReports.get(j.zeros)!, copyReports.get(j.ones)!, pz && po ? { zeros: pz, ones: po, candidates: candidates.length } : undefined);
         }
         const r = pr.results[k];
@@ -328,6 +331,7 @@ async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]>
     for (const i of unlistedIdx) {
       const s = sources[i];
       const p = probeOf.get(s.file.path);
+      addDiagnostics(s, p?.diagnostics);
       if (!p?.opened) continue;
       s.file.errors.push(`${s.file.path}: looked up ${candidates.length} candidate keys by name: ${p.groups.filter((g) => isGoodStatus(g.status)).length} found intact`);
       for (const g of p.groups) addGroup(s, g);
@@ -362,7 +366,12 @@ function addGroup(s: Source, g: GroupReport): void {
   }
 }
 
+function addDiagnostics(s: Source, lines: string[] | undefined): void {
+  if (lines && lines.length > 0) (s.file.diagnostics ??= []).push(...lines);
+}
+
 function fromReport(s: Source, r: FileReport): void {
+  addDiagnostics(s, r.diagnostics);
   s.file.kind = r.kind;
   if (r.sizeBytes >= 0) s.file.sizeBytes = r.sizeBytes;
   s.root = r.root;

@@ -261,6 +261,8 @@ export interface ProbeReport {
   tried: number;
   /** Keys skipped because looking them up crashed the reader (WebAssembly trap). */
   crashed?: string[];
+  /** What the reader printed to stderr (see FileReport.diagnostics); from a reader shared with other files, prefixed so. */
+  diagnostics?: string[];
 }
 
 /** What one worker run returns per file: `trappedAt` = index into its keys of a WASM trap; `notReached` = not started. */
@@ -287,7 +289,14 @@ export async function probeKeys(paths: string[], keys: readonly string[], opts: 
     pending = [];
     let runs: ProbeRun[];
     try {
-      runs = await runInWorker<ProbeRun[]>("salvage-probe", { jobs: batch.map((b) => ({ path: b.path, keys: b.keys })) }, { timeoutMs: opts.timeoutMs ?? 120_000 });
+      // The probe op reports per file only at its end: a batch's stderr goes to each of its files, marked shared.
+      const onDiagnostics = (lines: string[]) => {
+        for (const b of batch) {
+          const shared = batch.length > 1 ? `(reader shared with ${batch.length - 1} other files) ` : "";
+          (results.get(b.path)!.diagnostics ??= []).push(...lines.map((l) => shared + l));
+        }
+      };
+      runs = await runInWorker<ProbeRun[]>("salvage-probe", { jobs: batch.map((b) => ({ path: b.path, keys: b.keys })) }, { timeoutMs: opts.timeoutMs ?? 120_000, onDiagnostics });
     } catch (err) {
       // The worker died without reporting (abort(), timeout): one worker per file, or give up on it.
       if (batch.length > 1) {
@@ -322,6 +331,7 @@ function merge(into: ProbeReport, run: ProbeReport): void {
   into.groups.push(...run.groups);
   into.tried += run.tried;
   if (run.crashed) (into.crashed ??= []).push(...run.crashed);
+  if (run.diagnostics) (into.diagnostics ??= []).push(...run.diagnostics);
 }
 
 function isTrap(err: unknown): boolean {

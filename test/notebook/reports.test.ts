@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import type { BatchProgress, BatchSummary, FileReport, RecoverFileReport, RecoverReport, ValidateReport } from "../../src/index.js";
 import { batchSummaryBundle, commonDir, notebook, recoverReportBundle, recoveryFigure, renderable, validateReportBundle } from "../../src/notebook/index.js";
-import { withoutH5wasmNoise } from "../../src/notebook/quiet.js";
 
 function file(path: string, status: FileReport["status"], extra: Partial<FileReport> = {}): FileReport {
   return {
@@ -125,20 +124,4 @@ test("recovery figure: salvaged and lost stacked per file", () => {
   assert.equal(fig.layout.barmode, "stack");
   assert.deepEqual(fig.data.map((d) => [d.name, d.y]), [["salvaged", [3, 0]], ["lost", [1, 0]]]);
   assert.deepEqual(fig.data[0].x, ["a.h5", "b.h5"]);
-});
-
-test("h5wasm's own stderr lines are dropped while a store operation runs, nothing else", async () => {
-  const seen: string[] = [];
-  const orig = process.stderr.write;
-  process.stderr.write = ((s: string) => (seen.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    await withoutH5wasmNoise(async () => {
-      process.stderr.write("warning: Invalid UTF-8 leading byte 0x000000b2 encountered when deserializing a UTF-8 string in wasm memory to a JS string!\n");
-      process.stderr.write("Aborted(native code called abort())\nreal problem\n");
-    });
-    process.stderr.write("Aborted(native code called abort())\n");
-  } finally {
-    process.stderr.write = orig;
-  }
-  assert.deepEqual(seen, ["real problem\n", "Aborted(native code called abort())\n"]);
 });
