@@ -1,6 +1,7 @@
 /**
  * Turbines from data: a JSON definition (what case files and batch specs carry) and the
- * IEA 37 turbine YAML read as it is (PyWake's `read_iea37_windturbine`).
+ * IEA 37 turbine YAML read as it is (case study 1 as PyWake's `read_iea37_windturbine`, or
+ * case studies 3/4).
  *
  * JSON definition, one of:
  *   tabular: { "name"?, "diameter_m", "hub_height_m", "ws": [m/s], "power_W": [W], "ct": [-] }
@@ -82,25 +83,57 @@ export function turbineToDefinition(t: Turbine): { [k: string]: string | number 
   return { ...rotor, cut_in_ws: t.cutInWs, rated_ws: t.ratedWs, cut_out_ws: t.cutOutWs, rated_power_W: t.ratedPowerW, ct: t.ct };
 }
 
-function path(root: unknown, keys: string[], file?: string): unknown {
+function lookup(root: unknown, keys: readonly string[]): { found: boolean; value?: unknown } {
   let v = root;
   for (const k of keys) {
-    if (!isObj(v) || !(k in v)) throw new InputError("is missing", { field: keys.join("."), file });
+    if (!isObj(v) || !(k in v)) return { found: false };
     v = v[k];
   }
-  return v;
-}
-
-function yamlNumber(root: unknown, keys: string[], file?: string): number {
-  const v = path(root, keys, file);
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`must be a number, got ${JSON.stringify(v)}`, { field: keys.join("."), file });
-  return v;
+  return { found: true, value: v };
 }
 
 /**
- * The IEA 37 turbine YAML (e.g. iea37-335mw.yaml) read as PyWake reads it: hub height, rotor
- * radius, cut-in / rated / cut-out speeds from the `default`s, rated power from
- * `wind_turbine_lookup.power.maximum`; Ct 8/9 (the YAML has none; iea37-aepcalc.py hard-codes it).
+ * The two IEA 37 turbine YAML layouts. Neither file states a Ct or a power-curve form: both
+ * case studies' `iea37-aepcalc.py` hard-code the cubic from cut-in to rated and Ct = 8/9
+ * (CT = 4a(1 − a), a = 1/3), so both read into the same cubic turbine.
+ *  - case study 1, `iea37-335mw.yaml`: ontology v0.1, values under `properties`, rated power
+ *    as `wind_turbine_lookup.properties.power.maximum`, rotor radius only;
+ *  - case studies 3/4, `iea37-10mw.yaml`: flat, rated power as `wind_turbine.rated_power.maximum`,
+ *    rotor diameter (and radius).
+ */
+const IEA37_LAYOUTS = [
+  {
+    label: "IEA 37 case-study 1 layout (iea37-335mw.yaml)",
+    fields: {
+      id: ["definitions", "wind_turbine", "id", "description"],
+      hubHeightM: ["definitions", "hub", "properties", "height", "default"],
+      radiusM: ["definitions", "rotor", "properties", "radius", "default"],
+      cutInWs: ["definitions", "operating_mode", "properties", "cut_in_wind_speed", "default"],
+      cutOutWs: ["definitions", "operating_mode", "properties", "cut_out_wind_speed", "default"],
+      ratedWs: ["definitions", "operating_mode", "properties", "rated_wind_speed", "default"],
+      ratedPowerW: ["definitions", "wind_turbine_lookup", "properties", "power", "maximum"],
+    },
+  },
+  {
+    label: "IEA 37 case-study 3/4 layout (iea37-10mw.yaml)",
+    fields: {
+      id: ["definitions", "wind_turbine", "id"],
+      hubHeightM: ["definitions", "hub", "height", "default"],
+      diameterM: ["definitions", "rotor", "diameter", "default"],
+      cutInWs: ["definitions", "operating_mode", "cut_in_wind_speed", "default"],
+      cutOutWs: ["definitions", "operating_mode", "cut_out_wind_speed", "default"],
+      ratedWs: ["definitions", "operating_mode", "rated_wind_speed", "default"],
+      ratedPowerW: ["definitions", "wind_turbine", "rated_power", "maximum"],
+    },
+  },
+] as const;
+
+/**
+ * An IEA 37 turbine YAML read as it is, in either layout above (e.g. iea37-335mw.yaml as
+ * PyWake's `read_iea37_windturbine` reads it, or the case-study 3/4 iea37-10mw.yaml): hub
+ * height, rotor size, cut-in / rated / cut-out speeds and rated power; the cubic curve and
+ * Ct 8/9 that the case studies' scripts hard-code. A file that fits neither layout is refused
+ * naming the first missing field of the layout it comes closest to (most fields present).
  */
 export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
   let doc: unknown;
@@ -109,17 +142,51 @@ export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
   } catch (e) {
     throw new InputError(`is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file });
   }
-  const defs = ["definitions"];
-  const op = [...defs, "operating_mode", "properties"];
-  const id = path(doc, [...defs, "wind_turbine", "id", "description"], file);
+  const reads = IEA37_LAYOUTS.map((layout) => {
+    const values: Record<string, unknown> = {};
+    const missing: string[] = [];
+    for (const [name, keys] of Object.entries(layout.fields)) {
+      const r = lookup(doc, keys);
+      if (r.found) values[name] = r.value; else missing.push(keys.join("."));
+    }
+    return { layout, values, missing };
+  });
+  // The layout with the fewest missing fields is the one the file was meant to follow; on a tie
+  // (e.g. not a turbine file at all) case study 1's comes first, the other is named too.
+  const best = reads.reduce((a, b) => (b.missing.length < a.missing.length ? b : a));
+  if (best.missing.length > 0) {
+    const other = reads.find((r) => r !== best)!;
+    const why = other.missing.length === best.missing.length
+      ? `the file fits neither IEA 37 turbine layout: as the ${best.layout.label} it lacks this; as the ${other.layout.label} it lacks ${other.missing[0]}`
+      : `read as the ${best.layout.label}, the layout it comes closest to`;
+    throw new InputError(`is missing (${why})`, { field: best.missing[0], file });
+  }
+  const fields = best.layout.fields as Record<string, readonly string[]>;
+  const num = (name: string): number => {
+    const v = best.values[name];
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`must be a number, got ${JSON.stringify(v)}`, { field: fields[name].join("."), file });
+    return v;
+  };
+  const id = best.values.id;
+  let diameterM: number;
+  if ("radiusM" in fields) {
+    diameterM = 2 * num("radiusM");
+  } else {
+    diameterM = num("diameterM");
+    // iea37-10mw.yaml states both; a file where they disagree is wrong somewhere.
+    const r = lookup(doc, ["definitions", "rotor", "radius", "default"]);
+    if (r.found && r.value !== diameterM / 2) {
+      throw new InputError(`is ${JSON.stringify(r.value)} but definitions.rotor.diameter.default is ${diameterM}`, { field: "definitions.rotor.radius.default", file });
+    }
+  }
   return cubicTurbine({
-    name: typeof id === "string" ? `IEA37_${id}` : "IEA37",
-    hubHeightM: yamlNumber(doc, [...defs, "hub", "properties", "height", "default"], file),
-    diameterM: 2 * yamlNumber(doc, [...defs, "rotor", "properties", "radius", "default"], file),
-    cutInWs: yamlNumber(doc, [...op, "cut_in_wind_speed", "default"], file),
-    cutOutWs: yamlNumber(doc, [...op, "cut_out_wind_speed", "default"], file),
-    ratedWs: yamlNumber(doc, [...op, "rated_wind_speed", "default"], file),
-    ratedPowerW: yamlNumber(doc, [...defs, "wind_turbine_lookup", "properties", "power", "maximum"], file),
+    name: typeof id === "string" || typeof id === "number" ? `IEA37_${id}` : "IEA37",
+    hubHeightM: num("hubHeightM"),
+    diameterM,
+    cutInWs: num("cutInWs"),
+    cutOutWs: num("cutOutWs"),
+    ratedWs: num("ratedWs"),
+    ratedPowerW: num("ratedPowerW"),
     ct: 8 / 9,
   }, file ?? "turbine");
 }

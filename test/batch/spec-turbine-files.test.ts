@@ -113,10 +113,16 @@ test("turbine file errors name the spec file, turbines[i] and the turbine file",
   write(["V80", "turbines/broken.json"]);
   rejects(() => readBatchSpec(s.spec), s.spec, "turbines[1]", /turbines\/broken\.json: is not JSON/);
 
-  // The IEA 37 cs3/cs4 10 MW YAML has another layout (no wind_turbine_lookup) that physics'
-  // IEA 37 reader does not know: refused, naming the file and the first key it missed.
+  // The IEA 37 cs3/cs4 10 MW YAML (its own layout, read by physics since) is inlined as read
+  // (iea37-10mw.yaml: diameter 198.0, hub 119.0, 4.0 / 11.0 / 25.0 m/s, rated_power maximum 10000000.0);
+  // with its rated power gone, the error names that layout's field.
   write(["IEA37_3.35MW", "turbines/iea37-10mw.yaml"]);
-  rejects(() => readBatchSpec(s.spec), s.spec, "turbines[1]", /turbine file: turbines\/iea37-10mw\.yaml: definitions\..*: is missing/);
+  assert.deepEqual(readBatchSpec(s.spec).turbines[1], {
+    name: "IEA37_10MW", diameter_m: 198, hub_height_m: 119, cut_in_ws: 4, rated_ws: 11, cut_out_ws: 25, rated_power_W: 10e6, ct: 8 / 9,
+  });
+  writeFileSync(join(s.dir, "turbines", "nopower.yaml"), readFileSync(YAML_10, "utf8").replace(/^ {4}rated_power:/m, "    rated_powr:"));
+  write(["IEA37_3.35MW", "turbines/nopower.yaml"]);
+  rejects(() => readBatchSpec(s.spec), s.spec, "turbines[1]", /turbine file: turbines\/nopower\.yaml: definitions\.wind_turbine\.rated_power\.maximum: is missing/);
 
   // The reference's summary JSON of the 10 MW turbine is not a wflo definition (rotor_diameter_m, …).
   copyFileSync(JSON_10_REF, join(s.dir, "turbines", "ten.json"));
