@@ -1,7 +1,7 @@
 /**
  * A small pool of worker threads, one task per worker at a time.
  *
- * Why not piscina (installed, and it does replace crashed workers and honour
+ * Why not piscina (it does replace crashed workers and honour
  * `resourceLimits`): on Node 20 a worker does not inherit tsx from `--import tsx`, so a
  * `.ts` task file needs a JS bootstrap in the worker. The store's `spawnModuleWorker`
  * already does that (and imports h5wasm natively first: 30 ms instead of 1.3 s through
