@@ -64,10 +64,15 @@ const groupColumns: Column<BadGroupRow>[] = [
 
 export function validateHeadline(r: ValidateReport): string {
   const bad = r.files.filter((f) => !isGoodStatus(f.status)).length;
-  const statuses = Object.entries(r.byStatus).map(([s, n]) => `${n} ${s}`).join(", ");
-  return r.ok
-    ? `All ${r.files.length} file${r.files.length === 1 ? "" : "s"} intact (${statuses}): ${r.results} results.`
-    : `${bad} of ${r.files.length} files damaged (${statuses}): ${r.results} results intact, ${r.groupsBad} damaged groups.`;
+  const entries = Object.entries(r.byStatus) as [FileReport["status"], number][];
+  const list = (good: boolean): string =>
+    entries.filter(([s]) => isGoodStatus(s) === good).map(([s, n]) => `${n} ${s}`).join(", ");
+  if (r.ok) return `All ${r.files.length} file${r.files.length === 1 ? "" : "s"} intact (${list(true)}): ${r.results} results.`;
+  // no-checksum files (the Python tool's) are intact: they are listed apart from the damage.
+  const intact = r.files.length - bad;
+  return `${bad} of ${r.files.length} files damaged (${list(false)})` +
+    (intact ? `, ${intact} intact (${list(true)})` : "") +
+    `: ${r.results} results intact, ${r.groupsBad} damaged groups.`;
 }
 
 export function validateReportBundle(r: ValidateReport, opts: { maxGroupRows?: number } = {}): MimeBundle {

@@ -30,7 +30,7 @@ test("validate report: one row per file, damaged ones marked, then the damaged g
   const b = validateReportBundle(report);
   const html = b["text/html"] as string;
   assert.match(html, /data-ok="false"/);
-  assert.match(html, /2 of 3 files damaged \(1 no-checksum, 1 unreadable, 1 truncated\): 32 results intact, 1 damaged groups\./);
+  assert.match(html, /2 of 3 files damaged \(1 unreadable, 1 truncated\), 1 intact \(1 no-checksum\): 32 results intact, 1 damaged groups\./);
   assert.equal(html.match(/<tr class="wflo-bad"/g)?.length, 3, "two damaged files and one damaged group");
   assert.equal(html.match(/<tr class="wflo-warn"/g)?.length, 1, "no checksum: valid, but flagged");
   assert.match(html, /<td[^>]*>a\/worker_1\.h5<\/td>/, "paths relative to the common folder /run");
