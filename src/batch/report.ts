@@ -1,7 +1,8 @@
 /**
  * An offline HTML report of a batch output: counts, the AEP distribution per farm and
  * turbine type, smart start against optimized, the best layout of every farm × turbine
- * type (boundary, smart start recomputed from the stored spec, optimized turbines coloured
+ * type (boundary, the stored smart start — recomputed from the stored spec for files
+ * written before it was stored —, optimized turbines coloured
  * by their AEP, wind rose), and tables of results and failures. plotly.js comes from the
  * npm package plotly.js-dist-min and is inlined once: the file opens without a network.
  *
@@ -37,6 +38,10 @@ export interface ReportRow {
   x: Float64Array;
   y: Float64Array;
   aepPerTurbineGWh?: Float64Array;
+  /** The stored smart start (`layout_initial`), absent in older files and the Python tool's. */
+  initial?: { x: Float64Array; y: Float64Array };
+  /** The stored AEP of every optimizer iterate (`aep_history`, GWh), when the file has it. */
+  aepHistoryGWh?: Float64Array;
 }
 
 export interface ReportData {
@@ -86,6 +91,8 @@ export async function readReportData(path: string): Promise<ReportData> {
       farm: farmName(k.farmIdx), turbineType: typeName(k.typeIdx),
       aepGWh: r.aepGWh, aepInitialGWh: num(r.attrs.aep_initial), iterations: num(r.attrs.iterations), elapsedS: num(r.attrs.elapsed_s),
       x: r.layout.subarray(0, n), y: r.layout.subarray(n), aepPerTurbineGWh: r.aepPerTurbineGWh,
+      ...(r.layoutInitial ? { initial: { x: r.layoutInitial.subarray(0, n), y: r.layoutInitial.subarray(n) } } : {}),
+      ...(r.aepHistoryGWh ? { aepHistoryGWh: r.aepHistoryGWh } : {}),
     });
   }
   rows.sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx || a.seed - b.seed);
@@ -105,20 +112,22 @@ function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0
   return { main: { x: b.polygons[0].x, y: b.polygons[0].y }, extra };
 }
 
-/** The best layout of one farm × turbine type, with its smart start recomputed from the spec. */
+/** The best layout of one farm × turbine type with its smart start: the stored one, else recomputed from the spec. */
 export function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
   const title = `${best.farm} · ${best.turbineType}: best of ${d.rows.filter((r) => r.farmIdx === best.farmIdx && r.typeIdx === best.typeIdx).length} (${best.key}, ${best.aepGWh.toFixed(2)} GWh)`;
   if (!d.spec || !d.spec.farms[best.farmIdx] || !d.spec.turbines[best.typeIdx]) {
-    return layoutFigure({ title, optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh } });
+    return layoutFigure({ title, optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh }, initial: best.initial });
   }
   const spec = d.spec;
   const model = buildModel(spec, best.typeIdx);
   const boundary = buildBoundary(spec, best.farmIdx);
   const farm = spec.farms[best.farmIdx];
-  let initial: { x: Float64Array; y: Float64Array } | undefined;
-  try {
-    initial = smartStartLayout({ model, boundary, nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m, gridSize: spec.grid_size, randomPct: spec.random_pct, seed: best.seed });
-  } catch { initial = undefined; }
+  let initial = best.initial;
+  if (!initial) {
+    try {
+      initial = smartStartLayout({ model, boundary, nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m, gridSize: spec.grid_size, randomPct: spec.random_pct, seed: best.seed });
+    } catch { initial = undefined; }
+  }
   const b = boundaryTraces(boundary);
   const fig = layoutFigure({
     title, boundary: b.main,

@@ -1,8 +1,8 @@
 /**
  * The per-config work of a batch, run inside a worker thread: build the wind-farm model
  * and boundary (cached per turbine type and farm for the life of the worker), smart start
- * and optimize (`optimizeLayout`), then commit the result as its own part file through the
- * store's commit protocol. A layout that is not strictly feasible is never committed.
+ * and optimize (`optimizeLayout`), then commit the result (with its smart start and the
+ * optimizer's AEP history) as its own part file through the store's commit protocol. A layout that is not strictly feasible is never committed.
  */
 import { optimizeLayout, type Boundary } from "../layout/index.js";
 import type { WindFarmModel } from "../physics/index.js";
@@ -50,12 +50,17 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<Conf
   const layout = new Float64Array(2 * n);
   layout.set(r.x, 0);
   layout.set(r.y, n);
+  const layoutInitial = new Float64Array(2 * n);
+  layoutInitial.set(r.smartStart.x, 0);
+  layoutInitial.set(r.smartStart.y, n);
   const t1 = performance.now();
   const c = await commitResult(ctx.out, {
     key: t.key,
     layout,
     aepGWh: r.aepGWh,
     aepPerTurbineGWh: r.aepPerTurbineGWh,
+    layoutInitial,
+    aepHistoryGWh: r.history,
     attrs: {
       n_turbines: n,
       wake_model: wakeModelName(spec),

@@ -3,10 +3,12 @@
 // figure are the batch report's (src/batch/report.ts), so the notebook and `wflo report`
 // draw the same pictures.
 import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../batch/report.js";
+import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
 import type { AepRow } from "./figures/aep.js";
 import type { PlotlyFigure } from "./figures/types.js";
 import { renderable } from "./reports.js";
+import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
 import { htmlTable, textTable, type Column } from "./table.js";
 
 export type { ReportData, ReportRow };
@@ -60,7 +62,40 @@ export function bestRows(d: ReportData): ReportRow[] {
   return [...best.values()].sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx);
 }
 
-/** Layout figures of the best result of each farm × turbine type (smart start recomputed from the stored spec). */
+/** Layout figures of the best result of each farm × turbine type (with the stored smart start, or one recomputed from the stored spec). */
 export function bestLayouts(d: ReportData): PlotlyFigure[] {
   return bestRows(d).map((r) => bestLayoutFigure(d, r));
+}
+
+/** One optimizer run's AEP per iterate, for convergenceFigure. */
+export interface ConvergenceRun {
+  key: string;
+  name: string;
+  /** AEP (GWh) of every optimizer iterate. */
+  aepGWh: Float64Array;
+  /** "stored": the file's `aep_history`; "re-optimized": retraced for a file without it. */
+  source: "stored" | "re-optimized";
+  /** The final AEP the retrace reached (re-optimized runs only), to compare with the stored one. */
+  reoptimizedAepGWh?: number;
+}
+
+/**
+ * The AEP history of each row: the stored `aep_history` when the file has it; rows of a
+ * file written before it was stored are optimized again from the stored spec (in worker
+ * threads, see reoptimize), which retraces the same path because every step is seeded.
+ */
+export async function convergence(d: ReportData, rows: ReportRow[], opts: { workers?: number } = {}): Promise<ConvergenceRun[]> {
+  const name = (r: ReportRow) => `${r.farm} · ${r.turbineType} (${r.key})`;
+  const missing = rows.filter((r) => !r.aepHistoryGWh);
+  let again: ReoptimizeResult[] = [];
+  if (missing.length > 0) {
+    if (!d.spec) throw new InputError(`${missing.length} results have no stored aep_history and ${d.specNote ?? "the file has no usable spec"}: cannot retrace them`, { file: d.path });
+    again = await reoptimize(d.spec, missing.map((r) => r.key), opts);
+  }
+  const byKey = new Map(again.filter(Boolean).map((r) => [r.key, r]));
+  return rows.flatMap((r): ConvergenceRun[] => {
+    if (r.aepHistoryGWh) return [{ key: r.key, name: name(r), aepGWh: r.aepHistoryGWh, source: "stored" }];
+    const a = byKey.get(r.key);
+    return a ? [{ key: r.key, name: name(r), aepGWh: a.history, source: "re-optimized", reoptimizedAepGWh: a.aepGWh }] : [];
+  });
 }

@@ -207,4 +207,4 @@ export async function runBatch(spec: unknown, opts: RunBatchOptions): Promise<Re
 }
 
 export { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
-export { results, aepRows, bestRows, bestLayouts, resultsBundle, type RenderableResults, type ReportData, type ReportRow } from "./batchViews.js";
+export { results, aepRows, bestRows, bestLayouts, resultsBundle, convergence, type ConvergenceRun, type RenderableResults, type ReportData, type ReportRow } from "./batchViews.js";

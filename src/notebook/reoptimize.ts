@@ -1,7 +1,8 @@
-// Convergence for the notebook: the batch stores each optimized layout, not the path the
-// optimizer took. Optimizing a configuration again with the batch's own settings retraces
-// it exactly (smart start and hops are seeded by the config), so the iterate history can
-// be plotted, and its final AEP checked against the stored one. Runs in a worker: the
+// Convergence for files written before the batch stored the optimizer's AEP history
+// (`aep_history`), and for checking a stored result: optimizing a configuration again with
+// the batch's own settings retraces it exactly (smart start and hops are seeded by the
+// config), so the iterate history can be plotted, and its final AEP checked against the
+// stored one. Runs in a worker: the
 // kernel thread does no heavy numerics and stays responsive to interrupts.
 import { spawnModuleWorker } from "../store/index.js";
 import { InputError } from "../errors.js";

@@ -475,7 +475,8 @@ function checksumRescue(g: GroupReport, o: GroupReport, r: SalvageResult, string
   if (!o.record || o.problems.length === 0 || !o.problems.every((p) => /incorrect metadata checksum/.test(p.message))) return lost;
   const a = g.record!;
   const b = o.record;
-  if (!bitsEqual(a.aepGWh, b.aepGWh) || !sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)) {
+  if (!bitsEqual(a.aepGWh, b.aepGWh) || !sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)
+    || !sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)) {
     return "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies";
   }
   if (Object.values(a.attrs).some((v) => typeof v === "string") && stringsAtRisk()) {
@@ -537,6 +538,7 @@ export function sameRecord(a: StoredResult, b: StoredResult): boolean {
   if (a.key !== b.key || a.checksum !== b.checksum) return false;
   if (!bitsEqual(a.aepGWh, b.aepGWh)) return false;
   if (!sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)) return false;
+  if (!sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)) return false;
   const ka = Object.keys(a.attrs).sort();
   const kb = Object.keys(b.attrs).sort();
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;

@@ -8,6 +8,8 @@
  *     layout           <d (2, n)   row 0 = x, row 1 = y, m
  *     aep              <d ()       GWh
  *     aep_per_turbine  <d (n,)     GWh
+ *     layout_initial   <d (2, n)   optional: the smart start, rows as in layout, m
+ *     aep_history      <d (m,)     optional: AEP of every optimizer iterate, GWh
  *     attrs: farm_idx, type_idx, ss_seed, n_turbines, iterations <q; aep_initial,
  *            elapsed_s <d; wake_model, checksum S; any other config key typed by its JS
  *            value (bigint → <q, number → <d, string → S)
@@ -18,7 +20,8 @@
  *
  * Reading never throws on a schema violation: every problem is returned naming its field.
  * A group without a checksum (a file written by the Python tool) is valid but flagged
- * "no-checksum"; such groups need only `layout` and `aep`.
+ * "no-checksum"; such groups need only `layout` and `aep`. `layout_initial` and
+ * `aep_history` are optional (files written before them, and the Python tool's, lack them).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -103,6 +106,10 @@ export interface ResultRecord {
   layout: Float64Array | NdArray;
   aepGWh: number;
   aepPerTurbineGWh?: Float64Array;
+  /** The smart start the optimizer began from: same convention as `layout` (x row then y row, or [2, n]). */
+  layoutInitial?: Float64Array | NdArray;
+  /** AEP (GWh) of every optimizer iterate, as optimizeLayout's `history`. */
+  aepHistoryGWh?: Float64Array;
   /** Config keys and run data. farm_idx/type_idx/ss_seed/n_turbines are filled from key/layout when absent. */
   attrs: Record<string, AttrValue>;
 }
@@ -110,6 +117,7 @@ export interface ResultRecord {
 /** A record as read back from a file: layout is always the flat Float64Array [x..., y...]. */
 export interface StoredResult extends ResultRecord {
   layout: Float64Array;
+  layoutInitial?: Float64Array;
   /** The checksum stored in the file ("sha256:..."), or undefined for a Python-tool group. */
   checksum?: string;
 }
@@ -173,13 +181,13 @@ export function formatKey(k: ConfigKey): string {
 // normalisation
 
 /** The layout as a flat Float64Array [x0..xn-1, y0..yn-1] (copied from an ndarray). */
-export function flatLayout(layout: Float64Array | NdArray): Float64Array {
+export function flatLayout(layout: Float64Array | NdArray, field = "layout"): Float64Array {
   if (layout instanceof Float64Array) {
-    if (layout.length % 2 !== 0) throw new InputError(`layout has odd length ${layout.length}; expected 2n values (x row then y row)`, { field: "layout" });
+    if (layout.length % 2 !== 0) throw new InputError(`${field} has odd length ${layout.length}; expected 2n values (x row then y row)`, { field });
     return layout;
   }
-  const shape = layout.shape;
-  if (shape.length !== 2 || shape[0] !== 2) throw new InputError(`layout has shape [${shape.join(", ")}]; expected [2, n]`, { field: "layout" });
+  const shape = layout?.shape;
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== 2) throw new InputError(`${field} has shape [${shape?.join(", ")}]; expected [2, n]`, { field });
   const n = shape[1];
   const out = new Float64Array(2 * n);
   for (let r = 0; r < 2; r++) for (let j = 0; j < n; j++) out[r * n + j] = Number(layout.get(r, j));
@@ -224,6 +232,14 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
     if (!(rec.aepPerTurbineGWh instanceof Float64Array)) throw new InputError(`${rec.key}: aepPerTurbineGWh must be a Float64Array`, { field: "aepPerTurbineGWh" });
     if (rec.aepPerTurbineGWh.length !== n) throw new InputError(`${rec.key}: aepPerTurbineGWh has ${rec.aepPerTurbineGWh.length} values for ${n} turbines`, { field: "aepPerTurbineGWh" });
   }
+  let layoutInitial: Float64Array | undefined;
+  if (rec.layoutInitial !== undefined) {
+    layoutInitial = flatLayout(rec.layoutInitial, "layoutInitial");
+    if (layoutInitial.length !== 2 * n) throw new InputError(`${rec.key}: layoutInitial has ${layoutInitial.length / 2} turbines, layout ${n}`, { field: "layoutInitial" });
+  }
+  if (rec.aepHistoryGWh !== undefined && !(rec.aepHistoryGWh instanceof Float64Array)) {
+    throw new InputError(`${rec.key}: aepHistoryGWh must be a Float64Array`, { field: "aepHistoryGWh" });
+  }
   const attrs: Record<string, AttrValue> = {};
   const kinds: Record<string, AttrKind> = {};
   for (const [name, raw] of Object.entries(rec.attrs ?? {})) {
@@ -246,7 +262,9 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
   const out: StoredResult & { kinds: Record<string, AttrKind> } = {
     key: rec.key, layout, aepGWh: rec.aepGWh, aepPerTurbineGWh: rec.aepPerTurbineGWh, attrs, kinds,
   };
-  out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds);
+  if (layoutInitial) out.layoutInitial = layoutInitial;
+  if (rec.aepHistoryGWh) out.aepHistoryGWh = rec.aepHistoryGWh;
+  out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds, { layoutInitial, aepHistoryGWh: rec.aepHistoryGWh });
   return out;
 }
 
@@ -258,10 +276,16 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
  * aep_per_turbine (flagged present/absent), then each covered attribute in sorted name
  * order as name, type tag (i int64, f float64, s string) and value. Independent of the
  * JS representation (bigint vs number) because the tag comes from the stored dtype.
+ * Then, ONLY when present, the optional datasets: "\0layout_initial" and its 2n values,
+ * "\0aep_history", its length and values. Appending nothing when they are absent keeps
+ * the bytes of every record written before they existed (and of the Python tool's
+ * groups) unchanged, so their checksums still verify. (The checksum guards against
+ * damage, not forgery: the section names only keep the two datasets apart.)
  */
 function checksumOf(
   key: string, layout: Float64Array, aepGWh: number, perTurbine: Float64Array | undefined,
   attrs: Record<string, AttrValue>, kinds: Record<string, AttrKind>,
+  optional: { layoutInitial?: Float64Array; aepHistoryGWh?: Float64Array } = {},
 ): string {
   const h = createHash("sha256");
   const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); h.update(b); };
@@ -286,6 +310,8 @@ function checksumOf(
     else if (kind === "float64") { h.update("f"); f64(Number(v)); }
     else { h.update("s"); str(String(v)); }
   }
+  if (optional.layoutInitial) { h.update("\0layout_initial"); f64arr(optional.layoutInitial); }
+  if (optional.aepHistoryGWh) { h.update("\0aep_history"); u32(optional.aepHistoryGWh.length); f64arr(optional.aepHistoryGWh); }
   return "sha256:" + h.digest("hex");
 }
 
@@ -345,6 +371,8 @@ export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
   g.create_dataset({ name: "layout", data: norm.layout, shape: [2, n], dtype: DTYPE.float64 });
   g.create_dataset({ name: "aep", data: new Float64Array([norm.aepGWh]), shape: [], dtype: DTYPE.float64 });
   if (norm.aepPerTurbineGWh) g.create_dataset({ name: "aep_per_turbine", data: norm.aepPerTurbineGWh, shape: [n], dtype: DTYPE.float64 });
+  if (norm.layoutInitial) g.create_dataset({ name: "layout_initial", data: norm.layoutInitial, shape: [2, n], dtype: DTYPE.float64 });
+  if (norm.aepHistoryGWh) g.create_dataset({ name: "aep_history", data: norm.aepHistoryGWh, shape: [norm.aepHistoryGWh.length], dtype: DTYPE.float64 });
   for (const name of Object.keys(norm.attrs).sort()) writeAttr(g, name, norm.attrs[name], norm.kinds[name], true);
   writeAttr(g, "checksum", norm.checksum!, "string", true);
   return norm.checksum!;
@@ -566,6 +594,8 @@ export function readResultGroup(group: H5Group): ReadResult {
   const layout = readFloatDataset(group, "layout", problems, where);
   const aep = readFloatDataset(group, "aep", problems, where);
   const per = readFloatDataset(group, "aep_per_turbine", problems, where);
+  const initial = readFloatDataset(group, "layout_initial", problems, where);
+  const history = readFloatDataset(group, "aep_history", problems, where);
   let n = -1;
   if (!layout) {
     if (!problems.some((p) => p.field === "layout")) problems.push({ field: "layout", message: `${where}/layout is missing` });
@@ -582,6 +612,12 @@ export function readResultGroup(group: H5Group): ReadResult {
   if (per && n >= 0 && (per.shape.length !== 1 || per.shape[0] !== n)) {
     problems.push({ field: "aep_per_turbine", message: `${where}/aep_per_turbine has shape (${per.shape.join(", ")}); expected (${n},)` });
   }
+  if (initial && n >= 0 && (initial.shape.length !== 2 || initial.shape[0] !== 2 || initial.shape[1] !== n)) {
+    problems.push({ field: "layout_initial", message: `${where}/layout_initial has shape (${initial.shape.join(", ")}); expected (2, ${n})` });
+  }
+  if (history && history.shape.length !== 1) {
+    problems.push({ field: "aep_history", message: `${where}/aep_history has shape (${history.shape.join(", ")}); expected (m,)` });
+  }
   if (n >= 0 && attrs.n_turbines !== undefined && Number(attrs.n_turbines) !== n) {
     problems.push({ field: "attrs.n_turbines", message: `${where}: n_turbines = ${attrs.n_turbines} but layout has ${n} turbines` });
   }
@@ -595,6 +631,8 @@ export function readResultGroup(group: H5Group): ReadResult {
       aepPerTurbineGWh: per && per.data.length === n ? per.data : undefined,
       attrs: recAttrs, checksum,
     };
+    if (initial && initial.shape.length === 2 && initial.shape[0] === 2 && initial.shape[1] === n) record.layoutInitial = initial.data;
+    if (history && history.shape.length === 1) record.aepHistoryGWh = history.data;
   }
 
   let status: GroupStatus;
@@ -604,7 +642,7 @@ export function readResultGroup(group: H5Group): ReadResult {
   else {
     let actual: string | undefined;
     try {
-      actual = checksumOf(key, record.layout, record.aepGWh, record.aepPerTurbineGWh, withoutChecksum(attrs), kinds);
+      actual = checksumOf(key, record.layout, record.aepGWh, record.aepPerTurbineGWh, withoutChecksum(attrs), kinds, record);
     } catch (err) {
       problems.push({ field: "attrs", message: `${where}: cannot recompute checksum: ${(err as Error).message}` });
     }

@@ -7,6 +7,9 @@ import { LockError, acquireLock } from "../../src/store/lock.js";
 import { mergeParts } from "../../src/store/merge.js";
 import { validate } from "../../src/store/validate.js";
 import { expandConfigs, parseBatchSpec, runBatch, PoolStartError, type BatchProgress } from "../../src/batch/index.js";
+import { buildBoundary, buildModel } from "../../src/batch/build.js";
+import { bestLayoutFigure, readReportData } from "../../src/batch/report.js";
+import { smartStartLayout } from "../../src/layout/index.js";
 import { fakeWork, partFiles, readOutput, smallSpec, tempDir } from "./helpers.js";
 
 // Fault injection is read by the workers from their (copied) environment.
@@ -63,7 +66,27 @@ test("the real work: optimized layouts are committed with their config attribute
   assert.equal(Number(rec.attrs.n_turbines), 4);
   assert.equal(rec.attrs.wake_model, "IEA37SimpleBastankhahGaussian+squared");
   assert.equal(rec.attrs.turbine, "IEA37_3.35MW");
+  // The smart start and the optimizer's AEP history are stored: the smart start is the one
+  // the spec gives (recomputed here), the history has one AEP per iteration.
+  const parsed = parseBatchSpec(spec);
+  const ss = smartStartLayout({
+    model: buildModel(parsed, 0), boundary: buildBoundary(parsed, 1), nTurbines: 4, minSpacingM: 300,
+    gridSize: parsed.grid_size, randomPct: parsed.random_pct, seed: 5,
+  });
+  assert.deepEqual([...rec.layoutInitial!], [...ss.x, ...ss.y]);
+  assert.ok(Math.abs(ss.aepGWh - Number(rec.attrs.aep_initial)) <= 1e-9 * ss.aepGWh, `${ss.aepGWh} vs ${rec.attrs.aep_initial}`);
+  assert.equal(rec.aepHistoryGWh!.length, Number(rec.attrs.iterations));
+  assert.ok(rec.aepHistoryGWh!.every((v) => Number.isFinite(v) && v > 0));
   assert.ok((await validate(o)).ok);
+  // The report draws the stored smart start (and carries the history) instead of recomputing.
+  const d = await readReportData(o);
+  const row = d.rows.find((x) => x.key === "farm1_t0_s5")!;
+  assert.deepEqual([...row.initial!.x, ...row.initial!.y], [...rec.layoutInitial!]);
+  assert.deepEqual([...row.aepHistoryGWh!], [...rec.aepHistoryGWh!]);
+  const planted = { ...row, initial: { x: row.initial!.x.map((v) => v + 1), y: row.initial!.y.map((v) => v - 1) } };
+  const trace = bestLayoutFigure(d, planted).data.find((t) => t.name === "smart start")!;
+  assert.deepEqual(trace.x, [...planted.initial.x]);
+  assert.deepEqual(trace.y, [...planted.initial.y]);
 });
 
 test("a config that throws once is retried and succeeds; one that always throws is recorded as failed and the batch goes on", async () => {

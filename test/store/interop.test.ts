@@ -146,3 +146,35 @@ with h5py.File(sys.argv[2], "w") as f:
   assert.deepEqual(after.groups.map((g) => g.status), ["no-checksum", "no-checksum", "ok"]);
   assert.deepEqual(readdirSync(partsDir(layouts)), []);
 });
+
+test("h5py reads layout_initial (2, n) and aep_history (m,) as float64 with wflo's values, in parts and merged outputs", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const out = join(dir, "layouts.h5");
+  const rec = record(8);
+  const n = 4;
+  rec.layoutInitial = (rec.layout as Float64Array).map((v, i) => v + 7.5 - i);
+  rec.aepHistoryGWh = Float64Array.from([38.125, 39.5, 40.0625, 40.25, 40.3125]);
+  await commitResult(out, rec);
+  const check = (d: ReturnType<typeof describe>) => {
+    assertResultDtypes(d, "farm0_t0_s8", n);
+    assert.equal(d["farm0_t0_s8/layout_initial"].dtype, "float64");
+    assert.deepEqual(d["farm0_t0_s8/layout_initial"].shape, [2, n]);
+    assert.equal(d["farm0_t0_s8/aep_history"].dtype, "float64");
+    assert.deepEqual(d["farm0_t0_s8/aep_history"].shape, [5]);
+  };
+  check(describe(join(partsDir(out), "farm0_t0_s8.h5")));
+  // merge copies the records into a new file: they must come through it.
+  await mergeParts(out, { root: { grid_size: 18, random_pct: 30, total_configs: 1, spec_json: "{}" } });
+  check(describe(out));
+  const r = python(`
+import h5py, json, sys
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["farm0_t0_s8"]
+    print(json.dumps({"initial": g["layout_initial"][()].tolist(), "history": g["aep_history"][()].tolist()}))
+`, [out]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { initial: number[][]; history: number[] };
+  const init = rec.layoutInitial as Float64Array;
+  assert.deepEqual(got.initial, [[...init.subarray(0, n)], [...init.subarray(n)]]);
+  assert.deepEqual(got.history, [...rec.aepHistoryGWh]);
+});

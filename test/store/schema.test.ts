@@ -7,6 +7,7 @@ import {
   withFile, writeFailureGroup, writeResultGroup, writeRootAttrs, type H5Group,
 } from "../../src/store/index.js";
 import { InputError } from "../../src/errors.js";
+import type { ResultRecord } from "../../src/store/index.js";
 import { record, tempDir } from "./helpers.js";
 
 test("parseKey reads farm, type and seed and refuses anything else", () => {
@@ -145,4 +146,106 @@ test("root attributes keep their schema dtypes", async (t) => {
     assert.equal(r.attrs.spec_json, "{\"a\":1}");
   });
   await assert.rejects(withFile(join(dir, "bad-root.h5"), "w", (f) => writeRootAttrs(f, { grid_size: 1.5 })), /grid_size must be an integer/);
+});
+
+/** record(s) with the optional smart start (the layout shifted) and an AEP history. */
+function withOptional(s: number): ResultRecord {
+  const rec = record(s);
+  rec.layoutInitial = (rec.layout as Float64Array).map((v, i) => v - 3 - i);
+  rec.aepHistoryGWh = Float64Array.from([40.5, 41.25, 41.75, rec.aepGWh]);
+  return rec;
+}
+
+test("a record without smart start and AEP history keeps the checksum it had before they existed", () => {
+  // Regression pins: computed by the code before layout_initial / aep_history were added
+  // (commit 030c64f) for these exact records; existing files and the Python tool's must
+  // keep verifying, so the canonical bytes of such a record must not change.
+  const a = record(3);
+  a.attrs.big_id = 9007199254740993n;
+  assert.equal(computeChecksum(a), "sha256:5aa2f55ddbe71fa3eca5e2426f3e94d4ee4b53a5b50e89f9c43d925969d9fc3e");
+  const b = record(5, { n: 2 });
+  delete b.aepPerTurbineGWh;
+  assert.equal(computeChecksum(b), "sha256:55a7b880f225f4d1f4492e3396d56bbe6e1f2a526e428ee84c703a3baab33f0a");
+});
+
+test("the checksum covers the smart start and the AEP history when present", () => {
+  const base = computeChecksum(withOptional(1));
+  assert.notEqual(base, computeChecksum(record(1)));
+  const moved = withOptional(1); (moved.layoutInitial as Float64Array)[5] += 1e-9;
+  const hist = withOptional(1); hist.aepHistoryGWh![1] += 1e-9;
+  const shorter = withOptional(1); shorter.aepHistoryGWh = shorter.aepHistoryGWh!.subarray(0, 3);
+  const noInitial = withOptional(1); delete noInitial.layoutInitial;
+  const noHistory = withOptional(1); delete noHistory.aepHistoryGWh;
+  const sums = [base, ...[moved, hist, shorter, noInitial, noHistory].map(computeChecksum)];
+  assert.equal(new Set(sums).size, sums.length, "every variant hashes differently");
+  // An ndarray [2, n] smart start hashes as the flat one.
+  const flat = withOptional(1).layoutInitial as Float64Array;
+  assert.equal(computeChecksum({ ...withOptional(1), layoutInitial: ndarray(new Float64Array(flat), [2, flat.length / 2]) }), base);
+  assert.throws(() => computeChecksum({ ...withOptional(1), layoutInitial: new Float64Array(6) }), (e: Error) => e instanceof InputError && /layoutInitial/.test(e.message));
+  assert.throws(() => computeChecksum({ ...withOptional(1), aepHistoryGWh: [1, 2] as unknown as Float64Array }), /aepHistoryGWh/);
+});
+
+test("layout_initial and aep_history round-trip as float64 datasets and verify", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "r.h5");
+  const rec = withOptional(4);
+  const sum = await withFile(path, "w", (f) => writeResultGroup(f, rec));
+  assert.equal(sum, computeChecksum(rec));
+  await withFile(path, "r", (f) => {
+    const g = f.get(rec.key) as H5Group;
+    const init = g.get("layout_initial") as unknown as { shape: number[]; metadata: { size: number } };
+    assert.deepEqual(init.shape, [2, 4]);
+    assert.equal(init.metadata.size, 8);
+    assert.deepEqual((g.get("aep_history") as unknown as { shape: number[] }).shape, [4]);
+    const r = readResultGroup(g);
+    assert.equal(r.status, "ok", JSON.stringify(r.problems));
+    assert.deepEqual([...r.record!.layoutInitial!], [...(rec.layoutInitial as Float64Array)]);
+    assert.deepEqual([...r.record!.aepHistoryGWh!], [...rec.aepHistoryGWh!]);
+    assert.ok(verifyChecksum(r.record!));
+  });
+  // A group without them reads with neither.
+  const old = join(dir, "old.h5");
+  await withFile(old, "w", (f) => writeResultGroup(f, record(4)));
+  await withFile(old, "r", (f) => {
+    const r = readResultGroup(f.get("farm0_t0_s4") as H5Group);
+    assert.equal(r.status, "ok");
+    assert.equal(r.record!.layoutInitial, undefined);
+    assert.equal(r.record!.aepHistoryGWh, undefined);
+  });
+});
+
+test("a malformed layout_initial or aep_history is a schema error naming the field", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "bad.h5");
+  const lib = await h5();
+  const f = new lib.File(path, "w");
+  try {
+    // Each group is a valid result plus one malformed optional dataset.
+    const bad: [number, string, (g: H5Group) => void][] = [
+      [1, "layout_initial", (g) => g.create_dataset({ name: "layout_initial", data: new Float64Array(10), shape: [2, 5], dtype: "<d" })],
+      [2, "layout_initial", (g) => g.create_dataset({ name: "layout_initial", data: new Float32Array(8), shape: [2, 4], dtype: "<f" })],
+      [3, "aep_history", (g) => g.create_dataset({ name: "aep_history", data: new Float64Array(6), shape: [2, 3], dtype: "<d" })],
+      [4, "aep_history", (g) => g.create_dataset({ name: "aep_history", data: new BigInt64Array(3) as unknown as Float64Array, shape: [3], dtype: "<q" })],
+    ];
+    for (const [s, , make] of bad) {
+      writeResultGroup(f, record(s));
+      make(f.get(`farm0_t0_s${s}`) as H5Group);
+    }
+  } finally {
+    f.close();
+  }
+  await withFile(path, "r", (file) => {
+    const expect: Record<number, [string, RegExp]> = {
+      1: ["layout_initial", /\(2, 5\); expected \(2, 4\)/],
+      2: ["layout_initial", /float32; expected float64/],
+      3: ["aep_history", /\(2, 3\); expected \(m,\)/],
+      4: ["aep_history", /expected float64/],
+    };
+    for (const [s, [field, msg]] of Object.entries(expect)) {
+      const r = readResultGroup(file.get(`farm0_t0_s${s}`) as H5Group);
+      assert.equal(r.status, "schema-error", `s${s}`);
+      assert.ok(r.problems.some((p) => p.field === field && msg.test(p.message)), `s${s}: ${JSON.stringify(r.problems)}`);
+      assert.ok(r.record, "layout and aep are still salvageable");
+    }
+  });
 });
