@@ -73,6 +73,8 @@ export interface ConvergenceRun {
   name: string;
   /** AEP (GWh) of every optimizer iterate. */
   aepGWh: Float64Array;
+  /** AEP (GWh) of the smart start the run began from (the file's `aep_initial`). */
+  startAepGWh?: number;
   /** "stored": the file's `aep_history`; "re-optimized": retraced for a file without it. */
   source: "stored" | "re-optimized";
   /** The final AEP the retrace reached (re-optimized runs only), to compare with the stored one. */
@@ -94,8 +96,9 @@ export async function convergence(d: ReportData, rows: ReportRow[], opts: { work
   }
   const byKey = new Map(again.filter(Boolean).map((r) => [r.key, r]));
   return rows.flatMap((r): ConvergenceRun[] => {
-    if (r.aepHistoryGWh) return [{ key: r.key, name: name(r), aepGWh: r.aepHistoryGWh, source: "stored" }];
+    const start = r.aepInitialGWh === undefined ? {} : { startAepGWh: r.aepInitialGWh };
+    if (r.aepHistoryGWh) return [{ key: r.key, name: name(r), aepGWh: r.aepHistoryGWh, ...start, source: "stored" }];
     const a = byKey.get(r.key);
-    return a ? [{ key: r.key, name: name(r), aepGWh: a.history, source: "re-optimized", reoptimizedAepGWh: a.aepGWh }] : [];
+    return a ? [{ key: r.key, name: name(r), aepGWh: a.history, ...start, source: "re-optimized", reoptimizedAepGWh: a.aepGWh }] : [];
   });
 }

@@ -113,6 +113,12 @@ test("convergence: iterations on x, absolute or relative gain", () => {
   assert.equal(y[0], 0);
   assert.ok(Math.abs(y[2] - 10) < 1e-12);
   assert.match((fig.layout.yaxis as { title: { text: string } }).title.text, /%/);
+  // With the smart start's AEP given, it is iteration 0 and the gains are measured from it.
+  const fromStart = convergenceFigure([{ name: "s0", aepGWh: [105, 110], startAepGWh: 100 }], { relative: true });
+  assert.deepEqual(fromStart.data[0].x, [0, 1, 2]);
+  const g = fromStart.data[0].y as number[];
+  assert.equal(g[0], 0);
+  assert.ok(Math.abs(g[1] - 5) < 1e-12 && Math.abs(g[2] - 10) < 1e-12);
 });
 
 test("flow maps side by side: rows of the grid, one shared colour scale, one colour bar", () => {

@@ -3,14 +3,17 @@ import { baseLayout, colors, defaultConfig, toList, type PlotlyFigure, type Plot
 
 export interface ConvergenceSeries {
   name: string;
-  /** AEP after each iteration, GWh; index 0 is the starting layout. */
+  /** AEP after each iteration, GWh. */
   aepGWh: ArrayLike<number>;
+  /** AEP of the starting layout (the smart start), GWh: drawn as iteration 0 when given. */
+  startAepGWh?: number;
 }
 
 export function convergenceFigure(series: ConvergenceSeries[], opts: { title?: string; relative?: boolean } = {}): PlotlyFigure {
-  // relative: gain over the start in %, so runs of different farms share one axis.
+  // relative: gain over the start in %, so runs of different farms share one axis. The
+  // optimizer's history begins after its first iteration, so the start comes separately.
   const data: PlotlyTrace[] = series.map((s, k) => {
-    const y = toList(s.aepGWh);
+    const y = s.startAepGWh === undefined ? toList(s.aepGWh) : [s.startAepGWh, ...toList(s.aepGWh)];
     const y0 = y[0];
     return {
       type: "scatter",
