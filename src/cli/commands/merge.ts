@@ -9,7 +9,7 @@
 import { existsSync, statSync } from "node:fs";
 import { flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
-import { LockError, mergeParts, outputOfPartsDir } from "../../store/index.js";
+import { mergeParts, outputOfPartsDir } from "../../store/index.js";
 import { rootAttrsOfPartsSpec } from "../../batch/slurm.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
@@ -23,26 +23,18 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
   const out = option(p, "out") ?? outputOfPartsDir(dir);
   if (!out) throw new UsageError(`--out is needed (the parts directory is not named <file>.parts)\n${USAGE}`);
-  let report;
-  try {
-    report = await mergeParts(out, {
-      partsDir: dir,
-      // A command-line merge is usually the final one: re-verify every checksum unless --quick.
-      verify: flag(p, "quick") ? "new" : "all",
-      rewrite: flag(p, "rewrite"),
-      breakStale: flag(p, "break-lock"),
-      forceLock: flag(p, "break-lock") && flag(p, "force"),
-      // Shards never merge; their parts directory keeps the batch spec, so the merged output
-      // gets the root attributes (grid_size, random_pct, total_configs, spec_json) of a whole run.
-      root: rootAttrsOfPartsSpec(dir),
-    });
-  } catch (err) {
-    if (err instanceof LockError) {
-      console.error(`wflo merge: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  // A held lock (LockError) reaches main's handler: message, exit 1.
+  const report = await mergeParts(out, {
+    partsDir: dir,
+    // A command-line merge is usually the final one: re-verify every checksum unless --quick.
+    verify: flag(p, "quick") ? "new" : "all",
+    rewrite: flag(p, "rewrite"),
+    breakStale: flag(p, "break-lock"),
+    forceLock: flag(p, "break-lock") && flag(p, "force"),
+    // Shards never merge; their parts directory keeps the batch spec, so the merged output
+    // gets the root attributes (grid_size, random_pct, total_configs, spec_json) of a whole run.
+    root: rootAttrsOfPartsSpec(dir),
+  });
   if (flag(p, "json")) {
     console.log(JSON.stringify({
       out: report.out, mode: report.mode, merged: report.merged.length, unchanged: report.unchanged,

@@ -12,7 +12,7 @@
  */
 import { flag, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
-import { LockError, fullyRecovered, recover, type RecoverReport } from "../../store/index.js";
+import { fullyRecovered, recover, type RecoverReport } from "../../store/index.js";
 
 export const summary = "salvage every readable result (damaged, truncated, Python worker files) into a new output";
 
@@ -43,18 +43,10 @@ export async function run(argv: string[]): Promise<number> {
   if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${USAGE}`);
   const out = option(p, "out");
   if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
-  let report: RecoverReport;
-  try {
-    report = await recover(p.positional, out, {
-      force: flag(p, "force"), dryRun: flag(p, "dry-run"), breakStale: flag(p, "break-lock"),
-    });
-  } catch (err) {
-    if (err instanceof LockError) {
-      console.error(`wflo recover: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  // A held lock (LockError) reaches main's handler: message, exit 1.
+  const report: RecoverReport = await recover(p.positional, out, {
+    force: flag(p, "force"), dryRun: flag(p, "dry-run"), breakStale: flag(p, "break-lock"),
+  });
   if (flag(p, "json")) {
     console.log(JSON.stringify({
       recovered: report.recovered,
