@@ -3,7 +3,7 @@ export {
   runBatch, type RunBatchOptions, type BatchSummary, type BatchFailure,
 } from "./run.js";
 export {
-  parseBatchSpec, readBatchSpec, specJson, canonicalJson, checkSpecCompatible, mergeSeeds,
+  parseBatchSpec, parseBatchSpecText, readBatchSpec, specJson, canonicalJson, checkSpecCompatible, mergeSeeds,
   readPartsSpec, writePartsSpec, PARTS_SPEC_FILE,
   type BatchSpec, type BatchSpecOptions, type FarmSpec,
 } from "./spec.js";

@@ -21,7 +21,7 @@ import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { acquireLock, checkLock, partsDir as partsDirOf, storeState, type LockState, type StoreState } from "../store/index.js";
 import { expandConfigs, runLockName, shardConfigs, type Shard } from "./configs.js";
-import { checkSpecCompatible, parseBatchSpec, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, specJson, type BatchSpec } from "./spec.js";
+import { checkSpecCompatible, parseBatchSpecText, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, specJson, type BatchSpec } from "./spec.js";
 
 /** What `wflo submit` was asked to do. */
 export interface SlurmSubmitRequest {
@@ -559,8 +559,8 @@ function statusSpec(out: string, partsDir: string, storedSpecJson: string | unde
   const snapshot = join(slurmDirOf(out), "spec.json");
   if (existsSync(snapshot)) return { spec: readBatchSpec(snapshot), source: snapshot };
   const parts = readPartsSpec(partsDir);
-  if (parts !== undefined) return { spec: parseBatchSpec(JSON.parse(parts), { file: join(partsDir, PARTS_SPEC_FILE) }), source: join(partsDir, PARTS_SPEC_FILE) };
-  if (storedSpecJson !== undefined) return { spec: parseBatchSpec(JSON.parse(storedSpecJson), { file: `${out} (spec_json)` }), source: `${out} (root attribute spec_json)` };
+  if (parts !== undefined) return { spec: parseBatchSpecText(parts, { file: join(partsDir, PARTS_SPEC_FILE) }), source: join(partsDir, PARTS_SPEC_FILE) };
+  if (storedSpecJson !== undefined) return { spec: parseBatchSpecText(storedSpecJson, { file: `${out} (spec_json)` }), source: `${out} (root attribute spec_json)` };
   throw new InputError(
     `no batch spec found: neither ${snapshot}, ${join(partsDir, PARTS_SPEC_FILE)} nor the output's spec_json exists; pass --spec <spec.json>`,
     { file: out },
@@ -791,13 +791,6 @@ export function submitPrepared(prep: PreparedSubmission, opts: RunOptions = {}):
 export function rootAttrsOfPartsSpec(partsDir: string): { grid_size: number; random_pct: number; total_configs: number; spec_json: string } | undefined {
   const text = readPartsSpec(partsDir);
   if (text === undefined) return undefined;
-  const file = join(partsDir, PARTS_SPEC_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file });
-  }
-  const spec = parseBatchSpec(raw, { file });
+  const spec = parseBatchSpecText(text, { file: join(partsDir, PARTS_SPEC_FILE) });
   return { grid_size: spec.grid_size, random_pct: spec.random_pct, total_configs: expandConfigs(spec).length, spec_json: specJson(spec) };
 }

@@ -210,14 +210,19 @@ export function readBatchSpec(path: string): BatchSpec {
   } catch (err) {
     throw new InputError(`cannot read the batch spec: ${(err as Error).message}`, { file: path });
   }
+  const dir = dirname(resolve(path));
+  return parseBatchSpecText(text, { file: path, readText: (p) => readFileSync(resolve(dir, p), "utf8") });
+}
+
+/** A spec from its JSON text (a spec file, or the copy kept in a parts directory). */
+export function parseBatchSpecText(text: string, opts: BatchSpecOptions & { file: string }): BatchSpec {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: path });
+    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file: opts.file });
   }
-  const dir = dirname(resolve(path));
-  return parseBatchSpec(raw, { file: path, readText: (p) => readFileSync(resolve(dir, p), "utf8") });
+  return parseBatchSpec(raw, opts);
 }
 
 // ---------------------------------------------------------------------------------------
