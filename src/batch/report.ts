@@ -9,14 +9,13 @@
  * The figures are the notebook's builders (src/notebook/figures), so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
-import { writeFileSync, renameSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
-import { fsyncFile, fsyncDir } from "../store/fsutil.js";
-import { tempPathFor } from "../store/parts.js";
+import { writeFileAtomically } from "../store/commit.js";
 import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../notebook/figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../notebook/bundle.js";
 import { windRoseOf } from "../notebook/physicsViews.js";
@@ -213,10 +212,6 @@ export async function writeReport(h5Path: string, htmlPath: string): Promise<{ p
   const data = await readReportData(h5Path);
   const html = reportHtml(data);
   const out = resolve(htmlPath);
-  const tmp = tempPathFor(out);
-  writeFileSync(tmp, html);
-  fsyncFile(tmp);
-  renameSync(tmp, out);
-  fsyncDir(resolve(out, ".."));
+  writeFileAtomically(out, html);
   return { path: out, results: data.rows.length, failures: data.failures.length, bytes: Buffer.byteLength(html) };
 }

@@ -16,7 +16,8 @@
  * works without a global install as long as the cluster shares the file system.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { writeFileAtomically } from "../store/commit.js";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { acquireLock, checkLock, partsDir as partsDirOf, storeState, type LockState, type StoreState } from "../store/index.js";
@@ -298,13 +299,6 @@ function runSlurm(argv: readonly string[], opts: RunOptions): string {
   return r.stdout;
 }
 
-function writeFileAtomic(path: string, text: string, mode?: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  if (mode !== undefined) chmodSync(tmp, mode);
-  renameSync(tmp, path);
-}
-
 export function submissionsPath(out: string): string {
   return join(slurmDirOf(out), "submissions.json");
 }
@@ -329,9 +323,9 @@ export function readSubmissions(out: string): SlurmSubmission[] {
 export function submitPlan(plan: SlurmPlan, opts: RunOptions = {}): SlurmSubmission {
   mkdirSync(plan.logsDir, { recursive: true });
   mkdirSync(plan.partsDir, { recursive: true });
-  if (plan.specSnapshot) writeFileAtomic(plan.specSnapshot.path, plan.specSnapshot.text);
-  writeFileAtomic(plan.arrayScriptPath, plan.arrayScript, 0o755);
-  writeFileAtomic(plan.mergeScriptPath, plan.mergeScript, 0o755);
+  if (plan.specSnapshot) writeFileAtomically(plan.specSnapshot.path, plan.specSnapshot.text);
+  writeFileAtomically(plan.arrayScriptPath, plan.arrayScript, { mode: 0o755 });
+  writeFileAtomically(plan.mergeScriptPath, plan.mergeScript, { mode: 0o755 });
   const arrayJob = plan.tasks.length === 0 ? null : parseSbatchJobId(runSlurm(plan.arraySbatch, opts));
   let mergeJob: number;
   try {
@@ -347,7 +341,7 @@ export function submitPlan(plan: SlurmPlan, opts: RunOptions = {}): SlurmSubmiss
     ...(arrayJob !== null ? { array_sbatch: plan.arraySbatch } : {}),
     merge_sbatch: plan.mergeSbatch(arrayJob),
   };
-  writeFileAtomic(submissionsPath(plan.out), JSON.stringify([...readSubmissions(plan.out), sub], null, 2) + "\n");
+  writeFileAtomically(submissionsPath(plan.out), JSON.stringify([...readSubmissions(plan.out), sub], null, 2) + "\n");
   return sub;
 }
 

@@ -10,7 +10,8 @@
  * `spec_json`, self-contained — nothing reads the turbine files again, so editing one
  * cannot silently change a batch being resumed (the stored-spec check sees the change).
  */
-import { readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync, mkdirSync } from "node:fs";
+import { readFileSync, mkdirSync } from "node:fs";
+import { writeFileAtomically } from "../store/commit.js";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseTurbine, turbineToDefinition } from "../physics/index.js";
@@ -316,12 +317,5 @@ export function readPartsSpec(partsDir: string): string | undefined {
 /** Writes `<parts>/spec.json` atomically (temp, fsync, rename, fsync dir) so a reader sees the old or the new one. */
 export function writePartsSpec(partsDir: string, spec: BatchSpec): void {
   mkdirSync(partsDir, { recursive: true });
-  const final = join(partsDir, PARTS_SPEC_FILE);
-  const tmp = `${final}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, specJson(spec) + "\n");
-  let fd = openSync(tmp, "r+");
-  try { fsyncSync(fd); } finally { closeSync(fd); }
-  renameSync(tmp, final);
-  fd = openSync(partsDir, "r");
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  writeFileAtomically(join(partsDir, PARTS_SPEC_FILE), specJson(spec) + "\n");
 }

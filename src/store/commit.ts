@@ -10,7 +10,7 @@
  * HDF5 flush() is not a commit (3 % of SIGKILLs destroyed a flushed file), so every part
  * is a whole, closed file. Works in any thread: batch workers commit their own parts.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import { fsyncDir, fsyncFile } from "./fsutil.js";
@@ -32,6 +32,25 @@ export async function replaceAtomically(finalPath: string, write: (tmpPath: stri
   const tmp = tempPathFor(finalPath);
   try {
     await write(tmp);
+    fsyncFile(tmp);
+    renameSync(tmp, finalPath);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
+    throw err;
+  }
+  fsyncDir(dirname(finalPath));
+}
+
+/**
+ * replaceAtomically for contents already in memory (a spec copy, a job script, a report):
+ * the same temp → fsync → rename → fsync-directory steps, synchronously. `mode` (e.g.
+ * 0o755 for a script) is set on the temp file, so the final name never has other rights.
+ */
+export function writeFileAtomically(finalPath: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
+  const tmp = tempPathFor(finalPath);
+  try {
+    writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
+    if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
     fsyncFile(tmp);
     renameSync(tmp, finalPath);
   } catch (err) {

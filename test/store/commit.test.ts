@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import {
   CommitConflictError, commitFailure, commitResult, committedKeys, computeChecksum, inspectFile, listParts,
-  mergeParts, partPath, partsDir, quarantine, replaceAtomically, spawnModuleWorker, storeState,
+  mergeParts, partPath, partsDir, quarantine, replaceAtomically, spawnModuleWorker, storeState, writeFileAtomically,
 } from "../../src/store/index.js";
 import { record, tempDir } from "./helpers.js";
 
@@ -102,6 +102,18 @@ test("replaceAtomically leaves the old file untouched when writing fails", async
   assert.deepEqual(readdirSync(dir), ["f.txt"]);
   await replaceAtomically(p, (tmp) => writeFileSync(tmp, "new"));
   assert.equal(readFileSync(p, "utf8"), "new");
+});
+
+test("writeFileAtomically replaces contents in one step, with the mode on the final name, no temp left", (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const p = join(dir, "job.sh");
+  writeFileSync(p, "old");
+  writeFileAtomically(p, "#!/bin/bash\ntrue\n", { mode: 0o755 });
+  assert.equal(readFileSync(p, "utf8"), "#!/bin/bash\ntrue\n");
+  assert.equal(statSync(p).mode & 0o777, 0o755);
+  assert.deepEqual(readdirSync(dir), ["job.sh"]);
+  assert.throws(() => writeFileAtomically(join(dir, "no-such-dir", "x"), "y"), /ENOENT/);
+  assert.deepEqual(readdirSync(dir), ["job.sh"]);
 });
 
 test("quarantine moves a file (or copies it) with a reason, never deleting it", (t) => {
