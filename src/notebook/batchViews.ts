@@ -1,12 +1,12 @@
 // A batch output as the notebook's figures: read once (in the store's worker, like every
 // HDF5 read), then plain rows for the figure builders. The reading and the best-layout
-// figure are the batch report's (src/batch/report.ts), so the notebook and `wflo report`
+// figure are the batch report's (src/report/report.ts), so the notebook and `wflo report`
 // draw the same pictures.
-import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../batch/report.js";
+import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../report/report.js";
 import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
-import type { AepRow } from "./figures/aep.js";
-import type { PlotlyFigure } from "./figures/types.js";
+import type { AepRow } from "../figures/aep.js";
+import type { PlotlyFigure } from "../figures/types.js";
 import { renderable } from "./reports.js";
 import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
 import { htmlTable, textTable, type Column } from "./table.js";

@@ -6,7 +6,7 @@
  * by their AEP, wind rose), and tables of results and failures. plotly.js comes from the
  * npm package plotly.js-dist-min and is inlined once: the file opens without a network.
  *
- * The figures are the notebook's builders (src/notebook/figures), so the report and the
+ * The figures come from src/figures, shared with the notebook, so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
 import { statSync } from "node:fs";
@@ -16,12 +16,12 @@ import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
 import { writeFileAtomically } from "../store/commit.js";
-import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../notebook/figures/index.js";
-import { escapeHtml, figureHtml, plotlyJsTag } from "../notebook/bundle.js";
-import { windRoseOf } from "../notebook/physicsViews.js";
-import { parseConfigKey } from "./configs.js";
-import { buildBoundary, buildModel } from "./build.js";
-import { parseBatchSpec, type BatchSpec } from "./spec.js";
+import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
+import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
+import { windRoseOf } from "../figures/physicsViews.js";
+import { parseConfigKey } from "../batch/configs.js";
+import { buildBoundary, buildModel } from "../batch/build.js";
+import { parseBatchSpec, type BatchSpec } from "../batch/spec.js";
 
 export interface ReportRow {
   key: string;

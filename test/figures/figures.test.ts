@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   aepDistributionFigure, aepGainFigure, aepVsSpacingFigure, convergenceFigure, flowMapFigure, layoutFigure, windRoseFigure,
   type PlotlyTrace,
-} from "../../src/notebook/index.js";
+} from "../../src/figures/index.js";
 
 const byName = (data: PlotlyTrace[], name: string) => {
   const t = data.find((d) => d.name === name);
