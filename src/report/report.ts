@@ -39,8 +39,10 @@ export interface ReportRow {
   aepPerTurbineGWh?: Float64Array;
   /** The stored smart start (`layout_initial`), absent in older files and the Python tool's. */
   initial?: { x: Float64Array; y: Float64Array };
-  /** The stored AEP of every optimizer iterate (`aep_history`, GWh), when the file has it. */
+  /** The stored AEP of optimizer iterates (`aep_history`, GWh), when the file has it. */
   aepHistoryGWh?: Float64Array;
+  /** Their iteration numbers (`aep_history_iter`); absent: every iterate, 1..m. */
+  aepHistoryIter?: Float64Array;
 }
 
 export interface ReportData {
@@ -92,6 +94,7 @@ export async function readReportData(path: string): Promise<ReportData> {
       x: r.layout.subarray(0, n), y: r.layout.subarray(n), aepPerTurbineGWh: r.aepPerTurbineGWh,
       ...(r.layoutInitial ? { initial: { x: r.layoutInitial.subarray(0, n), y: r.layoutInitial.subarray(n) } } : {}),
       ...(r.aepHistoryGWh ? { aepHistoryGWh: r.aepHistoryGWh } : {}),
+      ...(r.aepHistoryIter ? { aepHistoryIter: r.aepHistoryIter } : {}),
     });
   }
   rows.sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx || a.seed - b.seed);
