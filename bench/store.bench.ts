@@ -9,12 +9,13 @@
  *  - validate vs a bare h5wasm read of the same groups (no checksum, no worker).
  * DESIGN.md's budget: ≈ 5 ms a commit. Shared 2-core machine: numbers are noisy.
  */
-import { mkdtempSync, rmSync, openSync, fsyncSync, closeSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, openSync, fsyncSync, closeSync, writeFileSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   commitResult, h5, mergeParts, partsDir, validate, withFile, writeResultGroup, type H5Group, type ResultRecord,
 } from "../src/store/index.js";
+import { compactHistory, STORED_HISTORY_POINTS } from "../src/batch/history.js";
 
 function rec(s: number, n = 16): ResultRecord {
   const layout = new Float64Array(2 * n);
@@ -102,6 +103,26 @@ try {
   console.log(`validate: ${ms(vOut / v.results * 1000)} per 1,000 results in one output (${v.results} results, ${ms(vOut)} incl. worker start); ` +
     `bare h5wasm read ${ms(bare / v.results * 1000)} per 1,000, ratio ${(vOut / bare).toFixed(2)}×`);
   console.log(`validate: 1,000 part files ${ms(vParts)} (${vp.results} results)`);
+
+  // --- bytes per result: a 16-turbine result as the batch writes it (smart start, the
+  // optimizer's history of ~10,000 iterates), history stored whole (before) vs decimated (now).
+  const sized = async (name: string, history: (h: Float64Array) => Partial<ResultRecord>) => {
+    const file = join(dir, name);
+    const K = 200;
+    for (let s = 0; s < K; s++) {
+      const r = rec(s);
+      const full = new Float64Array(10_000).map((_, i) => r.aepGWh - 30 / (1 + i / 50) + 0.2 * Math.sin(i * 1.7 + s));
+      await commitResult(file, { ...r, layoutInitial: (r.layout as Float64Array).map((v) => v * 0.9), ...history(full) });
+    }
+    await mergeParts(file);
+    return statSync(file).size / K;
+  };
+  const whole = await sized("history-whole.h5", (h) => ({ aepHistoryGWh: h }));
+  const compact = await sized("history-compact.h5", (h) => { const c = compactHistory(h); return { aepHistoryGWh: c.aepGWh, aepHistoryIter: c.iter }; });
+  const none = await sized("history-none.h5", () => ({}));
+  console.log(`bytes per 16-turbine result (200 merged): history of 10,000 iterates stored whole ${(whole / 1024).toFixed(1)} KB, ` +
+    `min-max decimated to ≤ ${STORED_HISTORY_POINTS} iterates (as the batch stores it) ${(compact / 1024).toFixed(1)} KB (target ≤ 8 KB), ` +
+    `no history ${(none / 1024).toFixed(1)} KB; whole / decimated = ${(whole / compact).toFixed(1)}×`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

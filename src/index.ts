@@ -4,4 +4,5 @@ export * from "./physics/index.js";
 export * from "./layout/index.js";
 export * from "./store/index.js";
 export * from "./batch/index.js";
+export * from "./report/index.js";
 export * from "./notebook/index.js";

@@ -17,7 +17,6 @@ export {
 } from "./progress.js";
 export { WorkerPool, PoolStartError, TaskAbortedError, type PoolOptions } from "./pool.js";
 export { faultsEnabled, type Fault, type FaultKind, type FaultTable } from "./faults.js";
-export { writeReport, readReportData, reportHtml, bestLayoutFigure, type ReportData, type ReportRow } from "./report.js";
 // Slurm: job arrays of shards plus a merge job (`wflo submit`), and the status of a sharded batch (`wflo status`).
 export {
   prepareSlurmSubmission, submitPrepared, planSubmission, renderDryRun, submitPlan, batchStatus,

@@ -10,6 +10,7 @@ import { commitResult } from "../store/commit.js";
 import { buildBoundary, buildModel, optimizerOptions, wakeModelName } from "./build.js";
 import type { BatchWork, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
 import type { BatchSpec } from "./spec.js";
+import { compactHistory } from "./history.js";
 
 const models = new Map<number, WindFarmModel>();
 const boundaries = new Map<number, Boundary>();
@@ -60,7 +61,7 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<Conf
     aepGWh: r.aepGWh,
     aepPerTurbineGWh: r.aepPerTurbineGWh,
     layoutInitial,
-    aepHistoryGWh: r.history,
+    ...storedHistory(r.history),
     attrs: {
       n_turbines: n,
       wake_model: wakeModelName(spec),
@@ -84,6 +85,12 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<Conf
     commit: c.status,
     ...(c.status === "conflict" ? { note: `committed before with different data; the new result is kept in ${c.evidencePath}` } : {}),
   };
+}
+
+/** The history as stored: min-max decimated to a few hundred iterates (see history.ts). */
+function storedHistory(history: Float64Array): { aepHistoryGWh: Float64Array; aepHistoryIter: Float64Array } {
+  const h = compactHistory(history);
+  return { aepHistoryGWh: h.aepGWh, aepHistoryIter: h.iter };
 }
 
 const work: BatchWork = { runConfig };

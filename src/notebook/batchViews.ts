@@ -1,12 +1,12 @@
 // A batch output as the notebook's figures: read once (in the store's worker, like every
 // HDF5 read), then plain rows for the figure builders. The reading and the best-layout
-// figure are the batch report's (src/batch/report.ts), so the notebook and `wflo report`
+// figure are the batch report's (src/report/report.ts), so the notebook and `wflo report`
 // draw the same pictures.
-import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../batch/report.js";
+import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../report/report.js";
 import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
-import type { AepRow } from "./figures/aep.js";
-import type { PlotlyFigure } from "./figures/types.js";
+import type { AepRow } from "../figures/aep.js";
+import type { PlotlyFigure } from "../figures/types.js";
 import { renderable } from "./reports.js";
 import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
 import { htmlTable, textTable, type Column } from "./table.js";
@@ -71,8 +71,10 @@ export function bestLayouts(d: ReportData): PlotlyFigure[] {
 export interface ConvergenceRun {
   key: string;
   name: string;
-  /** AEP (GWh) of every optimizer iterate. */
+  /** AEP (GWh) of optimizer iterates: all of them, or the stored decimation. */
   aepGWh: Float64Array;
+  /** Iteration number of each value (stored decimated histories); absent: 1..m. */
+  iteration?: Float64Array;
   /** AEP (GWh) of the smart start the run began from (the file's `aep_initial`). */
   startAepGWh?: number;
   /** "stored": the file's `aep_history`; "re-optimized": retraced for a file without it. */
@@ -97,7 +99,10 @@ export async function convergence(d: ReportData, rows: ReportRow[], opts: { work
   const byKey = new Map(again.filter(Boolean).map((r) => [r.key, r]));
   return rows.flatMap((r): ConvergenceRun[] => {
     const start = r.aepInitialGWh === undefined ? {} : { startAepGWh: r.aepInitialGWh };
-    if (r.aepHistoryGWh) return [{ key: r.key, name: name(r), aepGWh: r.aepHistoryGWh, ...start, source: "stored" }];
+    if (r.aepHistoryGWh) {
+      const iteration = r.aepHistoryIter ? { iteration: r.aepHistoryIter } : {};
+      return [{ key: r.key, name: name(r), aepGWh: r.aepHistoryGWh, ...iteration, ...start, source: "stored" }];
+    }
     const a = byKey.get(r.key);
     return a ? [{ key: r.key, name: name(r), aepGWh: a.history, ...start, source: "re-optimized", reoptimizedAepGWh: a.aepGWh }] : [];
   });

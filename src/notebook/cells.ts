@@ -12,7 +12,7 @@ import {
 } from "../store/index.js";
 import { runBatch as runBatchLib, type BatchProgress, type BatchSummary, type RunBatchOptions } from "../batch/index.js";
 import type { MimeBundle } from "./bundle.js";
-import { escapeHtml } from "./bundle.js";
+import { escapeHtml } from "../figures/html.js";
 import { watchInterrupts } from "./interrupt.js";
 import { DisplayHandle, displayWriter } from "./kernel.js";
 import { ProgressDisplay, type ProgressState } from "./progress.js";

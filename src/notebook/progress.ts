@@ -2,7 +2,8 @@
 // the work runs, then left in its final state ("finished", "cancelled" or "failed"), which
 // is what a saved notebook shows. Phases are the batch's (BatchProgress) plus "failed". Updates are throttled: a batch may report thousands of
 // results and each update is a message to the front end.
-import { escapeHtml, type MimeBundle } from "./bundle.js";
+import type { MimeBundle } from "./bundle.js";
+import { escapeHtml } from "../figures/html.js";
 import { DisplayHandle } from "./kernel.js";
 
 export type ProgressPhase = "starting" | "running" | "merging" | "stopping" | "finished" | "cancelled" | "failed";

@@ -4,7 +4,8 @@ import { inspect } from "node:util";
 import { basename, dirname, relative } from "node:path";
 import { isGoodStatus, type FileReport, type RecoverFileReport, type RecoverFileStatus, type RecoverReport, type ValidateReport } from "../store/index.js";
 import type { BatchSummary } from "../batch/index.js";
-import { escapeHtml, type MimeBundle } from "./bundle.js";
+import type { MimeBundle } from "./bundle.js";
+import { escapeHtml } from "../figures/html.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 
 function fmtBytes(n: number): string {

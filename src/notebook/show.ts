@@ -1,8 +1,9 @@
 // Showing things in a tslab cell. Outside a kernel (plain node, tests) the text/plain
 // part goes to stdout instead, so the same code runs everywhere.
-import { figureBundle, plotlyJs, type MimeBundle } from "./bundle.js";
+import { figureBundle, type MimeBundle } from "./bundle.js";
+import { plotlyJs } from "../figures/html.js";
 import { newDisplayId, publish, type DisplayWriter } from "./kernel.js";
-import type { PlotlyFigure } from "./figures/types.js";
+import type { PlotlyFigure } from "../figures/types.js";
 
 /** Anything that can render itself as a mime bundle (reports, summaries, progress). */
 export interface Renderable {

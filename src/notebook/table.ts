@@ -1,5 +1,5 @@
 // HTML and text tables for reports: rows can be marked so damaged files stand out.
-import { escapeHtml } from "./bundle.js";
+import { escapeHtml } from "../figures/html.js";
 
 export type RowMark = "bad" | "warn" | "ok" | undefined;
 

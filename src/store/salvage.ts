@@ -476,7 +476,8 @@ function checksumRescue(g: GroupReport, o: GroupReport, r: SalvageResult, string
   const a = g.record!;
   const b = o.record;
   if (!bitsEqual(a.aepGWh, b.aepGWh) || !sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)
-    || !sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)) {
+    || !sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)
+    || !sameArray(a.aepHistoryIter, b.aepHistoryIter)) {
     return "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies";
   }
   if (Object.values(a.attrs).some((v) => typeof v === "string") && stringsAtRisk()) {
@@ -539,6 +540,7 @@ export function sameRecord(a: StoredResult, b: StoredResult): boolean {
   if (!bitsEqual(a.aepGWh, b.aepGWh)) return false;
   if (!sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)) return false;
   if (!sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)) return false;
+  if (!sameArray(a.aepHistoryIter, b.aepHistoryIter)) return false;
   const ka = Object.keys(a.attrs).sort();
   const kb = Object.keys(b.attrs).sort();
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;

@@ -9,7 +9,10 @@
  *     aep              <d ()       GWh
  *     aep_per_turbine  <d (n,)     GWh
  *     layout_initial   <d (2, n)   optional: the smart start, rows as in layout, m
- *     aep_history      <d (m,)     optional: AEP of every optimizer iterate, GWh
+ *     aep_history      <d (m,)     optional: AEP of optimizer iterates, GWh (all of them in
+ *                                  files before v0.2; since, a min-max decimation of them)
+ *     aep_history_iter <d (m,)     optional: the iteration number (1-based) of each aep_history
+ *                                  value; absent means 1..m (every iterate)
  *     attrs: farm_idx, type_idx, ss_seed, n_turbines, iterations <q; aep_initial,
  *            elapsed_s <d; wake_model, checksum S; any other config key typed by its JS
  *            value (bigint → <q, number → <d, string → S)
@@ -108,8 +111,10 @@ export interface ResultRecord {
   aepPerTurbineGWh?: Float64Array;
   /** The smart start the optimizer began from: same convention as `layout` (x row then y row, or [2, n]). */
   layoutInitial?: Float64Array | NdArray;
-  /** AEP (GWh) of every optimizer iterate, as optimizeLayout's `history`. */
+  /** AEP (GWh) of optimizer iterates: all of optimizeLayout's `history`, or a decimation of it. */
   aepHistoryGWh?: Float64Array;
+  /** Iteration number (1-based) of each `aepHistoryGWh` value; absent: 1, 2, …, m. */
+  aepHistoryIter?: Float64Array;
   /** Config keys and run data. farm_idx/type_idx/ss_seed/n_turbines are filled from key/layout when absent. */
   attrs: Record<string, AttrValue>;
 }
@@ -240,6 +245,10 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
   if (rec.aepHistoryGWh !== undefined && !(rec.aepHistoryGWh instanceof Float64Array)) {
     throw new InputError(`${rec.key}: aepHistoryGWh must be a Float64Array`, { field: "aepHistoryGWh" });
   }
+  if (rec.aepHistoryIter !== undefined) {
+    const problem = historyIterProblem(rec.aepHistoryIter, rec.aepHistoryGWh);
+    if (problem) throw new InputError(`${rec.key}: aepHistoryIter ${problem}`, { field: "aepHistoryIter" });
+  }
   const attrs: Record<string, AttrValue> = {};
   const kinds: Record<string, AttrKind> = {};
   for (const [name, raw] of Object.entries(rec.attrs ?? {})) {
@@ -264,8 +273,23 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
   };
   if (layoutInitial) out.layoutInitial = layoutInitial;
   if (rec.aepHistoryGWh) out.aepHistoryGWh = rec.aepHistoryGWh;
-  out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds, { layoutInitial, aepHistoryGWh: rec.aepHistoryGWh });
+  if (rec.aepHistoryIter) out.aepHistoryIter = rec.aepHistoryIter;
+  out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds,
+    { layoutInitial, aepHistoryGWh: rec.aepHistoryGWh, aepHistoryIter: rec.aepHistoryIter });
   return out;
+}
+
+/** Why iteration numbers do not fit their history (strictly increasing integers ≥ 1, one per value), or null. */
+function historyIterProblem(iter: Float64Array | unknown, history: Float64Array | undefined): string | null {
+  if (!(iter instanceof Float64Array)) return "must be a Float64Array";
+  if (!history) return "is given without aepHistoryGWh";
+  if (iter.length !== history.length) return `has ${iter.length} values for ${history.length} history values`;
+  for (let i = 0; i < iter.length; i++) {
+    if (!Number.isInteger(iter[i]) || iter[i] < 1 || (i > 0 && iter[i] <= iter[i - 1])) {
+      return `[${i}] = ${iter[i]}: iteration numbers must be increasing integers ≥ 1`;
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -277,7 +301,7 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
  * order as name, type tag (i int64, f float64, s string) and value. Independent of the
  * JS representation (bigint vs number) because the tag comes from the stored dtype.
  * Then, ONLY when present, the optional datasets: "\0layout_initial" and its 2n values,
- * "\0aep_history", its length and values. Appending nothing when they are absent keeps
+ * "\0aep_history", its length and values, "\0aep_history_iter" and its values. Appending nothing when they are absent keeps
  * the bytes of every record written before they existed (and of the Python tool's
  * groups) unchanged, so their checksums still verify. (The checksum guards against
  * damage, not forgery: the section names only keep the two datasets apart.)
@@ -285,7 +309,7 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
 function checksumOf(
   key: string, layout: Float64Array, aepGWh: number, perTurbine: Float64Array | undefined,
   attrs: Record<string, AttrValue>, kinds: Record<string, AttrKind>,
-  optional: { layoutInitial?: Float64Array; aepHistoryGWh?: Float64Array } = {},
+  optional: { layoutInitial?: Float64Array; aepHistoryGWh?: Float64Array; aepHistoryIter?: Float64Array } = {},
 ): string {
   const h = createHash("sha256");
   const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); h.update(b); };
@@ -312,6 +336,7 @@ function checksumOf(
   }
   if (optional.layoutInitial) { h.update("\0layout_initial"); f64arr(optional.layoutInitial); }
   if (optional.aepHistoryGWh) { h.update("\0aep_history"); u32(optional.aepHistoryGWh.length); f64arr(optional.aepHistoryGWh); }
+  if (optional.aepHistoryIter) { h.update("\0aep_history_iter"); f64arr(optional.aepHistoryIter); }
   return "sha256:" + h.digest("hex");
 }
 
@@ -373,6 +398,7 @@ export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
   if (norm.aepPerTurbineGWh) g.create_dataset({ name: "aep_per_turbine", data: norm.aepPerTurbineGWh, shape: [n], dtype: DTYPE.float64 });
   if (norm.layoutInitial) g.create_dataset({ name: "layout_initial", data: norm.layoutInitial, shape: [2, n], dtype: DTYPE.float64 });
   if (norm.aepHistoryGWh) g.create_dataset({ name: "aep_history", data: norm.aepHistoryGWh, shape: [norm.aepHistoryGWh.length], dtype: DTYPE.float64 });
+  if (norm.aepHistoryIter) g.create_dataset({ name: "aep_history_iter", data: norm.aepHistoryIter, shape: [norm.aepHistoryIter.length], dtype: DTYPE.float64 });
   for (const name of Object.keys(norm.attrs).sort()) writeAttr(g, name, norm.attrs[name], norm.kinds[name], true);
   writeAttr(g, "checksum", norm.checksum!, "string", true);
   return norm.checksum!;
@@ -596,6 +622,7 @@ export function readResultGroup(group: H5Group): ReadResult {
   const per = readFloatDataset(group, "aep_per_turbine", problems, where);
   const initial = readFloatDataset(group, "layout_initial", problems, where);
   const history = readFloatDataset(group, "aep_history", problems, where);
+  const historyIter = readFloatDataset(group, "aep_history_iter", problems, where);
   let n = -1;
   if (!layout) {
     if (!problems.some((p) => p.field === "layout")) problems.push({ field: "layout", message: `${where}/layout is missing` });
@@ -618,6 +645,11 @@ export function readResultGroup(group: H5Group): ReadResult {
   if (history && history.shape.length !== 1) {
     problems.push({ field: "aep_history", message: `${where}/aep_history has shape (${history.shape.join(", ")}); expected (m,)` });
   }
+  if (historyIter) {
+    const problem = historyIter.shape.length !== 1 ? `has shape (${historyIter.shape.join(", ")}); expected (m,)`
+      : historyIterProblem(historyIter.data, history?.data);
+    if (problem) problems.push({ field: "aep_history_iter", message: `${where}/aep_history_iter ${problem.replace("without aepHistoryGWh", "without aep_history")}` });
+  }
   if (n >= 0 && attrs.n_turbines !== undefined && Number(attrs.n_turbines) !== n) {
     problems.push({ field: "attrs.n_turbines", message: `${where}: n_turbines = ${attrs.n_turbines} but layout has ${n} turbines` });
   }
@@ -633,6 +665,7 @@ export function readResultGroup(group: H5Group): ReadResult {
     };
     if (initial && initial.shape.length === 2 && initial.shape[0] === 2 && initial.shape[1] === n) record.layoutInitial = initial.data;
     if (history && history.shape.length === 1) record.aepHistoryGWh = history.data;
+    if (historyIter && record.aepHistoryGWh && !historyIterProblem(historyIter.data, record.aepHistoryGWh)) record.aepHistoryIter = historyIter.data;
   }
 
   let status: GroupStatus;

@@ -8,7 +8,7 @@ import { mergeParts } from "../../src/store/merge.js";
 import { validate } from "../../src/store/validate.js";
 import { expandConfigs, parseBatchSpec, runBatch, PoolStartError, type BatchProgress } from "../../src/batch/index.js";
 import { buildBoundary, buildModel } from "../../src/batch/build.js";
-import { bestLayoutFigure, readReportData } from "../../src/batch/report.js";
+import { bestLayoutFigure, readReportData } from "../../src/report/report.js";
 import { smartStartLayout } from "../../src/layout/index.js";
 import { fakeWork, partFiles, readOutput, smallSpec, tempDir } from "./helpers.js";
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { runBatch } from "../../src/batch/index.js";
 import { convergence, results } from "../../src/notebook/cells.js";
 import { smallSpec, tempDir } from "../batch/helpers.js";
+import { compactHistory } from "../../src/batch/history.js";
 
 const tmp = tempDir();
 after(() => tmp.cleanup());
@@ -28,6 +29,12 @@ test("convergence uses the stored aep_history and re-optimizes only results with
   const mixed = await convergence(old, old.rows);
   assert.deepEqual(mixed.map((r) => r.source), ["stored", "re-optimized"]);
   assert.deepEqual([...mixed[1].aepGWh], [...data.rows[1].aepHistoryGWh!]);
+  // The batch stores a min-max decimation of long histories: the retrace, decimated the same
+  // way, gives the stored values and iteration numbers (here the whole short history).
+  const again = compactHistory(mixed[1].aepGWh);
+  assert.deepEqual([...again.aepGWh], [...data.rows[1].aepHistoryGWh!]);
+  assert.deepEqual([...again.iter], [...data.rows[1].aepHistoryIter!]);
+  assert.deepEqual([...stored[1].iteration!], [...data.rows[1].aepHistoryIter!]);
   assert.equal(mixed[1].reoptimizedAepGWh, data.rows[1].aepGWh);
 
   // Without a usable spec there is nothing to retrace from: an error naming the file.

@@ -249,3 +249,47 @@ test("a malformed layout_initial or aep_history is a schema error naming the fie
     }
   });
 });
+
+test("aep_history_iter round-trips with a decimated history, is covered by the checksum, and bad numbering is refused or flagged", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const rec = withOptional(6);
+  rec.aepHistoryIter = Float64Array.from([1, 7, 20, 31]);
+  const base = computeChecksum(rec);
+  assert.notEqual(base, computeChecksum(withOptional(6)), "the numbering is part of the checksum");
+  const renumbered = { ...rec, aepHistoryIter: Float64Array.from([1, 7, 21, 31]) };
+  assert.notEqual(base, computeChecksum(renumbered));
+  for (const [iter, msg] of [
+    [Float64Array.from([1, 7, 20]), /3 values for 4/],
+    [Float64Array.from([1, 7, 7, 9]), /increasing integers/],
+    [Float64Array.from([0, 7, 8, 9]), /increasing integers/],
+    [Float64Array.from([1, 2.5, 8, 9]), /increasing integers/],
+  ] as const) {
+    assert.throws(() => computeChecksum({ ...rec, aepHistoryIter: iter }), (e: Error) => e instanceof InputError && msg.test(e.message) && /aepHistoryIter/.test(e.message));
+  }
+  assert.throws(() => computeChecksum({ ...record(6), aepHistoryIter: Float64Array.from([1]) }), /without aepHistoryGWh/);
+
+  const path = join(dir, "iter.h5");
+  await withFile(path, "w", (f) => writeResultGroup(f, rec));
+  await withFile(path, "r", (f) => {
+    const r = readResultGroup(f.get(rec.key) as H5Group);
+    assert.equal(r.status, "ok", JSON.stringify(r.problems));
+    assert.deepEqual([...r.record!.aepHistoryIter!], [1, 7, 20, 31]);
+    assert.ok(verifyChecksum(r.record!));
+  });
+  // Written by hand with numbering that does not fit its history: flagged, data kept.
+  const badPath = join(dir, "bad-iter.h5");
+  const lib = await h5();
+  const f = new lib.File(badPath, "w");
+  try {
+    writeResultGroup(f, withOptional(7));
+    (f.get("farm0_t0_s7") as H5Group).create_dataset({ name: "aep_history_iter", data: Float64Array.from([1, 3, 2, 4]), shape: [4], dtype: "<d" });
+  } finally {
+    f.close();
+  }
+  await withFile(badPath, "r", (file) => {
+    const r = readResultGroup(file.get("farm0_t0_s7") as H5Group);
+    assert.equal(r.status, "schema-error");
+    assert.ok(r.problems.some((p) => p.field === "aep_history_iter" && /increasing integers/.test(p.message)), JSON.stringify(r.problems));
+    assert.ok(r.record, "layout and aep are still salvageable");
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { flag, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
-import { writeReport } from "../../batch/report.js";
+import { writeReport } from "../../report/report.js";
 
 export const summary = "write an offline HTML report (layouts, AEP distribution) of a batch output";
 

@@ -18,7 +18,7 @@ import { parseShard } from "../../batch/configs.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
 import { readBatchSpec } from "../../batch/spec.js";
 import { runBatch, type BatchSummary } from "../../batch/run.js";
-import { writeReport } from "../../batch/report.js";
+import { writeReport } from "../../report/report.js";
 import { UsageError } from "../../errors.js";
 
 export const summary = "run a batch spec: optimize every farm × turbine type × seed into one HDF5 file (resumable)";

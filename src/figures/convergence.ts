@@ -5,6 +5,8 @@ export interface ConvergenceSeries {
   name: string;
   /** AEP after each iteration, GWh. */
   aepGWh: ArrayLike<number>;
+  /** The iteration number of each value when they are not 1, 2, …, m (a stored, decimated history). */
+  iteration?: ArrayLike<number>;
   /** AEP of the starting layout (the smart start), GWh: drawn as iteration 0 when given. */
   startAepGWh?: number;
 }
@@ -14,12 +16,15 @@ export function convergenceFigure(series: ConvergenceSeries[], opts: { title?: s
   // optimizer's history begins after its first iteration, so the start comes separately.
   const data: PlotlyTrace[] = series.map((s, k) => {
     const y = s.startAepGWh === undefined ? toList(s.aepGWh) : [s.startAepGWh, ...toList(s.aepGWh)];
+    // Without iteration numbers the values are consecutive iterates, counted from 0 (the
+    // start, when given, or the first value).
+    const x = s.iteration ? (s.startAepGWh === undefined ? toList(s.iteration) : [0, ...toList(s.iteration)]) : y.map((_, i) => i);
     const y0 = y[0];
     return {
       type: "scatter",
       mode: y.length > 60 ? "lines" : "lines+markers",
       name: s.name,
-      x: y.map((_, i) => i),
+      x,
       y: opts.relative ? y.map((v) => 100 * (v / y0 - 1)) : y,
       line: { color: colors.series[k % colors.series.length], width: 1.5 },
       marker: { size: 4 },

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   aepDistributionFigure, aepGainFigure, aepVsSpacingFigure, convergenceFigure, flowMapFigure, layoutFigure, windRoseFigure,
   type PlotlyTrace,
-} from "../../src/notebook/index.js";
+} from "../../src/figures/index.js";
 
 const byName = (data: PlotlyTrace[], name: string) => {
   const t = data.find((d) => d.name === name);
@@ -144,4 +144,12 @@ test("AEP against spacing: one line per series, the no-wake AEP as a reference l
   assert.deepEqual(fig.data[0].x, [3, 5, 7]);
   assert.equal((fig.layout.shapes as { y0: number }[])[0].y0, 100);
   assert.throws(() => aepVsSpacingFigure([{ name: "x", spacingD: [1], aepGWh: [1, 2] }]), /1 spacings and 2 AEP values/);
+});
+
+test("convergence of a stored, decimated history: x are its iteration numbers, the start at 0", () => {
+  const fig = convergenceFigure([{ name: "s0", aepGWh: [105, 104, 110], iteration: [1, 40, 97], startAepGWh: 100 }]);
+  assert.deepEqual(fig.data[0].x, [0, 1, 40, 97]);
+  assert.deepEqual(fig.data[0].y, [100, 105, 104, 110]);
+  const noStart = convergenceFigure([{ name: "s0", aepGWh: [105, 110], iteration: [3, 9] }]);
+  assert.deepEqual(noStart.data[0].x, [3, 9]);
 });

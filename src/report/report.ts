@@ -6,7 +6,7 @@
  * by their AEP, wind rose), and tables of results and failures. plotly.js comes from the
  * npm package plotly.js-dist-min and is inlined once: the file opens without a network.
  *
- * The figures are the notebook's builders (src/notebook/figures), so the report and the
+ * The figures come from src/figures, shared with the notebook, so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
 import { statSync } from "node:fs";
@@ -16,12 +16,12 @@ import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
 import { writeFileAtomically } from "../store/commit.js";
-import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../notebook/figures/index.js";
-import { escapeHtml, figureHtml, plotlyJsTag } from "../notebook/bundle.js";
-import { windRoseOf } from "../notebook/physicsViews.js";
-import { parseConfigKey } from "./configs.js";
-import { buildBoundary, buildModel } from "./build.js";
-import { parseBatchSpec, type BatchSpec } from "./spec.js";
+import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
+import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
+import { windRoseOf } from "../figures/physicsViews.js";
+import { parseConfigKey } from "../batch/configs.js";
+import { buildBoundary, buildModel } from "../batch/build.js";
+import { parseBatchSpec, type BatchSpec } from "../batch/spec.js";
 
 export interface ReportRow {
   key: string;
@@ -39,8 +39,10 @@ export interface ReportRow {
   aepPerTurbineGWh?: Float64Array;
   /** The stored smart start (`layout_initial`), absent in older files and the Python tool's. */
   initial?: { x: Float64Array; y: Float64Array };
-  /** The stored AEP of every optimizer iterate (`aep_history`, GWh), when the file has it. */
+  /** The stored AEP of optimizer iterates (`aep_history`, GWh), when the file has it. */
   aepHistoryGWh?: Float64Array;
+  /** Their iteration numbers (`aep_history_iter`); absent: every iterate, 1..m. */
+  aepHistoryIter?: Float64Array;
 }
 
 export interface ReportData {
@@ -92,6 +94,7 @@ export async function readReportData(path: string): Promise<ReportData> {
       x: r.layout.subarray(0, n), y: r.layout.subarray(n), aepPerTurbineGWh: r.aepPerTurbineGWh,
       ...(r.layoutInitial ? { initial: { x: r.layoutInitial.subarray(0, n), y: r.layoutInitial.subarray(n) } } : {}),
       ...(r.aepHistoryGWh ? { aepHistoryGWh: r.aepHistoryGWh } : {}),
+      ...(r.aepHistoryIter ? { aepHistoryIter: r.aepHistoryIter } : {}),
     });
   }
   rows.sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx || a.seed - b.seed);

@@ -5,8 +5,8 @@ import {
   flowCaseProbabilities, flowMap, sectorIndex, type Site, type WindFarmModel,
 } from "../physics/index.js";
 import { InputError } from "../errors.js";
-import type { FlowMapInput } from "./figures/flowMap.js";
-import type { WindRoseInput } from "./figures/windRose.js";
+import type { FlowMapInput } from "./flowMap.js";
+import type { WindRoseInput } from "./windRose.js";
 
 /**
  * The wind rose of a site, one bar per sector. A Weibull site is split into wind-speed

@@ -1,0 +1,1 @@
+export { writeReport, readReportData, reportHtml, bestLayoutFigure, type ReportData, type ReportRow } from "./report.js";
