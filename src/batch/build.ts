@@ -9,7 +9,7 @@ import {
   deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
-import { boundaryCanHold, candidateGrid, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
+import { boundaryCanHold, candidateGrid, OPTIMIZER_METHODS, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
 import type { BatchSpec } from "./spec.js";
 
 interface Where { file?: string }
@@ -109,15 +109,38 @@ const OPTIMIZER_KEYS = {
   max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },
   time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
+  coarse_share: { name: "coarseShare", min: 0, max: 1, integer: false, what: "share of the budget the coarse rose may use" },
+  explore_share: { name: "exploreShare", min: 0, max: 1, integer: false, what: "method multistart: share of the budget the starts split" },
+  starts: { name: "starts", min: 1, max: 64, integer: true, what: "method multistart: how many smart starts" },
 } as const satisfies Record<string, { name: keyof OptimizerOptions; min: number; max?: number; integer: boolean; what: string }>;
 
 /** The spec's optimizer settings as layout's OptimizerOptions (validated). */
 export function optimizerOptions(spec: BatchSpec, w: Where = {}): OptimizerOptions {
-  const out: Record<string, number> = {};
+  const out: Record<string, unknown> = {};
+  const known = [...Object.keys(OPTIMIZER_KEYS), "method", "coarse", "wec_factors"];
   for (const [k, v] of Object.entries(spec.optimizer ?? {})) {
+    if (k === "method") {
+      if (typeof v !== "string" || !(OPTIMIZER_METHODS as readonly string[]).includes(v)) {
+        throw new InputError(`must be one of ${OPTIMIZER_METHODS.map((m) => JSON.stringify(m)).join(", ")}, got ${JSON.stringify(v)}`, { file: w.file, field: "optimizer.method" });
+      }
+      out.method = v;
+      continue;
+    }
+    if (k === "coarse") {
+      if (typeof v !== "boolean") throw new InputError(`must be true or false (search on a coarse rose first when the rose is large), got ${JSON.stringify(v)}`, { file: w.file, field: "optimizer.coarse" });
+      out.coarse = v;
+      continue;
+    }
+    if (k === "wec_factors") {
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 1)) {
+        throw new InputError(`must be a non-empty list of wake-expansion factors ≥ 1, widest first, got ${JSON.stringify(v)}`, { file: w.file, field: "optimizer.wec_factors" });
+      }
+      out.wecFactors = (v as number[]).slice();
+      continue;
+    }
     const d = (OPTIMIZER_KEYS as Record<string, { name: string; min: number; max?: number; integer: boolean; what: string }>)[k];
     if (!d) {
-      throw new InputError(`unknown optimizer setting; known: ${Object.keys(OPTIMIZER_KEYS).join(", ")} (the seed is the config's)`, { file: w.file, field: `optimizer.${k}` });
+      throw new InputError(`unknown optimizer setting; known: ${known.join(", ")} (the seed is the config's)`, { file: w.file, field: `optimizer.${k}` });
     }
     const max = d.max ?? Infinity;
     if (typeof v !== "number" || !Number.isFinite(v) || v < d.min || v > max || (d.integer && !Number.isInteger(v))) {

@@ -21,6 +21,7 @@ import { spawnModuleWorker } from "../store/sandbox.js";
 
 type FromWorker =
   | { t: "ready" }
+  | { t: "progress"; id: number; value: unknown }
   | { t: "result"; id: number; value: unknown }
   | { t: "error"; id: number; error: { name: string; message: string; code?: string; stack?: string } };
 
@@ -58,6 +59,8 @@ interface Job {
   reject: (e: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Progress the task reports while it runs (a worker's `report(value)`). */
+  onProgress?: (value: unknown) => void;
 }
 
 interface Slot {
@@ -87,12 +90,12 @@ export class WorkerPool {
   }
 
   /** Runs `task` on a free worker; rejects with the worker's error, or TaskAbortedError. */
-  run<R>(task: unknown, signal?: AbortSignal): Promise<R> {
+  run<R>(task: unknown, signal?: AbortSignal, onProgress?: (value: unknown) => void): Promise<R> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.destroyed) return Promise.reject(new Error("the worker pool is closed"));
     if (signal?.aborted) return Promise.reject(new TaskAbortedError());
     return new Promise<R>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, task, resolve: resolve as (v: unknown) => void, reject, signal };
+      const job: Job = { id: this.nextId++, task, resolve: resolve as (v: unknown) => void, reject, signal, onProgress };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener("abort", job.onAbort, { once: true });
@@ -142,6 +145,10 @@ export class WorkerPool {
     }
     const job = slot.job;
     if (!job || job.id !== m.id) return;
+    if (m.t === "progress") {
+      try { job.onProgress?.(m.value); } catch { /* a display error must not fail the task */ }
+      return;
+    }
     slot.job = undefined;
     if (m.t === "result") this.settle(job, undefined, true, m.value);
     else this.settle(job, rebuild(m.error), false);
@@ -219,18 +226,18 @@ function rebuild(e: { name: string; message: string; code?: string; stack?: stri
 }
 
 /**
- * Worker side: answers each task posted by the pool with `handler(task)`'s result or
- * error. `init` (e.g. loading the work module) runs first; the worker reports ready after
+ * Worker side: answers each task posted by the pool with `handler(task, report)`'s result or
+ * error; `report(value)` sends progress to the task's `onProgress` meanwhile. `init` (e.g. loading the work module) runs first; the worker reports ready after
  * it, so a module that cannot load breaks the pool instead of failing every task.
  */
-export function serveTasks(handler: (task: unknown) => Promise<unknown>, init?: () => Promise<void>): void {
+export function serveTasks(handler: (task: unknown, report: (progress: unknown) => void) => Promise<unknown>, init?: () => Promise<void>): void {
   const port = parentPort;
   if (!port) throw new Error("serveTasks must run in a worker thread");
   const ready = (init ? init() : Promise.resolve()).then(() => port.postMessage({ t: "ready" }));
   ready.catch((e) => { process.nextTick(() => { throw e; }); });
   port.on("message", (m: { id: number; task: unknown }) => {
     ready
-      .then(() => handler(m.task))
+      .then(() => handler(m.task, (value) => port.postMessage({ t: "progress", id: m.id, value })))
       .then(
         (value) => port.postMessage({ t: "result", id: m.id, value }),
         (e: unknown) => {

@@ -2,6 +2,7 @@
  * Progress of a running batch: counts, rate, ETA and the AEP seen so far. Plain data so it
  * crosses into a notebook display or a JSON line unchanged.
  */
+import type { ConfigProgress } from "./protocol.js";
 
 export type BatchPhase = "starting" | "running" | "merging" | "stopping" | "finished" | "cancelled";
 
@@ -34,6 +35,8 @@ export interface BatchProgress {
   lastError?: string;
   /** Results merged into the output by this run so far. */
   merged: number;
+  /** Configs being optimized now, as their workers last reported (best AEP so far, evaluations, elapsed). */
+  optimizing?: ConfigProgress[];
 }
 
 /** Accumulates events; `snapshot()` gives the current `BatchProgress`. */
@@ -41,6 +44,7 @@ export class ProgressTracker {
   private readonly t0 = performance.now();
   private tRate = 0;
   private sumAep = 0;
+  private readonly live = new Map<string, ConfigProgress>();
   readonly p: BatchProgress;
 
   constructor(total: number) {
@@ -57,7 +61,18 @@ export class ProgressTracker {
     this.tRate = performance.now();
   }
 
+  /** A running config's latest report. */
+  running(p: ConfigProgress): void {
+    if (p && typeof p.key === "string") this.live.set(p.key, p);
+  }
+
+  /** The config stopped running (finished, failed or dropped). */
+  notRunning(key: string): void {
+    this.live.delete(key);
+  }
+
   succeeded(key: string, aepGWh: number): void {
+    this.live.delete(key);
     this.p.done++;
     this.p.lastKey = key;
     this.p.lastError = undefined;
@@ -71,6 +86,7 @@ export class ProgressTracker {
   }
 
   failedFinally(key: string, error: string): void {
+    this.live.delete(key);
     this.p.failed++;
     this.p.lastKey = key;
     this.p.lastError = error;
@@ -86,7 +102,8 @@ export class ProgressTracker {
     p.ratePerS = busyS > 0 ? finished / busyS : 0;
     p.etaS = finished > 0 && p.ratePerS > 0 ? p.remaining / p.ratePerS : undefined;
     p.meanAepGWh = p.done > 0 ? this.sumAep / p.done : undefined;
-    return { ...p };
+    const optimizing = [...this.live.values()].map((c) => ({ ...c }));
+    return { ...p, ...(optimizing.length ? { optimizing } : {}) };
   }
 }
 
@@ -106,14 +123,24 @@ export function formatProgressLine(p: BatchProgress): string {
   const counts = `${p.done + p.failed + p.skipped}/${p.total} (${p.done} done, ${p.failed} failed, ${p.skipped} skipped, ${p.inFlight} running)`;
   const rate = `${p.ratePerS.toFixed(p.ratePerS < 10 ? 2 : 1)}/s ETA ${fmtDuration(p.etaS)}`;
   const aep = `AEP best ${fmtAep(p.bestAepGWh)} mean ${fmtAep(p.meanAepGWh)} GWh`;
-  return `[${p.phase}] ${counts} | ${rate} | ${aep} | ${fmtDuration(p.elapsedS)} elapsed`;
+  return `[${p.phase}] ${counts} | ${rate} | ${aep} | ${fmtDuration(p.elapsedS)} elapsed${formatOptimizing(p)}`;
+}
+
+/** ` | f0_t0_s1 best 684.04 GWh, 153/1887 evaluations, 32s` for each config being optimized (two at most, then a count). */
+function formatOptimizing(p: BatchProgress): string {
+  const o = p.optimizing ?? [];
+  const shown = o.slice(0, 2).map((c) =>
+    ` | ${c.key} best ${fmtAep(Number.isFinite(c.bestAepGWh) ? c.bestAepGWh : undefined)} GWh, ${Math.round(c.evaluations)}/${c.maxEvaluations} evaluations, ${fmtDuration(c.elapsedS)}`);
+  return shown.join("") + (o.length > 2 ? ` | +${o.length - 2} more optimizing` : "");
 }
 
 /** A one-line bar for a terminal of `width` columns (redrawn in place with `\r`). */
 export function formatProgressBar(p: BatchProgress, width = 80): string {
   const finished = p.done + p.failed + p.skipped;
   const frac = p.total > 0 ? finished / p.total : 1;
-  const tail = ` ${finished}/${p.total}${p.failed ? ` (${p.failed} failed)` : ""} ${p.ratePerS.toFixed(2)}/s ETA ${fmtDuration(p.etaS)} best ${fmtAep(p.bestAepGWh)} mean ${fmtAep(p.meanAepGWh)} GWh`;
+  const o = p.optimizing?.[0];
+  const live = o ? ` | ${o.key} ${fmtAep(Number.isFinite(o.bestAepGWh) ? o.bestAepGWh : undefined)} GWh ${Math.round(o.evaluations)}/${o.maxEvaluations} ev ${fmtDuration(o.elapsedS)}` : "";
+  const tail = ` ${finished}/${p.total}${p.failed ? ` (${p.failed} failed)` : ""} ${p.ratePerS.toFixed(2)}/s ETA ${fmtDuration(p.etaS)} best ${fmtAep(p.bestAepGWh)} mean ${fmtAep(p.meanAepGWh)} GWh${live}`;
   const barW = Math.max(10, Math.min(40, width - tail.length - 3));
   const full = Math.round(frac * barW);
   return `[${"#".repeat(full)}${"-".repeat(barW - full)}]${tail}`.slice(0, Math.max(20, width - 1));

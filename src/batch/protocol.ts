@@ -51,7 +51,16 @@ export interface FailTask { kind: "fail"; key: string; error: string; attempts: 
 
 export type WorkerTask = ConfigTask | FailTask;
 
+/** What a config reports while it optimizes (the optimizer's best so far). Plain data. */
+export interface ConfigProgress {
+  key: string;
+  bestAepGWh: number;
+  evaluations: number;
+  maxEvaluations: number;
+  elapsedS: number;
+}
+
 /** A work module: optimizes and commits one config. Runs inside a worker thread. */
 export interface BatchWork {
-  runConfig(ctx: WorkerContext, task: ConfigTask): Promise<ConfigReply>;
+  runConfig(ctx: WorkerContext, task: ConfigTask, report?: (p: ConfigProgress) => void): Promise<ConfigReply>;
 }

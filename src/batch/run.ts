@@ -23,7 +23,7 @@ import type { RootAttrs } from "../store/schema.js";
 import { expandConfigs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./configs.js";
 import { WorkerPool, PoolStartError } from "./pool.js";
 import { ProgressTracker, type BatchProgress } from "./progress.js";
-import type { ConfigReply, ConfigTask, WorkerContext, WorkerTask } from "./protocol.js";
+import type { ConfigProgress, ConfigReply, ConfigTask, WorkerContext, WorkerTask } from "./protocol.js";
 import { checkSpecCompatible, mergeSeeds, parseBatchSpec, readPartsSpec, specJson, writePartsSpec, type BatchSpec } from "./spec.js";
 
 export interface RunBatchOptions {
@@ -203,7 +203,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
         preload: ["h5wasm/node"],
       });
     }
-    const run = <R>(task: WorkerTask): Promise<R> => pool!.run<R>(task, abandonCtl.signal);
+    const run = <R>(task: WorkerTask, onProgress?: (v: unknown) => void): Promise<R> => pool!.run<R>(task, abandonCtl.signal, onProgress);
 
     // Merging (never for a shard): by count, growing with the output so the total cost
     // stays linear, and by time. It runs beside the workers, in the store's own worker.
@@ -256,7 +256,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
         const task: ConfigTask = { kind: "config", key: c.key, index: c.index, farmIdx: c.farmIdx, typeIdx: c.typeIdx, seed: c.seed, attempt };
         tracker.p.inFlight++;
         try {
-          const r = await run<ConfigReply>(task);
+          const r = await run<ConfigReply>(task, (v) => tracker.running(v as ConfigProgress));
           tracker.p.inFlight--;
           commitS += r.commitS;
           optimizeS += r.optimizeS;
@@ -268,6 +268,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
           return;
         } catch (err) {
           tracker.p.inFlight--;
+          tracker.notRunning(c.key);
           if (abandoned || isAbort(err)) return; // dropped: stays missing, runs on resume
           if (err instanceof PoolStartError) { stopping = true; throw err; } // not this config's fault: stop the batch
           lastError = describeError(err);

@@ -8,7 +8,7 @@ import { optimizeLayout, type Boundary } from "../layout/index.js";
 import type { WindFarmModel } from "../physics/index.js";
 import { commitResult } from "../store/commit.js";
 import { buildBoundary, buildModel, optimizerOptions, wakeModelName } from "./build.js";
-import type { BatchWork, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
+import type { BatchWork, ConfigProgress, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
 import type { BatchSpec } from "./spec.js";
 import { compactHistory } from "./history.js";
 
@@ -26,12 +26,16 @@ function turbineName(spec: BatchSpec, t: number): string {
   return typeof d === "string" ? d : typeof d.name === "string" ? d.name : `turbines[${t}]`;
 }
 
-export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<ConfigReply> {
+/** Seconds between progress reports of one config (the main thread shows the latest). */
+const REPORT_EVERY_S = 2;
+
+export async function runConfig(ctx: WorkerContext, t: ConfigTask, report?: (p: ConfigProgress) => void): Promise<ConfigReply> {
   const t0 = performance.now();
   const spec = ctx.spec as BatchSpec;
   const farm = spec.farms[t.farmIdx];
   const model = cached(models, t.typeIdx, () => buildModel(spec, t.typeIdx));
   const boundary = cached(boundaries, t.farmIdx, () => buildBoundary(spec, t.farmIdx));
+  let lastReport = -Infinity;
   const r = optimizeLayout({
     model, boundary,
     nTurbines: farm.n_turbines,
@@ -39,7 +43,16 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask): Promise<Conf
     gridSize: spec.grid_size,
     randomPct: spec.random_pct,
     seed: t.seed,
-    optimizer: optimizerOptions(spec),
+    optimizer: {
+      ...optimizerOptions(spec),
+      ...(report ? {
+        onProgress: (p) => {
+          if (p.phase !== "done" && p.elapsedS - lastReport < REPORT_EVERY_S) return;
+          lastReport = p.elapsedS;
+          report({ key: t.key, bestAepGWh: p.bestAepGWh, evaluations: p.evaluations, maxEvaluations: p.maxEvaluations, elapsedS: p.elapsedS });
+        },
+      } : {}),
+    },
   });
   if (!r.feasible || !(r.aepGWh > 0)) {
     throw new Error(

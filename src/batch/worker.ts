@@ -9,7 +9,7 @@
 import { workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { commitFailure } from "../store/commit.js";
-import type { BatchWork, WorkerContext, WorkerTask } from "./protocol.js";
+import type { BatchWork, ConfigProgress, WorkerContext, WorkerTask } from "./protocol.js";
 import { injectFault, type FaultTable } from "./faults.js";
 import { serveTasks } from "./pool.js";
 
@@ -21,12 +21,12 @@ function loadWork(): Promise<BatchWork> {
   return work;
 }
 
-async function handle(task: WorkerTask): Promise<unknown> {
+async function handle(task: WorkerTask, report: (p: ConfigProgress) => void): Promise<unknown> {
   switch (task.kind) {
     case "config": {
       const w = await loadWork();
       await injectFault((ctx.spec as { _fault?: FaultTable })._fault, task.key, task.attempt);
-      return w.runConfig(ctx, task);
+      return w.runConfig(ctx, task, report);
     }
     case "fail":
       await commitFailure(ctx.out, task.key, task.error, task.attempts);
@@ -34,4 +34,4 @@ async function handle(task: WorkerTask): Promise<unknown> {
   }
 }
 
-serveTasks((t) => handle(t as WorkerTask), async () => { await loadWork(); });
+serveTasks((t, report) => handle(t as WorkerTask, report), async () => { await loadWork(); });

@@ -59,6 +59,23 @@ export function feasibilityCheck(
   };
 }
 
+/** The first point with sd ≥ want on rings of radius 1e-6·scale … scale around (px, py), 32 directions each. */
+function nearestInside(boundary: Boundary, px: number, py: number, want: number, scale: number): [number, number] | undefined {
+  const M = 32;
+  const X = new Float64Array(M), Y = new Float64Array(M), S = new Float64Array(M);
+  for (let r = 1e-6 * scale; r <= scale; r *= 2) {
+    for (let k = 0; k < M; k++) {
+      const t = (2 * Math.PI * k) / M;
+      X[k] = px + r * Math.cos(t); Y[k] = py + r * Math.sin(t);
+    }
+    signedDistance(boundary, X, Y, S);
+    let best = -1;
+    for (let k = 0; k < M; k++) if (S[k] >= want && (best < 0 || S[k] > S[best])) best = k;
+    if (best >= 0) return [X[best], Y[best]];
+  }
+  return undefined;
+}
+
 /**
  * Moves turbines by the least it can so that all are inside (sd ≥ margin) and all pairs
  * are ≥ minSpacing + margin apart: alternating projections, pushing an offending pair
@@ -106,6 +123,15 @@ export function repairLayout(
       }
       if (!any) break;
       moved = true;
+    }
+    // A point the Newton steps cannot bring in: at the tip of a needle-thin spike of the
+    // polygon (IEA 37 case study 3 has one, 0.2 m wide) the nearest edge flips side at every
+    // step. Search rings of growing radius around it for the nearest point well inside.
+    signedDistance(boundary, x, y, sd);
+    for (let i = 0; i < n; i++) {
+      if (sd[i] >= margin) continue;
+      const p = nearestInside(boundary, x[i], y[i], margin * 2, scale);
+      if (p) { x[i] = p[0]; y[i] = p[1]; moved = true; }
     }
     if (!moved) break;
   }

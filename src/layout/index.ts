@@ -13,11 +13,12 @@ export {
 export { feasibilityCheck, repairLayout, FEASIBILITY_TOL_M, type Feasibility } from "./constraints.js";
 export { lbfgs, type Smooth, type LbfgsOptions, type LbfgsResult } from "./lbfgs.js";
 export {
-  optimize, type OptimizeProblem, type OptimizeResult, type OptimizerOptions,
-  type AepFunction, type AepWithGradient,
+  optimize, OPTIMIZER_METHODS, type OptimizeProblem, type OptimizeResult, type OptimizerOptions,
+  type AepFunction, type AepWithGradient, type OptimizeObjective, type OptimizeProgress, type OptimizerMethod,
 } from "./optimize.js";
 export {
-  optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient,
+  optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient, coarseModel, widenedDeficit,
+  defaultMaxEvaluations, WEC_FACTORS, WORK_BUDGET, COARSE_ROSE_DIRECTIONS, COARSE_ROSE_MIN_DIRECTIONS,
   type OptimizeLayoutConfig, type OptimizeLayoutResult,
 } from "./optimizeLayout.js";
 export {

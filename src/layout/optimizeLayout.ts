@@ -3,14 +3,14 @@
  * optimize → feasibility verdict. The single entry point for workers and the CLI.
  */
 import {
-  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, isGaussian,
-  type FlowCaseOptions, type WindFarmModel,
+  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, flowCaseProbabilities, isGaussian, tableSite, wdBinWidthDeg,
+  type DeficitModel, type FlowCaseOptions, type WindFarmModel,
 } from "../physics/index.js";
 import { InputError } from "../errors.js";
 import { type Boundary, boundaryCanHold } from "./boundary.js";
 import { feasibilityCheck } from "./constraints.js";
 import { candidateGrid } from "./grid.js";
-import { type AepWithGradient, optimize, type OptimizerOptions } from "./optimize.js";
+import { type AepWithGradient, optimize, type OptimizeObjective, type OptimizeResult, type OptimizerOptions } from "./optimize.js";
 import { NoFeasiblePositionError, smartStart, type ValueMap } from "./smartStart.js";
 
 export interface OptimizeLayoutConfig {
@@ -46,6 +46,8 @@ export interface OptimizeLayoutResult {
   /** Smallest pairwise distance in the result (m). */
   minSpacingFoundM: number;
   evaluations: number;
+  /** Hops by move (relocate / shake): tried and improved. */
+  moves: OptimizeResult["moves"];
   elapsedS: number;
   smartStartS: number;
 }
@@ -78,6 +80,89 @@ export function modelAepGradient(model: WindFarmModel, flowCases?: FlowCaseOptio
     }
     return aepGWh(model, x, y, flowCases);
   };
+}
+
+/**
+ * The model with the flow cases as its site's defaults, so every call runs without an
+ * override: the engine caches its per-flow-case tables per model, and the optimizer switches
+ * between objectives on different flow cases many times.
+ */
+function withFlowCases(model: WindFarmModel, fc?: FlowCaseOptions): WindFarmModel {
+  if (!fc || (fc.wdDeg === undefined && fc.ws === undefined)) return model;
+  return {
+    ...model,
+    site: {
+      ...model.site,
+      ...(fc.wdDeg !== undefined ? { defaultWdDeg: Float64Array.from(fc.wdDeg) } : {}),
+      ...(fc.ws !== undefined ? { defaultWs: Float64Array.from(fc.ws) } : {}),
+    },
+  } as WindFarmModel;
+}
+
+/** Directions at or above this count get a coarse rose for the search (every s-th direction). */
+export const COARSE_ROSE_MIN_DIRECTIONS = 72;
+/** Directions the coarse rose keeps (about): 10° steps on a 1° rose. */
+export const COARSE_ROSE_DIRECTIONS = 36;
+
+/**
+ * The coarse rose: every s-th of L evenly spaced directions (s ≈ L / 36, dividing L), each carrying
+ * the probability of the s directions around it (speed by speed), as a table site. The total
+ * probability and each speed's share are kept exactly, whatever the site's sectors. Undefined
+ * when the rose is small or unevenly spaced.
+ */
+export function coarseModel(model: WindFarmModel): { model: WindFarmModel; ratio: number } | undefined {
+  const site = model.site;
+  const wd = Float64Array.from(site.defaultWdDeg).sort();
+  const ws = site.defaultWs;
+  const L = wd.length, K = ws.length;
+  if (L < COARSE_ROSE_MIN_DIRECTIONS) return undefined;
+  const step = wdBinWidthDeg(wd);
+  if (!(Math.abs(step * L - 360) < 1e-9)) return undefined;
+  // s: the largest divisor of L up to L/36, so the groups partition the circle.
+  let s = Math.max(2, Math.round(L / COARSE_ROSE_DIRECTIONS));
+  while (L % s !== 0) s--;
+  if (s < 2) return undefined;
+  const pLK = flowCaseProbabilities(site, wd, ws);
+  const J = L / s;
+  const wdJ: number[] = [], freq: number[] = [], rows: { ws: Float64Array; p: Float64Array }[] = [];
+  for (let j = 0; j < J; j++) {
+    const pK = new Float64Array(K);
+    for (let q = j * s - Math.floor(s / 2); q < j * s + Math.ceil(s / 2); q++) {
+      const l = ((q % L) + L) % L;
+      for (let k = 0; k < K; k++) pK[k] += pLK[l * K + k];
+    }
+    let f = 0;
+    for (let k = 0; k < K; k++) f += pK[k];
+    for (let k = 0; k < K; k++) pK[k] = f > 0 ? pK[k] / f : 0;
+    wdJ.push(wd[j * s]); freq.push(f); rows.push({ ws, p: pK });
+  }
+  const coarse = tableSite({ wdDeg: wdJ, freq, rows, ti: site.ti });
+  return { model: { ...model, site: coarse }, ratio: J / L };
+}
+
+/** Default wake-expansion factors of method "wec", widest first. */
+export const WEC_FACTORS = [4, 2.5, 1.6, 1.25];
+
+/**
+ * The deficit model with its wake expansion scaled by ξ (k, or Niayifar's a = (a₁, a₂) with
+ * k = a₁·TI + a₂): wakes widen downstream (and weaken: the deficit keeps its momentum
+ * balance), which smooths the AEP landscape. Unlike Thomas et al.'s WEC (ξ on the Gaussian's
+ * width alone) it needs nothing from the engine.
+ */
+export function widenedDeficit(d: DeficitModel, xi: number): DeficitModel {
+  if (d.kind === "NiayifarGaussian") return { ...d, a: [d.a[0] * xi, d.a[1] * xi] };
+  return { ...d, k: d.k * xi };
+}
+
+/**
+ * The evaluation budget when the config sets none: 60,000, or fewer when one evaluation is
+ * big — capped at WORK_BUDGET / (n² · flow cases), so the default run's length follows the
+ * problem's size rather than the machine's load (Horns Rev 1 full rose: 1,887 evaluations,
+ * about 4–5 minutes on one core of the 2-core VM). Deterministic, unlike a time limit.
+ */
+export const WORK_BUDGET = 1.0e11;
+export function defaultMaxEvaluations(n: number, flowCases: number): number {
+  return Math.max(200, Math.min(60000, Math.floor(WORK_BUDGET / (n * n * Math.max(1, flowCases)))));
 }
 
 function checkConfig(c: OptimizeLayoutConfig): void {
@@ -115,20 +200,48 @@ function smartStartOrInputError(c: Omit<OptimizeLayoutConfig, "optimizer">, gx: 
 export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const t0 = performance.now();
   checkConfig(c);
+  const model = withFlowCases(c.model, c.flowCases);
+  const cfg = { ...c, model, flowCases: undefined };
   const grid = candidateGrid(c.boundary, c.gridSize);
-  const ss = smartStartOrInputError(c, grid.x, grid.y);
+  const ss = smartStartOrInputError(cfg, grid.x, grid.y);
   const t1 = performance.now();
+  const gaussian = isGaussian(model.deficit);
+  const nFlow = model.site.defaultWdDeg.length * model.site.defaultWs.length;
+  const objectiveOf = (m: WindFarmModel, cost: number): OptimizeObjective => ({
+    aep: (x, y) => aepGWh(m, x, y),
+    aepGradient: modelAepGradient(m),
+    aepCost: cost,
+    gradientCost: (gaussian ? 1 : 4 * c.nTurbines + 1) * cost,
+    valueMap: modelValueMap(m),
+  });
+  const coarse = coarseModel(model);
+  const o = c.optimizer ?? {};
+  const continuation = o.method === "wec"
+    ? (o.wecFactors ?? WEC_FACTORS).map((xi) => {
+      // Widened wakes on the coarse rose when there is one: the wide wakes cover its gaps.
+      const base = coarse ? coarse.model : model;
+      return objectiveOf({ ...base, deficit: widenedDeficit(base.deficit, xi) }, coarse ? coarse.ratio : 1);
+    })
+    : undefined;
+  // Method "multistart": further smart starts, their seeds derived from the config's.
+  const starts = o.method === "multistart"
+    ? Array.from({ length: Math.max(0, (o.starts ?? 4) - 1) }, (_, k) =>
+      smartStartOrInputError({ ...cfg, seed: (Math.imul(c.seed + 1, 0x9e3779b1) + k + 1) >>> 0 }, grid.x, grid.y))
+    : [];
   const r = optimize({
-    aep: (x, y) => aepGWh(c.model, x, y, c.flowCases),
-    aepGradient: modelAepGradient(c.model, c.flowCases),
-    gradientCost: isGaussian(c.model.deficit) ? 1 : 4 * c.nTurbines + 1,
-    valueMap: modelValueMap(c.model, c.flowCases),
+    ...(starts.length ? { starts } : {}),
+    aep: (x, y) => aepGWh(model, x, y),
+    aepGradient: modelAepGradient(model),
+    gradientCost: gaussian ? 1 : 4 * c.nTurbines + 1,
+    valueMap: modelValueMap(model),
     boundary: c.boundary,
     minSpacingM: c.minSpacingM,
     x0: ss.x, y0: ss.y,
-  }, { seed: c.seed, ...c.optimizer });
+    ...(coarse ? { coarse: objectiveOf(coarse.model, coarse.ratio) } : {}),
+    ...(continuation ? { continuation } : {}),
+  }, { seed: c.seed, maxEvaluations: defaultMaxEvaluations(c.nTurbines, nFlow), ...o });
   const perTurbine = new Float64Array(c.nTurbines);
-  const total = aepPerTurbineGWh(c.model, r.x, r.y, perTurbine, c.flowCases);
+  const total = aepPerTurbineGWh(model, r.x, r.y, perTurbine);
   const fin = feasibilityCheck(c.boundary, r.x, r.y, c.minSpacingM);
   return {
     x: r.x, y: r.y, aepGWh: total, aepPerTurbineGWh: perTurbine, aepInitialGWh: r.aepInitialGWh,
@@ -138,6 +251,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
     maxBoundaryViolationM: fin.maxBoundaryViolationM,
     minSpacingFoundM: fin.minSpacingM,
     evaluations: r.evaluations,
+    moves: r.moves,
     elapsedS: (performance.now() - t0) / 1000,
     smartStartS: (t1 - t0) / 1000,
   };

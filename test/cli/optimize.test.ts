@@ -29,3 +29,22 @@ test("wflo optimize without --json prints a readable summary", () => {
   assert.match(r.stdout, /AEP optimized +\d+\.\d+ GWh/);
   assert.match(r.stdout, /feasible true/);
 });
+
+test("wflo optimize --json: progress (best AEP, evaluations, elapsed) on stderr, only the JSON on stdout; --method, --max-evaluations", () => {
+  const r = wflo("optimize", "examples/cases/concave-polygon.json", "--hops", "2", "--method", "wec", "--max-evaluations", "5000", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.feasible, true);
+  assert.match(r.stderr, /wflo optimize: smart start/);
+  const lines = r.stderr.split("\n").filter((l) => /evaluations/.test(l));
+  assert.ok(lines.length >= 1, r.stderr);
+  assert.match(lines.at(-1)!, /^wflo optimize: \[done\] best \d+\.\d+ GWh, \d+\/5000 evaluations, \d+\.\d s elapsed$/);
+  const best = Number(/best (\d+\.\d+) GWh/.exec(lines.at(-1)!)![1]);
+  assert.ok(Math.abs(best - out.aep_GWh) < 1e-4);
+  const q = wflo("optimize", "examples/cases/concave-polygon.json", "--hops", "0", "--json", "--quiet");
+  assert.equal(q.status, 0, q.stderr);
+  assert.equal(q.stderr, "");
+  const bad = wflo("optimize", "examples/cases/concave-polygon.json", "--method", "sgd");
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--method must be one of basin-hopping, wec/);
+});

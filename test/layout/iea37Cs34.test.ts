@@ -80,3 +80,17 @@ test("case file with a built-in boundary: smart start puts 81 turbines over the 
   }
   assert.ok(used.size >= 4, `regions used: ${[...used]}`);
 });
+
+test("repair brings a turbine in from the tip of case study 3's needle-thin spike (where Newton steps flip sides)", async () => {
+  const { repairLayout } = await import("../../src/layout/constraints.js");
+  const b = builtinBoundary("iea37-cs3");
+  // boundary_cs3.csv vertices 4, 5, 6, (9360.8, 360.2), (9361.5, 126.9), (9361.3, 137.1): a
+  // sliver 0–0.17 m wide over its last 10 m; the optimizer drives a turbine to its tip.
+  const x = Float64Array.of(9361.500042185484, 8000), y = Float64Array.of(126.90188851668934, 3000);
+  assert.ok(signedDistanceAt(b, x[0], y[0]) < 0, "starts outside");
+  assert.equal(repairLayout(b, x, y, 396), true);
+  assert.ok(signedDistanceAt(b, x[0], y[0]) >= 0);
+  // The sliver is too thin to stand in with the margin: the turbine goes to where the region
+  // widens, 10 m up (vertex 6), not across the farm.
+  assert.ok(Math.hypot(x[0] - 9361.5, y[0] - 126.9) < 20, `moved by less than 20 m: (${x[0]}, ${y[0]})`);
+});

@@ -1,0 +1,108 @@
+// The optimizer's methods and budgets: wake-expansion continuation ("wec"), the coarse rose
+// for many directions, moves between separate regions, progress reports, determinism.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { aepGWh, builtinSite, builtinTurbine, deficitModel, windFarmModel } from "../../src/physics/index.js";
+import { polygon, polygonBoundary, signedDistance } from "../../src/layout/boundary.js";
+import { feasibilityCheck } from "../../src/layout/constraints.js";
+import { optimize, type OptimizeProgress } from "../../src/layout/optimize.js";
+import {
+  coarseModel, defaultMaxEvaluations, modelAepGradient, modelValueMap, optimizeLayout, widenedDeficit,
+} from "../../src/layout/optimizeLayout.js";
+import { iea37Model } from "./helpers.js";
+
+const model = iea37Model();
+// Two separate 1 km squares with a 500 m gap between them.
+const A = polygon([[0, 0], [1000, 0], [1000, 1000], [0, 1000]]);
+const B = polygon([[1500, 0], [2500, 0], [2500, 1000], [1500, 1000]]);
+const twoRegions = polygonBoundary([A, B]);
+const inRegion = (p: typeof A, x: number, y: number) => {
+  const o = new Float64Array(1);
+  signedDistance(polygonBoundary([p]), Float64Array.of(x), Float64Array.of(y), o);
+  return o[0] >= 0;
+};
+
+test("a turbine moved between separate regions stays feasible; none ends in the gap", () => {
+  // Eight turbines packed into region A, region B empty: the relocation move can only gain by
+  // sending weak turbines across the gap, and the local solve must never leave one in it.
+  const x0 = Float64Array.of(0, 330, 660, 1000, 0, 330, 660, 1000);
+  const y0 = Float64Array.of(0, 0, 0, 0, 1000, 1000, 1000, 1000);
+  const r = optimize({
+    aep: (x, y) => aepGWh(model, x, y), aepGradient: modelAepGradient(model), valueMap: modelValueMap(model),
+    boundary: twoRegions, minSpacingM: 260, x0, y0,
+  }, { seed: 3, hops: 12, relocateShare: 1 });
+  const f = feasibilityCheck(twoRegions, r.x, r.y, 260, 0);
+  assert.ok(f.feasible, JSON.stringify(f));
+  let inB = 0;
+  for (let i = 0; i < 8; i++) {
+    const a = inRegion(A, r.x[i], r.y[i]), b = inRegion(B, r.x[i], r.y[i]);
+    assert.ok(a !== b, `turbine ${i} at (${r.x[i]}, ${r.y[i]}) is in exactly one region`);
+    if (b) inB++;
+  }
+  assert.ok(inB >= 1, "some turbine crossed to region B");
+  assert.ok(r.moves.relocate.improved >= 1, JSON.stringify(r.moves));
+  assert.ok(r.aepGWh > aepGWh(model, x0, y0));
+});
+
+test("method wec: deterministic for a seed, feasible, reports progress; its stages widen the wake", () => {
+  const cfg = {
+    model, boundary: twoRegions, nTurbines: 10, minSpacingM: 260, gridSize: 12, randomPct: 30, seed: 5,
+    optimizer: { method: "wec" as const, hops: 4 },
+  };
+  const seen: OptimizeProgress[] = [];
+  const a = optimizeLayout({ ...cfg, optimizer: { ...cfg.optimizer, onProgress: (p) => seen.push(p) } });
+  const b = optimizeLayout(cfg);
+  assert.deepEqual(Array.from(a.x), Array.from(b.x));
+  assert.deepEqual(Array.from(a.y), Array.from(b.y));
+  assert.equal(a.aepGWh, b.aepGWh);
+  assert.equal(a.evaluations, b.evaluations);
+  assert.ok(a.feasible && feasibilityCheck(twoRegions, a.x, a.y, 260, 0).feasible);
+  assert.ok(a.aepGWh >= a.aepInitialGWh);
+  // 4 continuation stages, the first local solve, 4 hops and the end.
+  assert.equal(seen.filter((p) => p.phase === "continuation").length, 4);
+  assert.equal(seen[seen.length - 1].phase, "done");
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i].bestAepGWh >= seen[i - 1].bestAepGWh, "best never drops");
+    assert.ok(seen[i].evaluations >= seen[i - 1].evaluations);
+  }
+  assert.equal(seen[seen.length - 1].bestAepGWh, a.aepGWh);
+  // The same seed with the default method takes another path.
+  const c = optimizeLayout({ ...cfg, optimizer: { hops: 4 } });
+  assert.notDeepEqual(Array.from(c.x), Array.from(a.x));
+  const d = widenedDeficit(deficitModel("IEA37SimpleBastankhahGaussian"), 2);
+  assert.equal(d.kind === "IEA37SimpleBastankhahGaussian" && d.k, 2 * 0.0324555);
+});
+
+test("a 360-direction rose: the search runs on a 36-direction coarse rose, the result is judged on the full one", () => {
+  const m = windFarmModel({
+    site: { ...builtinSite("iea37"), defaultWdDeg: Float64Array.from({ length: 360 }, (_, i) => i) },
+    turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"),
+  });
+  const coarse = coarseModel(m);
+  assert.ok(coarse);
+  assert.equal(coarse!.model.site.defaultWdDeg.length, 36);
+  assert.equal(coarse!.ratio, 0.1);
+  // The coarse rose keeps the total probability: one turbine alone makes the same AEP on both.
+  const one = Float64Array.of(0);
+  assert.ok(Math.abs(aepGWh(coarse!.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
+  assert.equal(coarseModel(model), undefined, "16 directions: no coarse rose");
+  const phases: string[] = [];
+  const r = optimizeLayout({
+    model: m, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 1,
+    optimizer: { hops: 3, onProgress: (p) => phases.push(p.phase) },
+  });
+  assert.ok(phases.includes("coarse") && phases.includes("full"), phases.join(","));
+  assert.ok(r.feasible);
+  assert.ok(Math.abs(r.aepGWh - aepGWh(m, r.x, r.y)) < 1e-12 * r.aepGWh, "AEP on the full rose");
+  assert.ok(r.aepGWh >= r.aepInitialGWh);
+});
+
+test("the default budget follows the problem's size: 60,000 for small farms, ~1,900 for Horns Rev 1's 80 × 8,280 flow cases", () => {
+  assert.equal(defaultMaxEvaluations(64, 16), 60000);
+  assert.equal(defaultMaxEvaluations(25, 400), 60000);
+  assert.equal(defaultMaxEvaluations(80, 360 * 23), 1887);
+  assert.equal(defaultMaxEvaluations(81, 360 * 20), 2116);
+  // An explicit budget wins over the default.
+  const r = optimizeLayout({ model, boundary: twoRegions, nTurbines: 6, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 0, optimizer: { maxEvaluations: 40 } });
+  assert.ok(r.evaluations < 40 + 200 && r.feasible, `${r.evaluations}`);
+});
