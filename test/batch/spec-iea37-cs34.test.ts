@@ -49,3 +49,15 @@ test("batch spec: a wind-rose CSV next to the spec is inlined as a table; a bad 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("examples/iea37-cs3.json and iea37-cs4.json: valid specs, 5 seeds each, the case studies' farms", () => {
+  for (const [file, n, regions, site] of [["examples/iea37-cs3.json", 25, 1, "iea37-cs3"], ["examples/iea37-cs4.json", 81, 5, "iea37-cs4"]] as const) {
+    const s = readBatchSpec(file);
+    assert.equal(s.site, site);
+    assert.deepEqual(s.seeds, [0, 1, 2, 3, 4]);
+    assert.equal(s.farms[0].n_turbines, n);
+    assert.equal(s.farms[0].min_spacing_m, 396);
+    const b = buildBoundary(s, 0);
+    assert.equal(b.kind === "polygons" && b.polygons.length, regions);
+  }
+});
