@@ -14,7 +14,7 @@ import { readFileSync, mkdirSync } from "node:fs";
 import { writeFileAtomically } from "../store/commit.js";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { parseTurbine, turbineToDefinition } from "../physics/index.js";
+import { parseSite, parseTurbine, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
 import { parseFaults, type FaultTable } from "./faults.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
 
@@ -34,7 +34,10 @@ export interface BatchSpec {
   /** Free text. */
   name?: string;
   description?: string;
-  /** A built-in site name ("iea37", "hornsrev1") or a site definition as in case files. */
+  /**
+   * A built-in site name ("iea37", "hornsrev1", "iea37-cs3", "iea37-cs4") or a site definition
+   * as in case files. A wind-rose file (`.yaml`/`.yml`/`.csv`) is replaced here by its table.
+   */
   site: string | { [k: string]: Json };
   /** Wake model: deficit and superposition names, as in case files. */
   model: { deficit: string; superposition?: string };
@@ -109,6 +112,23 @@ function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): 
   }
 }
 
+/** The site as the normalised spec keeps it: a wind-rose file read and replaced by its table object. */
+function inlineSite(v: string | { [k: string]: Json }, w: Where): string | { [k: string]: Json } {
+  if (typeof v !== "string" || !/\.(ya?ml|csv)$/i.test(v)) return v;
+  const readText = (p: string): string => {
+    if (!w.readText) throw new Error("wind-rose files are read by readBatchSpec(path), or give parseBatchSpec a readText");
+    return w.readText(p);
+  };
+  try {
+    const site = parseSite(v, "site", w.file, readText);
+    if (site.kind !== "table") throw new InputError("a wind-rose file must give a table site", { file: w.file, field: "site" });
+    return tableSiteToDefinition(site);
+  } catch (e) {
+    if (e instanceof InputError && e.file !== w.file) throw new InputError(`in the wind-rose file: ${e.message}`, { file: w.file, field: "site" });
+    throw e;
+  }
+}
+
 /**
  * Validates a batch spec (the parsed JSON) and returns it normalised. Every problem is an
  * InputError naming the field (`farms[1].n_turbines`, `turbines[0].diameter`, …). Turbine
@@ -161,7 +181,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m}", at, w);
     for (const k of Object.keys(f)) need(FARM_FIELDS.has(k), `unknown field; expected one of ${[...FARM_FIELDS].join(", ")}`, `${at}.${k}`, w);
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
-    need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …} or {"polygons": …, "exclusions": …}`, `${at}.boundary`, w);
+    need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …} or {"builtin": …}`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
     need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1,
       `must be an integer ≥ 1, got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
@@ -177,7 +197,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   const spec: BatchSpec = {
     ...(r.name !== undefined ? { name: r.name as string } : {}),
     ...(r.description !== undefined ? { description: r.description as string } : {}),
-    site: r.site as BatchSpec["site"],
+    site: inlineSite(r.site as BatchSpec["site"], w),
     model: { deficit: m.deficit as string, ...(m.superposition !== undefined ? { superposition: m.superposition as string } : {}) },
     ...(wd ? { wd } : {}),
     ...(ws ? { ws } : {}),

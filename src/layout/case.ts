@@ -3,6 +3,7 @@
  *   "boundary": {"circle": {"center": [x, y], "radius": r}}
  *             | {"polygon": [[x, y], ...], "exclusions"?: [[[x, y], ...], ...]}
  *             | {"polygons": [[[x, y], ...], ...], "exclusions"?: [[[x, y], ...], ...]}
+ *             | {"builtin": "iea37-cs3" | "iea37-cs4"}
  *   "n_turbines": integer ≥ 1
  *   "min_spacing_m": number ≥ 0 (default: 2 rotor diameters, the IEA 37 rule)
  * Coordinates in metres, in the same frame as the turbine positions.
@@ -12,6 +13,16 @@ import { parseCaseModel, type CaseModel, type CaseOptions } from "../physics/ind
 import {
   type Boundary, type BoundaryPolygon, boundaryCanHold, circleBoundary, polygon, polygonBoundary,
 } from "./boundary.js";
+import { IEA37_CS3_REGIONS, IEA37_CS4_REGIONS, type Region } from "./data/iea37cs34.js";
+
+/** Built-in boundaries: the IEA 37 case-study 3 region and the five case-study 4 regions (one union). */
+export const BUILTIN_BOUNDARY_NAMES = ["iea37-cs3", "iea37-cs4"] as const;
+export type BuiltinBoundaryName = (typeof BUILTIN_BOUNDARY_NAMES)[number];
+
+export function builtinBoundary(name: BuiltinBoundaryName): Boundary {
+  const regions: readonly Region[] = name === "iea37-cs3" ? IEA37_CS3_REGIONS : IEA37_CS4_REGIONS;
+  return polygonBoundary(regions.map((r) => polygon(r.vertices.map((v) => [v[0], v[1]]), { field: `boundary ${name} region ${r.name}` })));
+}
 
 export interface LayoutCase extends CaseModel {
   readonly boundary: Boundary;
@@ -24,11 +35,18 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 
 /** Parses a boundary object; `field` prefixes every error's field path. */
 export function parseBoundary(v: unknown, field = "boundary", file?: string): Boundary {
-  if (!isObj(v)) throw new InputError(`must be an object: {"circle": {...}} | {"polygon": [...]} | {"polygons": [...], "exclusions": [...]}`, { field, file });
+  if (!isObj(v)) throw new InputError(`must be an object: {"circle": {...}} | {"polygon": [...]} | {"polygons": [...], "exclusions": [...]} | {"builtin": name}`, { field, file });
+  if (v.builtin !== undefined) {
+    for (const k of Object.keys(v)) if (k !== "builtin") throw new InputError("a built-in boundary takes no other key", { field: `${field}.${k}`, file });
+    if (typeof v.builtin !== "string" || !(BUILTIN_BOUNDARY_NAMES as readonly string[]).includes(v.builtin)) {
+      throw new InputError(`unknown built-in boundary ${JSON.stringify(v.builtin)} (known: ${BUILTIN_BOUNDARY_NAMES.join(", ")})`, { field: `${field}.builtin`, file });
+    }
+    return builtinBoundary(v.builtin as BuiltinBoundaryName);
+  }
   const kinds = ["circle", "polygon", "polygons"].filter((k) => v[k] !== undefined);
   for (const k of Object.keys(v)) {
     if (!["circle", "polygon", "polygons", "exclusions"].includes(k)) {
-      throw new InputError("unknown key (known: circle, polygon, polygons, exclusions)", { field: `${field}.${k}`, file });
+      throw new InputError("unknown key (known: circle, polygon, polygons, exclusions, builtin)", { field: `${field}.${k}`, file });
     }
   }
   if (kinds.length !== 1) {

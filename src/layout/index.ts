@@ -20,4 +20,7 @@ export {
   optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient,
   type OptimizeLayoutConfig, type OptimizeLayoutResult,
 } from "./optimizeLayout.js";
-export { parseBoundary, parseLayoutCase, type LayoutCase } from "./case.js";
+export {
+  parseBoundary, parseLayoutCase, builtinBoundary, BUILTIN_BOUNDARY_NAMES,
+  type LayoutCase, type BuiltinBoundaryName,
+} from "./case.js";

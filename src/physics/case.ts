@@ -8,9 +8,10 @@ import { InputError } from "../errors.js";
 import { DEFICIT_NAMES, deficitModel, type DeficitName } from "./deficit/index.js";
 import { windFarmModel, type WindFarmModel } from "./engine.js";
 import { BUILTIN_LAYOUT_NAMES, builtinLayout, type BuiltinLayoutName, type Layout } from "./layouts.js";
-import { builtinSite, uniformSite, weibullSite, type Site } from "./site.js";
+import { BUILTIN_SITE_NAMES, builtinSite, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
-import { builtinTurbine, type Turbine } from "./turbine.js";
+import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
+import { tableSiteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
 import { turbineFromDefinition, turbineFromIea37Yaml } from "./turbineDefinition.js";
 
 export interface CaseOptions {
@@ -66,7 +67,7 @@ export function parseCaseModel(value: unknown, opts: CaseOptions | string = {}):
   for (const key of ["site", "turbine", "model"] as const) {
     if (value[key] === undefined) throw new InputError("is missing", { field: key, file });
   }
-  const site = parseSite(value.site, "site", file);
+  const site = parseSite(value.site, "site", file, o.readText);
   const turbine = parseTurbine(value.turbine, "turbine", o);
   const { deficit, superposition } = parseModelNames(value.model, "model", file);
   if (value.layout !== undefined) parseLayout(value.layout, "layout", file);
@@ -90,14 +91,31 @@ function numbers(v: unknown, field: string, file?: string, minLength = 1): numbe
   return arr;
 }
 
-/** `"iea37" | "hornsrev1"` or a uniform / Weibull site object. */
-export function parseSite(v: unknown, field = "site", file?: string): Site {
+/**
+ * A built-in site name (`iea37`, `hornsrev1`, `iea37-cs3`, `iea37-cs4`), a wind-rose file
+ * (`.yaml`/`.yml`: the IEA 37 case-study 3/4 YAML; `.csv`: direction_deg, direction_frequency,
+ * speed_mps, speed_probability_given_direction) read through `readText`, or a uniform / Weibull /
+ * table site object.
+ */
+export function parseSite(v: unknown, field = "site", file?: string, readText?: (path: string) => string): Site {
   if (typeof v === "string") {
-    if (v !== "iea37" && v !== "hornsrev1") throw new InputError(`unknown built-in site "${v}" (known: iea37, hornsrev1)`, { field, file });
-    return builtinSite(v);
+    if (/\.(ya?ml|csv)$/i.test(v)) {
+      if (!readText) throw new InputError(`refers to the file "${v}" but no file reader was given`, { field, file });
+      let text: string;
+      try {
+        text = readText(v);
+      } catch (e) {
+        throw new InputError(`cannot read "${v}": ${(e as Error).message}`, { field, file });
+      }
+      return /\.csv$/i.test(v) ? tableSiteFromCsv(text, v) : tableSiteFromIea37Yaml(text, v);
+    }
+    if (!(BUILTIN_SITE_NAMES as readonly string[]).includes(v)) {
+      throw new InputError(`unknown built-in site "${v}" (known: ${BUILTIN_SITE_NAMES.join(", ")}; or a .yaml/.csv wind rose, or an object)`, { field, file });
+    }
+    return builtinSite(v as BuiltinSiteName);
   }
-  if (!isObj(v)) throw new InputError("must be a built-in site name or an object", { field, file });
-  const type = v.type ?? ("weibull_A" in v ? "weibull" : "uniform");
+  if (!isObj(v)) throw new InputError("must be a built-in site name, a wind-rose file or an object", { field, file });
+  const type = v.type ?? ("weibull_A" in v ? "weibull" : "p_ws" in v ? "table" : "uniform");
   const ti = v.ti === undefined ? undefined : numbers(v.ti, `${field}.ti`, file)[0];
   if (ti !== undefined && !(ti >= 0)) throw new InputError("must be ≥ 0", { field: `${field}.ti`, file });
   const wdDeg = v.wd === undefined ? undefined : numbers(v.wd, `${field}.wd`, file);
@@ -106,6 +124,7 @@ export function parseSite(v: unknown, field = "site", file?: string): Site {
   if (v[freqKey] === undefined) throw new InputError("is missing", { field: `${field}.${freqKey}`, file });
   const freq = numbers(v[freqKey], `${field}.${freqKey}`, file);
   freq.forEach((f, i) => { if (f < 0) throw new InputError(`[${i}] must be ≥ 0`, { field: `${field}.${freqKey}`, file }); });
+  if (type === "table") return parseTableSite(v, field, file, ti);
   if (type === "uniform") {
     if (ws === undefined) throw new InputError("is missing (a uniform site needs its wind speeds)", { field: `${field}.ws`, file });
     return uniformSite({ sectorFreq: freq, ti, wdDeg, ws });
@@ -122,14 +141,45 @@ export function parseSite(v: unknown, field = "site", file?: string): Site {
       throw e;
     }
   }
-  throw new InputError(`unknown site type ${JSON.stringify(type)} (known: uniform, weibull)`, { field: `${field}.type`, file });
+  throw new InputError(`unknown site type ${JSON.stringify(type)} (known: uniform, weibull, table)`, { field: `${field}.type`, file });
 }
 
-/** `"V80" | "IEA37_3.35MW"`, a JSON definition, or a path to an IEA 37 YAML / JSON definition. */
+/**
+ * `{"type": "table", "wd": [...], "p_wd": [...], "ws": [...], "p_ws": [[...], ...]}`: directions,
+ * their frequencies (as given), the speeds, and one row of P(ws | wd) per direction (0 where a
+ * direction lacks a speed).
+ */
+function parseTableSite(v: Obj, field: string, file: string | undefined, ti: number | undefined): Site {
+  for (const key of Object.keys(v)) {
+    if (!["type", "wd", "p_wd", "ws", "p_ws", "ti"].includes(key)) {
+      throw new InputError("unknown key (known for a table site: type, wd, p_wd, ws, p_ws, ti)", { field: `${field}.${key}`, file });
+    }
+  }
+  for (const key of ["wd", "p_wd", "ws", "p_ws"]) {
+    if (v[key] === undefined) throw new InputError("is missing", { field: `${field}.${key}`, file });
+  }
+  const wd = numbers(v.wd, `${field}.wd`, file);
+  const freq = numbers(v.p_wd, `${field}.p_wd`, file);
+  const ws = numbers(v.ws, `${field}.ws`, file);
+  if (!Array.isArray(v.p_ws)) throw new InputError("must be a list of rows, one per direction", { field: `${field}.p_ws`, file });
+  const rows = v.p_ws.map((r, d) => {
+    const p = numbers(r, `${field}.p_ws[${d}]`, file);
+    if (p.length !== ws.length) throw new InputError(`has ${p.length} values for ${ws.length} speeds`, { field: `${field}.p_ws[${d}]`, file });
+    return { ws, p };
+  });
+  try {
+    return tableSite({ wdDeg: wd, freq, rows, ti }, field);
+  } catch (e) {
+    if (e instanceof InputError && e.file === undefined) throw new InputError(e.message.slice((e.field?.length ?? -2) + 2), { field: e.field, file });
+    throw e;
+  }
+}
+
+/** A built-in turbine name, a JSON definition, or a path to an IEA 37 YAML / JSON definition. */
 export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = {}): Turbine {
   const file = opts.file;
   if (typeof v === "string") {
-    if (v === "V80" || v === "IEA37_3.35MW") return builtinTurbine(v);
+    if ((BUILTIN_TURBINE_NAMES as readonly string[]).includes(v)) return builtinTurbine(v as BuiltinTurbineName);
     if (/\.(ya?ml|json)$/i.test(v)) {
       if (!opts.readText) throw new InputError(`refers to the file "${v}" but no file reader was given`, { field, file });
       let text: string;
@@ -145,7 +195,7 @@ export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = 
       }
       return turbineFromIea37Yaml(text, v);
     }
-    throw new InputError(`unknown built-in turbine "${v}" (known: V80, IEA37_3.35MW; or an object, or a .yaml/.json file)`, { field, file });
+    throw new InputError(`unknown built-in turbine "${v}" (known: ${BUILTIN_TURBINE_NAMES.join(", ")}; or an object, or a .yaml/.json file)`, { field, file });
   }
   return turbineFromDefinition(v, field, file);
 }

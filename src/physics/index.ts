@@ -1,5 +1,6 @@
 // Public API of src/physics: re-exported by src/index.ts. Each concept lives in its own file.
 export * from "./site.js";
+export * from "./windRose.js";
 export * from "./turbine.js";
 export * from "./turbineDefinition.js";
 export * from "./deficit/index.js";

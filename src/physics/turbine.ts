@@ -38,7 +38,8 @@ export interface CubicTurbine {
 }
 
 export type Turbine = TabularTurbine | CubicTurbine;
-export type BuiltinTurbineName = "V80" | "IEA37_3.35MW";
+export type BuiltinTurbineName = "V80" | "IEA37_3.35MW" | "IEA37_10MW";
+export const BUILTIN_TURBINE_NAMES: readonly BuiltinTurbineName[] = ["V80", "IEA37_3.35MW", "IEA37_10MW"];
 
 export function tabularTurbine(opts: {
   name: string; diameterM: number; hubHeightM: number;
@@ -92,6 +93,17 @@ export function iea37Turbine(): CubicTurbine {
   });
 }
 
+/**
+ * The IEA 37 case-study 3/4 10 MW turbine (iea37-10mw.yaml): D = 198 m, hub 119 m,
+ * 4 / 11 / 25 m/s, the analytic cubic curve, Ct 8/9 as iea37-aepcalc.py hard-codes it.
+ */
+export function iea37Turbine10MW(): CubicTurbine {
+  return cubicTurbine({
+    name: "IEA37_10MW", diameterM: 198, hubHeightM: 119,
+    cutInWs: 4, ratedWs: 11, cutOutWs: 25, ratedPowerW: 10e6, ct: 8 / 9,
+  });
+}
+
 /** Vestas V80 2 MW as PyWake's `hornsrev1.V80()`: D = 80 m, hub 70 m, no cut-out above 25 m/s. */
 export function v80Turbine(): TabularTurbine {
   return tabularTurbine({ name: "V80", diameterM: 80, hubHeightM: 70, ws: V80_WS, powerW: V80_POWER_W, ct: V80_CT });
@@ -101,8 +113,9 @@ export function builtinTurbine(name: BuiltinTurbineName): Turbine {
   switch (name) {
     case "V80": return v80Turbine();
     case "IEA37_3.35MW": return iea37Turbine();
+    case "IEA37_10MW": return iea37Turbine10MW();
     default:
-      throw new InputError(`unknown built-in turbine "${String(name)}" (known: V80, IEA37_3.35MW)`, { field: "turbine" });
+      throw new InputError(`unknown built-in turbine "${String(name)}" (known: ${BUILTIN_TURBINE_NAMES.join(", ")})`, { field: "turbine" });
   }
 }
 

@@ -1,10 +1,18 @@
 // Shared by the layout tests: reference files (tests only; the library never reads them).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import {
   builtinSite, builtinTurbine, deficitModel, superpositionModel, windFarmModel,
 } from "../../src/physics/index.js";
 
-const refDir = new URL("../../../shared/reference/", import.meta.url);
+// ../shared/reference beside the checkout: /work/main's is /work/shared, a worktree's
+// (/work/wt/NAME) one more level up; the nearest one going up is the one meant.
+const refDir = ((): URL => {
+  for (const up of ["../../../", "../../../../"]) {
+    const u = new URL(`${up}shared/reference/`, import.meta.url);
+    if (existsSync(u)) return u;
+  }
+  return new URL("../../../shared/reference/", import.meta.url);
+})();
 
 export function reference<T = any>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, refDir), "utf8")) as T;

@@ -1,8 +1,16 @@
 // Shared by the physics tests: reference files and relative-error helpers.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 
-const refDir = new URL("../../../shared/reference/", import.meta.url);
+// ../shared/reference beside the checkout: /work/main's is /work/shared, a worktree's
+// (/work/wt/NAME) one more level up; the nearest one going up is the one meant.
+const refDir = ((): URL => {
+  for (const up of ["../../../", "../../../../"]) {
+    const u = new URL(`${up}shared/reference/`, import.meta.url);
+    if (existsSync(u)) return u;
+  }
+  return new URL("../../../shared/reference/", import.meta.url);
+})();
 
 /** Parsed JSON of a file in ../shared/reference (tests only; the library never reads it). */
 export function reference<T = any>(name: string): T {
