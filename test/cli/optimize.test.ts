@@ -46,5 +46,5 @@ test("wflo optimize --json: progress (best AEP, evaluations, elapsed) on stderr,
   assert.equal(q.stderr, "");
   const bad = wflo("optimize", "examples/cases/concave-polygon.json", "--method", "sgd");
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--method must be one of basin-hopping, wec/);
+  assert.match(bad.stderr, /--method must be one of basin-hopping, multistart, wec/);
 });
