@@ -179,6 +179,9 @@ interface Ctx {
   lamB: Float64Array; lamS: Float64Array;
 }
 
+/** Share of the budget (and of the time limit) kept for the final tight local solve when hops run until it is spent. */
+const POLISH_RESERVE = 0.05;
+
 function defaultHops(n: number): number {
   // Up to 20 turbines the best layout of IEA 37 CS1 is found within 60 hops. Above, a fixed
   // count stopped the runs at half their budget with the AEP still rising (36 and 64 turbines:
@@ -344,7 +347,12 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     hopHistory.push(best);
     progress();
     c.fTol = o.hopFTol ?? 1e-8;
-    for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop(); h++) {
+    // Hops bounded by the budget leave it a slice for the tight polish at the end.
+    const evalEnd = Math.min(budgetEnd, maxEval), tEnd = Math.min(timeEnd, deadline);
+    const hopEvalEnd = polish ? evalEnd - POLISH_RESERVE * maxEval : Infinity;
+    const hopTimeEnd = polish && tEnd !== Infinity ? tEnd - POLISH_RESERVE * (deadline - t0) : Infinity;
+    const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd);
+    for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
       const x = Float64Array.from(sX), y = Float64Array.from(sY);
       const u = rng.nextDouble();
       const move = c.obj.valueMap && u < (o.relocateShare ?? 0.5) ? moves.relocate : moves.shake;
