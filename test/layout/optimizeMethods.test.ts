@@ -106,3 +106,20 @@ test("the default budget follows the problem's size: 60,000 for small farms, ~1,
   const r = optimizeLayout({ model, boundary: twoRegions, nTurbines: 6, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 0, optimizer: { maxEvaluations: 40 } });
   assert.ok(r.evaluations < 40 + 200 && r.feasible, `${r.evaluations}`);
 });
+
+test("method multistart: deterministic for a seed; several smart starts share the budget, which is spent", () => {
+  const cfg = {
+    model, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 12, randomPct: 30, seed: 2,
+    optimizer: { method: "multistart" as const, starts: 3, maxEvaluations: 3000 },
+  };
+  let solves = 0;
+  const a = optimizeLayout({ ...cfg, optimizer: { ...cfg.optimizer, onProgress: () => { solves++; } } });
+  const b = optimizeLayout(cfg);
+  assert.deepEqual(Array.from(a.x), Array.from(b.x));
+  assert.deepEqual(Array.from(a.y), Array.from(b.y));
+  assert.equal(a.aepGWh, b.aepGWh);
+  assert.ok(a.feasible && feasibilityCheck(twoRegions, a.x, a.y, 260, 0).feasible);
+  assert.ok(a.evaluations >= 3000 && a.evaluations < 3000 + 500, `${a.evaluations}`);
+  assert.ok(solves >= 4, "three starts' first solves and more");
+  assert.ok(a.aepGWh >= a.aepInitialGWh);
+});
