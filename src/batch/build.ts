@@ -10,7 +10,7 @@ import {
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
 import { boundaryCanHold, candidateGrid, OPTIMIZER_METHODS, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
-import type { BatchSpec } from "./spec.js";
+import type { BatchSpec } from "./specTypes.js";
 
 interface Where { file?: string }
 

@@ -5,12 +5,14 @@ export {
 export {
   parseBatchSpec, parseBatchSpecText, readBatchSpec, specJson, canonicalJson, checkSpecCompatible, mergeSeeds,
   readPartsSpec, writePartsSpec, PARTS_SPEC_FILE,
-  type BatchSpec, type BatchSpecOptions, type FarmSpec,
+  type BatchSpecOptions,
 } from "./spec.js";
+export type { BatchSpec, BatchSpecInput, FarmSpec, Json } from "./specTypes.js";
 export {
-  expandConfigs, configKey, parseConfigKey, parseShard, shardConfigs, runLockName,
+  expandConfigs, parseShard, shardConfigs, runLockName,
+  layoutProblem, resultAttrs, rootAttrs, turbineName, farmName, formatKey, parseKey, tryParseKey, type ConfigKey,
   type BatchConfig, type Shard,
-} from "./configs.js";
+} from "./config.js";
 export { buildModel, buildBoundary, buildSite, buildTurbine, optimizerOptions, wakeModelName } from "./build.js";
 export {
   ProgressTracker, formatProgressLine, formatProgressBar, type BatchProgress, type BatchPhase,

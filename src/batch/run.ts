@@ -20,11 +20,11 @@ import { mergeParts } from "../store/merge.js";
 import { partsDir as partsDirOf } from "../store/parts.js";
 import { isGoodStatus } from "../store/read.js";
 import type { RootAttrs } from "../store/schema.js";
-import { expandConfigs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./configs.js";
+import { expandConfigs, rootAttrs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./config.js";
 import { WorkerPool, PoolStartError } from "./pool.js";
 import { ProgressTracker, type BatchProgress } from "./progress.js";
 import type { ConfigProgress, ConfigReply, ConfigTask, WorkerContext, WorkerTask } from "./protocol.js";
-import { checkSpecCompatible, mergeSeeds, parseBatchSpec, readPartsSpec, specJson, writePartsSpec, type BatchSpec } from "./spec.js";
+import { checkSpecCompatible, mergeSeeds, parseBatchSpec, readPartsSpec, writePartsSpec, type BatchSpec } from "./spec.js";
 
 export interface RunBatchOptions {
   /** Output HDF5 file; parts go to `<out>.parts/`. */
@@ -175,12 +175,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     let effective = spec;
     for (const stored of [storedOut, storedParts]) if (stored !== undefined) effective = mergeSeeds(stored, effective);
     writePartsSpec(partsDir, effective);
-    const root: RootAttrs = {
-      grid_size: spec.grid_size,
-      random_pct: spec.random_pct,
-      total_configs: expandConfigs(effective).length,
-      spec_json: specJson(effective),
-    };
+    const root: RootAttrs = rootAttrs(effective);
 
     const todo: BatchConfig[] = mine.filter((c) => !state.results.has(c.key));
     tracker.start(mine.length - todo.length);

@@ -21,7 +21,7 @@ import { writeFileAtomically } from "../store/commit.js";
 import { basename, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { acquireLock, checkLock, partsDir as partsDirOf, storeState, type LockState, type StoreState } from "../store/index.js";
-import { expandConfigs, runLockName, shardConfigs, type Shard } from "./configs.js";
+import { expandConfigs, rootAttrs, runLockName, shardConfigs, type Shard } from "./config.js";
 import { checkSpecCompatible, parseBatchSpecText, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, specJson, type BatchSpec } from "./spec.js";
 
 /** What `wflo submit` was asked to do. */
@@ -786,5 +786,5 @@ export function rootAttrsOfPartsSpec(partsDir: string): { grid_size: number; ran
   const text = readPartsSpec(partsDir);
   if (text === undefined) return undefined;
   const spec = parseBatchSpecText(text, { file: join(partsDir, PARTS_SPEC_FILE) });
-  return { grid_size: spec.grid_size, random_pct: spec.random_pct, total_configs: expandConfigs(spec).length, spec_json: specJson(spec) };
+  return rootAttrs(spec);
 }

@@ -11,57 +11,15 @@
  * cannot silently change a batch being resumed (the stored-spec check sees the change).
  */
 import { readFileSync, mkdirSync } from "node:fs";
-import { writeFileAtomically } from "../store/commit.js";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { writeFileAtomically } from "../store/commit.js";
 import { parseSite, parseTurbine, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
-import { parseFaults, type FaultTable } from "./faults.js";
+import { parseFaults } from "./faults.js";
+import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** One farm: where turbines may stand, how many, how far apart. */
-export interface FarmSpec {
-  /** Free text, shown in reports. */
-  name?: string;
-  /** `{"circle": {"center": [x, y], "radius": r}} | {"polygon": [[x, y], …]} | {"polygons": [[[x, y], …], …], "exclusions": [[[x, y], …], …]}` (m). */
-  boundary: { [k: string]: Json };
-  n_turbines: number;
-  min_spacing_m: number;
-}
-
-export interface BatchSpec {
-  /** Free text. */
-  name?: string;
-  description?: string;
-  /**
-   * A built-in site name ("iea37", "hornsrev1", "iea37-cs3", "iea37-cs4") or a site definition
-   * as in case files. A wind-rose file (`.yaml`/`.yml`/`.csv`) is replaced here by its table.
-   */
-  site: string | { [k: string]: Json };
-  /** Wake model: deficit and superposition names, as in case files. */
-  model: { deficit: string; superposition?: string };
-  /** Flow cases: wind directions (deg) and speeds (m/s); default: the site's own. */
-  wd?: number[];
-  ws?: number[];
-  /**
-   * Turbine types: built-in names ("IEA37_3.35MW", "V80") or definitions; index t in keys.
-   * A file path in the spec (`.yaml`/`.yml`/`.json`) is replaced here by its definition.
-   */
-  turbines: (string | { [k: string]: Json })[];
-  /** Farms; index f in keys. */
-  farms: FarmSpec[];
-  /** Smart-start seeds (after normalisation always a list; a count n in the file means 0..n-1). */
-  seeds: number[];
-  /** Smart-start candidate grid: grid_size × grid_size points over the bounding box. */
-  grid_size: number;
-  /** Smart start picks among the best random_pct % of candidates (0 = greedy). */
-  random_pct: number;
-  /** Optimizer settings passed to optimizeLayout (see README "## Layout"). */
-  optimizer?: { [k: string]: Json };
-  /** Test-only fault injection, active only with WFLO_TEST_FAULTS=1 (see faults.ts). */
-  _fault?: FaultTable;
-}
+export type { BatchSpec, BatchSpecInput, FarmSpec, Json } from "./specTypes.js";
 
 const TOP_FIELDS = new Set(["name", "description", "site", "model", "wd", "ws", "turbines", "farms", "seeds", "grid_size", "random_pct", "optimizer", "_fault"]);
 const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m"]);

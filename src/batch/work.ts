@@ -7,9 +7,10 @@
 import { optimizeLayout, type Boundary } from "../layout/index.js";
 import type { WindFarmModel } from "../physics/index.js";
 import { commitResult } from "../store/commit.js";
-import { buildBoundary, buildModel, optimizerOptions, wakeModelName } from "./build.js";
+import { buildBoundary, buildModel } from "./build.js";
+import { layoutProblem, resultAttrs } from "./config.js";
 import type { BatchWork, ConfigProgress, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
-import type { BatchSpec } from "./spec.js";
+import type { BatchSpec } from "./specTypes.js";
 import { compactHistory } from "./history.js";
 
 const models = new Map<number, WindFarmModel>();
@@ -19,11 +20,6 @@ function cached<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   let v = m.get(k);
   if (v === undefined) { v = make(); m.set(k, v); }
   return v;
-}
-
-function turbineName(spec: BatchSpec, t: number): string {
-  const d = spec.turbines[t];
-  return typeof d === "string" ? d : typeof d.name === "string" ? d.name : `turbines[${t}]`;
 }
 
 /** Seconds between progress reports of one config (the main thread shows the latest). */
@@ -36,15 +32,11 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask, report?: (p: 
   const model = cached(models, t.typeIdx, () => buildModel(spec, t.typeIdx));
   const boundary = cached(boundaries, t.farmIdx, () => buildBoundary(spec, t.farmIdx));
   let lastReport = -Infinity;
+  const problem = layoutProblem(spec, t, { model, boundary });
   const r = optimizeLayout({
-    model, boundary,
-    nTurbines: farm.n_turbines,
-    minSpacingM: farm.min_spacing_m,
-    gridSize: spec.grid_size,
-    randomPct: spec.random_pct,
-    seed: t.seed,
+    ...problem,
     optimizer: {
-      ...optimizerOptions(spec),
+      ...problem.optimizer,
       ...(report ? {
         onProgress: (p) => {
           if (p.phase !== "done" && p.elapsedS - lastReport < REPORT_EVERY_S) return;
@@ -76,13 +68,7 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask, report?: (p: 
     layoutInitial,
     ...storedHistory(r.history),
     attrs: {
-      n_turbines: n,
-      wake_model: wakeModelName(spec),
-      turbine: turbineName(spec, t.typeIdx),
-      ...(farm.name ? { farm: farm.name } : {}),
-      min_spacing_m: farm.min_spacing_m,
-      grid_size: BigInt(spec.grid_size),
-      random_pct: spec.random_pct,
+      ...resultAttrs(spec, t),
       aep_initial: r.aepInitialGWh,
       iterations: r.iterations,
       elapsed_s: r.elapsedS,

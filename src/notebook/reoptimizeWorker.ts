@@ -1,20 +1,15 @@
 // Worker side of reoptimize.ts: one configuration of a batch spec, optimized again with
 // the batch's own settings, its iterate history sent back (transferred, not copied).
 import { parentPort, workerData } from "node:worker_threads";
-import { buildBoundary, buildModel, optimizerOptions, parseBatchSpec, parseConfigKey } from "../batch/index.js";
+import { buildBoundary, buildModel, layoutProblem, parseBatchSpec, tryParseKey } from "../batch/index.js";
 import { optimizeLayout } from "../layout/index.js";
 
 const { spec: raw, key } = workerData as { spec: unknown; key: string };
 try {
   const spec = parseBatchSpec(raw);
-  const k = parseConfigKey(key);
+  const k = tryParseKey(key);
   if (!k || !spec.farms[k.farmIdx] || !spec.turbines[k.typeIdx]) throw new Error(`${key} is not a configuration of this spec`);
-  const farm = spec.farms[k.farmIdx];
-  const r = optimizeLayout({
-    model: buildModel(spec, k.typeIdx), boundary: buildBoundary(spec, k.farmIdx),
-    nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m, gridSize: spec.grid_size, randomPct: spec.random_pct,
-    seed: k.seed, optimizer: optimizerOptions(spec),
-  });
+  const r = optimizeLayout(layoutProblem(spec, k, { model: buildModel(spec, k.typeIdx), boundary: buildBoundary(spec, k.farmIdx) }));
   const out = {
     key, aepGWh: r.aepGWh, aepInitialGWh: r.aepInitialGWh, iterations: r.iterations, elapsedS: r.elapsedS,
     history: r.history, hopHistory: r.hopHistory, x: r.x, y: r.y, smartStart: r.smartStart, aepPerTurbineGWh: r.aepPerTurbineGWh,

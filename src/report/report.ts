@@ -19,7 +19,7 @@ import { writeFileAtomically } from "../store/commit.js";
 import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
 import { windRoseOf } from "../figures/physicsViews.js";
-import { parseConfigKey } from "../batch/configs.js";
+import { farmName, layoutProblem, tryParseKey, turbineName } from "../batch/config.js";
 import { buildBoundary, buildModel } from "../batch/build.js";
 import { parseBatchSpec, type BatchSpec } from "../batch/spec.js";
 
@@ -75,21 +75,16 @@ export async function readReportData(path: string): Promise<ReportData> {
   if (rep.root.spec_json) {
     try { spec = parseBatchSpec(JSON.parse(rep.root.spec_json)); } catch (e) { specNote = `the stored spec_json is not usable: ${(e as Error).message}`; }
   } else specNote = "the file has no spec_json (not written by wflo run)";
-  const farmName = (f: number) => spec?.farms[f]?.name ?? `farm${f}`;
-  const typeName = (t: number) => {
-    const d = spec?.turbines[t];
-    return typeof d === "string" ? d : typeof d?.name === "string" ? d.name : `t${t}`;
-  };
   const rows: ReportRow[] = [];
   const bad: ReportData["bad"] = [];
   for (const g of rep.groups) {
-    const k = parseConfigKey(g.key);
+    const k = tryParseKey(g.key);
     if (!g.record || !k || (g.status !== "ok" && g.status !== "no-checksum")) { bad.push({ key: g.key, status: g.status }); continue; }
     const r = g.record;
     const n = r.layout.length / 2;
     rows.push({
       key: g.key, farmIdx: k.farmIdx, typeIdx: k.typeIdx, seed: k.seed,
-      farm: farmName(k.farmIdx), turbineType: typeName(k.typeIdx),
+      farm: spec ? farmName(spec, k.farmIdx) : `farm${k.farmIdx}`, turbineType: spec ? turbineName(spec, k.typeIdx) : `turbines[${k.typeIdx}]`,
       aepGWh: r.aepGWh, aepInitialGWh: num(r.attrs.aep_initial), iterations: num(r.attrs.iterations), elapsedS: num(r.attrs.elapsed_s),
       x: r.layout.subarray(0, n), y: r.layout.subarray(n), aepPerTurbineGWh: r.aepPerTurbineGWh,
       ...(r.layoutInitial ? { initial: { x: r.layoutInitial.subarray(0, n), y: r.layoutInitial.subarray(n) } } : {}),
@@ -123,11 +118,10 @@ export function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
   const spec = d.spec;
   const model = buildModel(spec, best.typeIdx);
   const boundary = buildBoundary(spec, best.farmIdx);
-  const farm = spec.farms[best.farmIdx];
   let initial = best.initial;
   if (!initial) {
     try {
-      initial = smartStartLayout({ model, boundary, nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m, gridSize: spec.grid_size, randomPct: spec.random_pct, seed: best.seed });
+      initial = smartStartLayout(layoutProblem(spec, best, { model, boundary }));
     } catch { initial = undefined; }
   }
   const b = boundaryTraces(boundary);

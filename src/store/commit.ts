@@ -12,14 +12,13 @@
  */
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { InputError } from "../errors.js";
 import { fsyncDir, fsyncFile } from "./fsutil.js";
 import { withFile } from "./h5.js";
 import { failurePartPath, listParts, partPath, partsDir, quarantineDir, tempPathFor } from "./parts.js";
 import { inspectFile, isGoodStatus, type FileReport } from "./read.js";
 import { inspectFiles } from "./sandbox.js";
 import {
-  normaliseRecord, wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
+  checkedRecord, wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
   type AttrValue, type ResultRecord,
 } from "./schema.js";
 
@@ -175,12 +174,8 @@ async function writePartFile(tmp: string, write: (f: Parameters<typeof writeRoot
  * → one result; different → conflict, part quarantined).
  */
 export async function commitResult(out: string, rec: ResultRecord, opts: CommitOptions = {}): Promise<CommitOutcome> {
-  const norm = normaliseRecord(rec); // InputError on a bad record, before touching disk
-  const checksum = norm.checksum!;
-  const given = rec.attrs?.checksum;
-  if (typeof given === "string" && given !== checksum) {
-    throw new InputError(`${rec.key}: the record's checksum ${given} does not match its data (${checksum}); refusing to commit corrupted data`, { field: "attrs.checksum" });
-  }
+  const norm = checkedRecord(rec); // InputError on a bad record, before touching disk
+  const checksum = norm.checksum;
   const dir = opts.partsDir ?? partsDir(out);
   ensureDir(dir);
   const final = partPath(dir, rec.key);

@@ -433,14 +433,14 @@ function candidateKeys(sources: Source[], copyReports: Map<string, FileReport>, 
   let maxF = keys.size === 0 ? 9 : 0, maxT = keys.size === 0 ? 4 : 0, maxS = keys.size === 0 ? 99 : 0;
   for (const k of keys) {
     const c = parseKey(k);
-    maxF = Math.max(maxF, c.farm_idx); maxT = Math.max(maxT, c.type_idx); maxS = Math.max(maxS, c.ss_seed);
+    maxF = Math.max(maxF, c.farmIdx); maxT = Math.max(maxT, c.typeIdx); maxS = Math.max(maxS, c.seed);
   }
   if (keys.size > 0) {
     // A little beyond what was seen: the damaged file may hold the last farm, type or seeds.
     maxF += 1; maxT += 1; maxS += Math.max(10, Math.ceil(0.1 * maxS));
   }
   if ((maxF + 1) * (maxT + 1) * (maxS + 1) <= max) {
-    for (let f = 0; f <= maxF; f++) for (let t = 0; t <= maxT; t++) for (let s = 0; s <= maxS; s++) keys.add(formatKey({ farm_idx: f, type_idx: t, ss_seed: s }));
+    for (let f = 0; f <= maxF; f++) for (let t = 0; t <= maxT; t++) for (let s = 0; s <= maxS; s++) keys.add(formatKey({ farmIdx: f, typeIdx: t, seed: s }));
   }
   return [...keys].sort();
 }

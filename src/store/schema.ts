@@ -30,6 +30,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { NdArray } from "ndarray";
 import { InputError } from "../errors.js";
+import { isResultKey, KEY_ATTRS, parseKey } from "./key.js";
 import {
   H5T_CLASS, attributeNames, h5ErrorSummary, readScalarAttribute, sweepLeakedStreams,
   type H5Group, type H5Dataset, type H5Attribute,
@@ -53,7 +54,20 @@ export const RESULT_ATTRS: Readonly<Record<string, AttrKind>> = {
   elapsed_s: "float64",
   wake_model: "string",
   checksum: "string",
+  // The config's settings, written by every batch result (see batch/config.ts resultAttrs).
+  grid_size: "int64",
+  random_pct: "float64",
+  min_spacing_m: "float64",
+  farm: "string",
+  turbine: "string",
 };
+
+/**
+ * float64 attributes that other tools store as integers: the Python tool writes random_pct
+ * as int64. Read as such they keep their integer dtype (and value), so a recovered or merged
+ * group is written back byte for byte and its checksum still verifies.
+ */
+const INTEGER_TOLERATED: ReadonlySet<string> = new Set(["random_pct"]);
 
 /**
  * Attributes a checksummed (wflo-written) group must carry. Python-tool groups (no
@@ -162,34 +176,9 @@ export interface ReadResult {
 }
 
 // ---------------------------------------------------------------------------------------
-// keys
+// keys: one codec for every area (./key.ts)
 
-const KEY_RE = /^farm(\d+)_t(\d+)_s(\d+)$/;
-
-export interface ConfigKey {
-  farm_idx: number;
-  type_idx: number;
-  ss_seed: number;
-}
-
-export function isResultKey(key: string): boolean {
-  return KEY_RE.test(key);
-}
-
-/** `farm3_t1_s42` → {farm_idx: 3, type_idx: 1, ss_seed: 42}; InputError otherwise. */
-export function parseKey(key: string): ConfigKey {
-  const m = KEY_RE.exec(key);
-  if (!m) throw new InputError(`"${key}" is not a result key; expected farm{farm_idx}_t{type_idx}_s{ss_seed}, e.g. farm0_t1_s42`, { field: "key" });
-  const out = { farm_idx: Number(m[1]), type_idx: Number(m[2]), ss_seed: Number(m[3]) };
-  if (!Number.isSafeInteger(out.farm_idx) || !Number.isSafeInteger(out.type_idx) || !Number.isSafeInteger(out.ss_seed)) {
-    throw new InputError(`"${key}": index too large`, { field: "key" });
-  }
-  return out;
-}
-
-export function formatKey(k: ConfigKey): string {
-  return `farm${k.farm_idx}_t${k.type_idx}_s${k.ss_seed}`;
-}
+export { formatKey, isResultKey, parseKey, tryParseKey, type ConfigKey } from "./key.js";
 
 // ---------------------------------------------------------------------------------------
 // normalisation
@@ -210,6 +199,7 @@ export function flatLayout(layout: Float64Array | NdArray, field = "layout"): Fl
 
 function kindOf(name: string, v: AttrValue): AttrKind {
   const fixed = RESULT_ATTRS[name];
+  if (fixed === "float64" && typeof v === "bigint" && INTEGER_TOLERATED.has(name)) return "int64";
   if (fixed) return fixed;
   return typeof v === "bigint" ? "int64" : typeof v === "number" ? "float64" : "string";
 }
@@ -227,7 +217,7 @@ function normaliseAttr(name: string, v: AttrValue, kind: AttrKind): AttrValue {
   if (typeof v === "string") throw new InputError(`attribute ${name} must be an integer, got a string`, { field: `attrs.${name}` });
   if (typeof v === "number" && !Number.isSafeInteger(v)) throw new InputError(`attribute ${name} must be an integer, got ${v}`, { field: `attrs.${name}` });
   if (typeof v === "bigint") {
-    if (RESULT_ATTRS[name] && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+    if (RESULT_ATTRS[name] === "int64" && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
     return v;
   }
   return v;
@@ -271,9 +261,9 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
     attrs[name] = normaliseAttr(name, raw, kind);
     kinds[name] = kind;
   }
-  for (const k of ["farm_idx", "type_idx", "ss_seed"] as const) {
-    if (attrs[k] === undefined) { attrs[k] = cfg[k]; kinds[k] = "int64"; }
-    else if (attrs[k] !== cfg[k]) throw new InputError(`${rec.key}: attribute ${k} = ${attrs[k]} disagrees with the key`, { field: `attrs.${k}` });
+  for (const [k, field] of Object.entries(KEY_ATTRS)) {
+    if (attrs[k] === undefined) { attrs[k] = cfg[field]; kinds[k] = "int64"; }
+    else if (attrs[k] !== cfg[field]) throw new InputError(`${rec.key}: attribute ${k} = ${attrs[k]} disagrees with the key`, { field: `attrs.${k}` });
   }
   if (attrs.n_turbines === undefined) { attrs.n_turbines = n; kinds.n_turbines = "int64"; }
   else if (attrs.n_turbines !== n) throw new InputError(`${rec.key}: n_turbines = ${attrs.n_turbines} but the layout has ${n} turbines`, { field: "attrs.n_turbines" });
@@ -286,6 +276,29 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
   out.checksum = checksumOf(out.key, layout, rec.aepGWh, rec.aepPerTurbineGWh, attrs, kinds,
     { layoutInitial, aepHistoryGWh: rec.aepHistoryGWh, aepHistoryIter: rec.aepHistoryIter });
   return out;
+}
+
+/** A record as normaliseRecord returns it, with its checksum: what writeResultGroup writes. */
+export type NormalisedRecord = StoredResult & { kinds: Record<string, AttrKind>; checksum: string };
+
+/** Records checkedRecord produced: writing one again does not normalise it a second time. */
+const checked = new WeakSet<object>();
+
+/**
+ * The record normalised (normaliseRecord) and, when it carries a checksum (`attrs.checksum`
+ * or a read record's `checksum`), that checksum checked against its data, so corruption is
+ * never re-blessed by a write. InputError naming the field otherwise. Done once per write:
+ * commitResult checks before touching disk and hands the result to writeResultGroup.
+ */
+export function checkedRecord(rec: ResultRecord): NormalisedRecord {
+  if (checked.has(rec)) return rec as NormalisedRecord;
+  const norm = normaliseRecord(rec) as NormalisedRecord;
+  const given = rec.attrs?.checksum ?? (rec as StoredResult).checksum;
+  if (typeof given === "string" && given !== norm.checksum) {
+    throw new InputError(`${rec.key}: the record's checksum ${given} does not match its data (${norm.checksum}); refusing to write corrupted data`, { field: "attrs.checksum" });
+  }
+  checked.add(norm);
+  return norm;
 }
 
 /** Why iteration numbers do not fit their history (strictly increasing integers ≥ 1, one per value), or null. */
@@ -402,11 +415,7 @@ function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, 
  * carries a checksum that its data no longer match (so corruption is never re-blessed).
  */
 export function writeResultGroup(parent: H5Group, rec: ResultRecord): string {
-  const norm = normaliseRecord(rec);
-  const given = rec.attrs?.checksum ?? (rec as StoredResult).checksum;
-  if (typeof given === "string" && given !== norm.checksum) {
-    throw new InputError(`${rec.key}: the record's checksum ${given} does not match its data (${norm.checksum})`, { field: "attrs.checksum" });
-  }
+  const norm = checkedRecord(rec);
   if (parent.get(norm.key) !== null) throw new InputError(`${norm.key} already exists in ${parent.path}`, { field: norm.key });
   const n = norm.layout.length / 2;
   const g = parent.create_group(norm.key);
@@ -603,7 +612,7 @@ export function readResultGroup(group: H5Group): ReadResult {
       (want || unreadable ? problems : notes).push({ field: `attrs.${name}`, message: `${where}: attribute ${name} ${r.problem ?? "is unreadable"}${want || unreadable ? "" : "; not carried over"}` });
       continue;
     }
-    if (want && want !== r.kind) {
+    if (want && want !== r.kind && !(want === "float64" && r.kind === "int64" && INTEGER_TOLERATED.has(name))) {
       problems.push({ field: `attrs.${name}`, message: `${where}: attribute ${name} is ${r.kind}; expected ${want}` });
     }
     let v: AttrValue = r.value;
@@ -626,8 +635,8 @@ export function readResultGroup(group: H5Group): ReadResult {
   }
   if (isResultKey(key)) {
     const cfg = parseKey(key);
-    for (const k of ["farm_idx", "type_idx", "ss_seed"] as const) {
-      if (attrs[k] !== undefined && kinds[k] === "int64" && Number(attrs[k]) !== cfg[k]) {
+    for (const [k, field] of Object.entries(KEY_ATTRS)) {
+      if (attrs[k] !== undefined && kinds[k] === "int64" && Number(attrs[k]) !== cfg[field]) {
         problems.push({ field: `attrs.${k}`, message: `${where}: attribute ${k} = ${attrs[k]} disagrees with the group name` });
       }
     }

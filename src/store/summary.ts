@@ -48,9 +48,9 @@ export function summarizeReport(r: FileReport): StoreSummary {
     if (!isGoodStatus(g.status) || !g.record) continue;
     results++;
     const k = parseKey(g.key);
-    farms.add(k.farm_idx); types.add(k.type_idx); seeds.add(k.ss_seed);
+    farms.add(k.farmIdx); types.add(k.typeIdx); seeds.add(k.seed);
     all.push(g.record.aepGWh);
-    const ft = `farm${k.farm_idx}_t${k.type_idx}`;
+    const ft = `farm${k.farmIdx}_t${k.typeIdx}`;
     if (!per.has(ft)) per.set(ft, []);
     per.get(ft)!.push(g.record.aepGWh);
   }

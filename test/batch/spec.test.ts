@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { InputError, UsageError } from "../../src/errors.js";
 import {
   checkSpecCompatible, expandConfigs, mergeSeeds, parseBatchSpec, parseShard, readBatchSpec,
-  runLockName, shardConfigs, specJson, parseConfigKey,
+  runLockName, shardConfigs, specJson, tryParseKey,
 } from "../../src/batch/index.js";
 
 const base = () => ({
@@ -42,8 +42,8 @@ test("configs expand farm → type → seed with keys as the Python tool named t
   assert.deepEqual(c.slice(0, 4).map((x) => x.key), ["farm0_t0_s3", "farm0_t0_s1", "farm0_t0_s7", "farm0_t1_s3"]);
   assert.equal(c[11].key, "farm1_t1_s7");
   c.forEach((x, i) => assert.equal(x.index, i));
-  assert.deepEqual(parseConfigKey("farm1_t0_s42"), { farmIdx: 1, typeIdx: 0, seed: 42 });
-  assert.equal(parseConfigKey("farm1_t0"), undefined);
+  assert.deepEqual(tryParseKey("farm1_t0_s42"), { farmIdx: 1, typeIdx: 0, seed: 42 });
+  assert.equal(tryParseKey("farm1_t0"), undefined);
 });
 
 test("a seed count n means seeds 0..n-1", () => {

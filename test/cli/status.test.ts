@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { expandConfigs, shardConfigs } from "../../src/batch/configs.js";
+import { expandConfigs, shardConfigs } from "../../src/batch/config.js";
 import { readBatchSpec } from "../../src/batch/spec.js";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { runLockName } from "../../src/batch/configs.js";
+import { runLockName } from "../../src/batch/config.js";
 
 interface Holder { proc: ChildProcess; reply: { ok: boolean; state?: string; message?: string } }
 

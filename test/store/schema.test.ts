@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import ndarray from "ndarray";
 import {
-  computeChecksum, h5, parseKey, readFailureGroup, readResultGroup, readRootAttrs, verifyChecksum,
+  computeChecksum, formatKey, h5, parseKey, tryParseKey, readFailureGroup, readResultGroup, readRootAttrs, verifyChecksum,
   withFile, writeFailureGroup, writeResultGroup, writeRootAttrs, type H5Group,
 } from "../../src/store/index.js";
 import { InputError } from "../../src/errors.js";
@@ -11,9 +11,40 @@ import type { ResultRecord } from "../../src/store/index.js";
 import { record, tempDir } from "./helpers.js";
 
 test("parseKey reads farm, type and seed and refuses anything else", () => {
-  assert.deepEqual(parseKey("farm3_t1_s42"), { farm_idx: 3, type_idx: 1, ss_seed: 42 });
+  assert.deepEqual(parseKey("farm3_t1_s42"), { farmIdx: 3, typeIdx: 1, seed: 42 });
   assert.throws(() => parseKey("farm3_t1"), InputError);
   assert.throws(() => parseKey("_failed"), /not a result key/);
+});
+
+test("the key codec: tryParseKey gives undefined, formatKey inverts parseKey", () => {
+  assert.equal(tryParseKey("farm3_t1"), undefined);
+  assert.equal(tryParseKey("farm99999999999999999999_t0_s0"), undefined);
+  assert.throws(() => parseKey("farm99999999999999999999_t0_s0"), /index too large/);
+  assert.equal(formatKey(parseKey("farm3_t1_s42")), "farm3_t1_s42");
+});
+
+test("a config's settings keep their schema dtypes whatever JS type they come in", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "r.h5");
+  // grid_size as a number (the worker once had to write BigInt), random_pct as the Python tool's int64.
+  const a = record(1);
+  Object.assign(a.attrs, { grid_size: 18, random_pct: 30, farm: "north", turbine: "V80" });
+  const b = record(2);
+  Object.assign(b.attrs, { grid_size: 18n, random_pct: 30n });
+  assert.equal(computeChecksum({ ...a, attrs: { ...a.attrs, grid_size: 18n } }), computeChecksum(a), "grid_size is int64 either way");
+  await withFile(path, "w", (f) => { writeResultGroup(f, a); writeResultGroup(f, b); });
+  await withFile(path, "r", (f) => {
+    const ra = readResultGroup(f.get(a.key) as H5Group);
+    assert.equal(ra.status, "ok", JSON.stringify(ra.problems));
+    assert.equal(ra.record!.attrs.grid_size, 18);
+    assert.equal(ra.record!.attrs.random_pct, 30);
+    assert.equal(ra.record!.attrs.farm, "north");
+    const rb = readResultGroup(f.get(b.key) as H5Group);
+    assert.equal(rb.status, "ok", JSON.stringify(rb.problems));
+    // An integer random_pct stays int64, so writing the read record back keeps its checksum.
+    assert.equal(rb.record!.attrs.random_pct, 30n);
+    assert.equal(computeChecksum(rb.record!), rb.record!.checksum);
+  });
 });
 
 test("a result round-trips with every field, and its checksum verifies", async (t) => {

@@ -14,7 +14,7 @@
 import { LockError } from "../../store/lock.js";
 import { InputError } from "../../errors.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
-import { parseShard } from "../../batch/configs.js";
+import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
 import { readBatchSpec } from "../../batch/spec.js";
 import { runBatch, type BatchSummary } from "../../batch/run.js";
