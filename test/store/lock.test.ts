@@ -99,7 +99,7 @@ test("merge takes the merge lock: refused while held; `wflo merge --break-lock` 
   assert.equal(skipped.skipped, "locked");
   await killed(child);
   const refused = cli(["merge", partsDir(out), "--out", out]);
-  assert.equal(refused.status, 1);
+  assert.equal(refused.status, 2, "a lock in the way exits 2 in every command, as for wflo run");
   assert.match(refused.stderr, /stale lock .*--break-lock/);
   assert.ok(!existsSync(out));
   const ok = cli(["merge", partsDir(out), "--out", out, "--break-lock", "--json"]);
