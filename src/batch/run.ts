@@ -50,7 +50,7 @@ export interface RunBatchOptions {
   mergeEvery?: number;
   /** ... or when this many seconds passed since the last merge and something waits (default 120). */
   mergeEverySeconds?: number;
-  /** Break a stale lock (its process is verifiably dead on this host) instead of refusing. */
+  /** Break an unreadable lock file (a dead holder's lock is broken anyway: see store/lock.ts). */
   breakStaleLock?: boolean;
   /** Break any lock, also one held from another host (the caller vouches that run is gone). */
   forceLock?: boolean;

@@ -735,7 +735,7 @@ export async function prepareSlurmSubmission(req: PrepareRequest): Promise<Prepa
   for (const i of tasks) {
     const l = shardLock(partsDir, { index: i, count: n });
     if (l.state === "free") continue;
-    if (l.state === "stale") { staleLocks.push(l.name); continue; }
+    if (l.state === "stale" || l.state === "expired") { staleLocks.push(l.name); continue; }
     if (l.state === "foreign" && l.slurmJobId && slurmOk && activeJobIds([l.slurmJobId], { env: req.env }).length === 0) {
       // Held from another node by a Slurm job that Slurm says has ended (killed at its time
       // limit, node lost, …): only Slurm can tell, this host cannot check that pid.

@@ -24,7 +24,7 @@ export function commonDir(paths: string[]): string {
   return dir;
 }
 
-export const fileMark = (status: string): RowMark => (isGoodStatus(status as FileReport["status"]) ? (status === "no-checksum" ? "warn" : undefined) : "bad");
+export const fileMark = (status: string): RowMark => (isGoodStatus(status as FileReport["status"]) ? (status === "no-checksum" || status === "metadata" ? "warn" : undefined) : "bad");
 
 function fileColumns(base: string): Column<FileReport>[] {
   return [
@@ -160,6 +160,7 @@ export function recoverReportBundle(r: RecoverReport): MimeBundle {
     { header: "kind", value: (f) => f.kind },
     { header: "status", value: (f) => f.status },
     { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
+    { header: "metadata warnings", value: (f) => f.metadata, align: "right" },
     { header: "salvaged", value: (f) => f.salvaged, align: "right" },
     { header: "lost", value: (f) => f.lost, align: "right" },
     { header: "what happened", value: (f) => f.errors.slice(0, 1).map((e) => e.replace(f.path + ": ", "")).join("") + (f.errors.length > 1 ? ` (+${f.errors.length - 1} more)` : "") },

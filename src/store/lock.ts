@@ -7,11 +7,26 @@
  * "shard-i-of-n" (shards share one parts directory and must not refuse each other), and
  * merge takes "merge". Two holders of the SAME name are refused with the holder named.
  *
- * A lock whose pid is dead on this host (or reused by another process, told apart by its
- * start time in /proc) is stale: reported, and broken only when asked (`breakStale`).
- * A lock from another host cannot be checked from here; `force` breaks it.
+ * When a lock is stale, and why it is broken without asking anyone:
+ * - Same host: the pid is dead, or alive but started at another time than the holder
+ *   recorded (/proc/<pid>/stat field 22: the pid was reused). The kernel's word is proof,
+ *   so the lock is broken at once with one line naming the holder it replaced, and the
+ *   run resumes: resuming after a crash is the same command again, no flag, no reading.
+ * - Another host (Slurm shards on a shared file system): its pid cannot be checked from
+ *   here, so the holder keeps a lease: it touches the lock file's mtime every
+ *   LEASE_REFRESH_S seconds (an unref'd timer, so it never keeps a process alive). A lease
+ *   silent for longer than the lease timeout (default 120 s; WFLO_LOCK_LEASE_TIMEOUT_S) is
+ *   expired: its holder is dead or cut off, and the lock is broken the same way. The
+ *   timeout is 24 refresh periods: a holder stalled by a loaded machine or an NFS hiccup
+ *   for less than two minutes keeps its lock, and the mtime is set by the file server, so
+ *   only clock skew between this host and the server beyond the timeout could misjudge.
+ * - What cannot be judged still needs a person: an unreadable lock file (`breakStale`,
+ *   the CLI's --break-lock) and a live lease from another host that the user knows is dead
+ *   (`force`, --break-lock --force).
+ * - A live holder on this host is never broken, whatever the flags: it may be stopped
+ *   (SIGSTOP, Ctrl-Z) and resume writing at any moment.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -39,13 +54,29 @@ export interface LockHandle {
 }
 
 export interface AcquireOptions {
-  /** Break a lock whose holder is verifiably dead on this host. */
+  /** Break an unreadable lock file (a dead holder's is broken anyway, see the header). */
   breakStale?: boolean;
-  /** Break any existing lock, including one from another host (the user vouches it is dead). */
+  /** Also break a live lease from another host (the user vouches that run is gone). Never a live holder on this host. */
   force?: boolean;
+  /** Told, in one line, of every lock broken on the way (default: written to stderr). */
+  onBreak?: (message: string) => void;
 }
 
-export type LockState = "free" | "held" | "stale" | "foreign" | "unreadable";
+/**
+ * free: no lock; held: a live holder on this host; stale: its holder is dead on this host;
+ * foreign: another host's, lease alive; expired: another host's, lease silent too long;
+ * unreadable: a garbled file.
+ */
+export type LockState = "free" | "held" | "stale" | "foreign" | "expired" | "unreadable";
+
+/** How often a holder touches its lock file (seconds). */
+export const LEASE_REFRESH_S = 5;
+
+/** How long another host's lease may stay silent before it is expired (seconds). */
+export function leaseTimeoutS(): number {
+  const v = Number(process.env.WFLO_LOCK_LEASE_TIMEOUT_S);
+  return Number.isFinite(v) && v > 0 ? v : 24 * LEASE_REFRESH_S;
+}
 
 /**
  * Thrown when a lock is held (or stale and not broken). `state` says which. Exit code 2 at
@@ -112,15 +143,24 @@ export function readLock(path: string): LockInfo | undefined {
   }
 }
 
-/** Whether the holder of `info` is alive ("held"), dead on this host ("stale"), or elsewhere ("foreign"). */
-export function lockState(info: LockInfo): Exclude<LockState, "free" | "unreadable"> {
-  if (info.host !== hostname()) return "foreign";
+/**
+ * Whether the holder of `info` is alive ("held"), dead on this host ("stale"), or elsewhere
+ * with a live ("foreign") or silent ("expired") lease; `mtimeMs` is the lock file's.
+ */
+export function lockState(info: LockInfo, mtimeMs?: number): Exclude<LockState, "free" | "unreadable"> {
+  if (info.host !== hostname()) {
+    return mtimeMs !== undefined && Date.now() - mtimeMs > leaseTimeoutS() * 1000 ? "expired" : "foreign";
+  }
   if (!pidAlive(info.pid)) return "stale";
   if (info.pid_start !== undefined) {
     const now = pidStartTime(info.pid);
     if (now !== undefined && now !== info.pid_start) return "stale"; // pid reused by another process
   }
   return "held";
+}
+
+function mtimeOf(path: string): number | undefined {
+  try { return statSync(path).mtimeMs; } catch { return undefined; }
 }
 
 function describe(info: LockInfo): string {
@@ -149,22 +189,30 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
       let state: LockState;
       try {
         holder = readLock(path);
-        state = holder ? lockState(holder) : "free";
+        state = holder ? lockState(holder, mtimeOf(path)) : "free";
       } catch (e) {
         if (!(e instanceof LockError)) throw e;
         state = "unreadable";
       }
       if (state === "free") continue; // released between our open and read: try again
-      const breakIt = opts.force || (opts.breakStale && (state === "stale" || state === "unreadable"));
+      const breakIt = state === "stale" || state === "expired"
+        || (state === "unreadable" && (opts.breakStale || opts.force))
+        || (state === "foreign" && opts.force);
       if (!breakIt) {
         const msg =
-          state === "held" ? `${path} is held by ${describe(holder!)}: another wflo run is using this output (lock "${name}")`
-          : state === "stale" ? `stale lock ${path}: ${describe(holder!)} no longer runs; check nothing else writes here, then rerun with --break-lock`
-          : state === "foreign" ? `${path} is held by ${describe(holder!)}, which cannot be checked from ${hostname()}; if that run is gone, rerun with --break-lock --force`
+          state === "held" ? `${path} is held by ${describe(holder!)}: another wflo run is using this output (lock "${name}")` +
+            (opts.force || opts.breakStale ? "; a live process on this host is never broken, even with --break-lock --force (it may be stopped, not dead): end it first" : "")
+          : state === "foreign" ? `${path} is held by ${describe(holder!)}, whose lease is alive (refreshed within ${leaseTimeoutS()} s) and cannot be checked from ${hostname()}; if that run is gone, rerun with --break-lock --force`
           : `lock ${path} is unreadable; if no wflo run uses it, rerun with --break-lock`;
         throw new LockError(msg, state, path, holder);
       }
-      breakLockFile(path, holder?.token);
+      if (breakLockFile(path, holder?.token)) {
+        const why = state === "stale" ? "no longer runs"
+          : state === "expired" ? `has not renewed its lease for more than ${leaseTimeoutS()} s`
+          : state === "foreign" ? "was declared gone (--force)" : "left an unreadable lock file";
+        const message = `wflo: broke the lock ${path}: ${holder ? describe(holder) : "its holder"} ${why}; resuming`;
+        (opts.onBreak ?? ((m: string) => process.stderr.write(m + "\n")))(message);
+      }
       continue;
     }
     try {
@@ -193,21 +241,24 @@ export function tryAcquireLock(partsDir: string, name: string, opts: AcquireOpti
  * Removes a lock file by renaming it aside first, so two processes breaking the same
  * stale lock cannot delete a fresh lock the other has just created.
  */
-function breakLockFile(path: string, staleToken: string | undefined): void {
+function breakLockFile(path: string, staleToken: string | undefined): boolean {
   const aside = `${path}.broken.${process.pid}.${randomBytes(4).toString("hex")}`;
   try {
     renameSync(path, aside);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw err;
   }
   let moved: LockInfo | undefined;
   try { moved = readLock(aside); } catch { moved = undefined; }
+  let broke = true;
   if (moved && moved.token !== staleToken) {
     // Someone replaced the stale lock with a live one between our read and rename: put it back.
     try { linkSync(aside, path); } catch { /* they will find their lock gone only if a third party took it */ }
+    broke = false;
   }
   try { unlinkSync(aside); } catch { /* best effort: the lock is already out of the way */ }
+  return broke;
 }
 
 /** Inspects lock `name` without taking it. */
@@ -216,7 +267,7 @@ export function checkLock(partsDir: string, name: string): { state: LockState; h
   try {
     const holder = readLock(path);
     if (!holder) return { state: "free", path };
-    return { state: lockState(holder), holder, path };
+    return { state: lockState(holder, mtimeOf(path)), holder, path };
   } catch (e) {
     if (e instanceof LockError) return { state: "unreadable", path };
     throw e;
@@ -228,11 +279,21 @@ let exitHook = false;
 
 function makeHandle(path: string, info: LockInfo): LockHandle {
   let released = false;
+  // The lease: other hosts judge this lock by its mtime (see the header).
+  const lease = setInterval(() => {
+    try {
+      if (readLock(path)?.token !== info.token) return;
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch { /* a missed refresh is retried; the timeout allows 24 */ }
+  }, LEASE_REFRESH_S * 1000);
+  lease.unref();
   const handle: LockHandle = {
     path, info,
     release() {
       if (released) return;
       released = true;
+      clearInterval(lease);
       held.delete(handle);
       try {
         const now = readLock(path);

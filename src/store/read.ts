@@ -8,13 +8,13 @@
 import { statSync } from "node:fs";
 import { classifyOpenError, h5, h5ErrorSummary, sweepLeakedStreams, type H5File, type H5Group } from "./h5.js";
 import {
-  FAILED_GROUP, isResultKey, readFailureGroup, readResultGroup, readRootAttrs,
+  FAILED_GROUP, ORIGINAL_ATTR_PREFIX, isResultKey, readFailureGroup, readResultGroup, readRootAttrs,
   type AttrValue, type FailureRecord, type GroupStatus, type Problem, type RootAttrs, type StoredResult,
 } from "./schema.js";
 
 /** Verdict on a whole file. The first three come from groups, the last three from opening it. */
 export type FileStatus =
-  | "ok" | "no-checksum" | "schema-error" | "checksum-mismatch" | "unreadable" | "truncated" | "not-hdf5";
+  | "ok" | "no-checksum" | "metadata" | "schema-error" | "checksum-mismatch" | "unreadable" | "truncated" | "not-hdf5";
 
 /** What a readable file looks like: a wflo output/part, the Python tool's layouts.h5 or worker file. */
 export type FileKind = "wflo" | "python-layouts" | "python-worker" | "empty" | "unknown";
@@ -50,6 +50,8 @@ export interface FileReport {
   errors: string[];
   /** Things worth knowing that are not damage (e.g. the Python worker's `init` dataset). */
   notes: string[];
+  /** Groups whose data is intact but whose attributes are off (status "metadata"), one line each naming group and attribute. */
+  warnings: string[];
   /**
    * What the reader printed to stderr while reading this file (h5wasm/HDF5's own
    * diagnostics: HDF5-DIAG stacks, "Invalid UTF-8" warnings, "Aborted(…)"), bounded in
@@ -65,22 +67,25 @@ export interface InspectOptions {
 
 /** Worse statuses later: the file's status is the worst of its groups'. */
 const FILE_STATUS_RANK: readonly FileStatus[] = [
-  "ok", "no-checksum", "schema-error", "checksum-mismatch", "unreadable", "truncated", "not-hdf5",
+  "ok", "no-checksum", "metadata", "schema-error", "checksum-mismatch", "unreadable", "truncated", "not-hdf5",
 ];
 
 export function worseStatus(a: FileStatus, b: FileStatus): FileStatus {
   return FILE_STATUS_RANK.indexOf(a) >= FILE_STATUS_RANK.indexOf(b) ? a : b;
 }
 
-/** True for the statuses that count as intact (no-checksum is valid: a Python-tool file). */
+/**
+ * True for the statuses that count as intact: no-checksum is valid (a Python-tool file), and
+ * metadata is intact data with attributes off (reported as a warning, recovered in full).
+ */
 export function isGoodStatus(s: FileStatus | GroupStatus): boolean {
-  return s === "ok" || s === "no-checksum";
+  return s === "ok" || s === "no-checksum" || s === "metadata";
 }
 
 function emptyReport(path: string, status: FileStatus, sizeBytes: number): FileReport {
   return {
     path, status, kind: "unknown", sizeBytes, root: {}, rootExtra: {}, groups: [], failures: [],
-    groupsOk: 0, groupsBad: 0, errors: [], notes: [],
+    groupsOk: 0, groupsBad: 0, errors: [], notes: [], warnings: [],
   };
 }
 
@@ -190,6 +195,11 @@ function readOpenFile(file: H5File, path: string, size: number, opts: InspectOpt
     report.groups.push(g);
   }
   for (const g of report.groups) {
+    if (g.status === "metadata") {
+      report.status = worseStatus(report.status, "metadata");
+      report.warnings.push(`${path}: /${g.key}: data intact, attributes off (kept as ${ORIGINAL_ATTR_PREFIX}<name>): ` +
+        g.problems.map((p) => p.message.replace(`${path}: `, "").replace(new RegExp(`^/${g.key}:?\\s*`), "")).join("; "));
+    }
     if (isGoodStatus(g.status)) report.groupsOk++;
     else {
       report.groupsBad++;

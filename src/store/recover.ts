@@ -42,7 +42,7 @@ import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "
 import { finishSalvage, preparePaddedCopies, probeKeys, storedEofFromError, truncation, unlisted, type SalvagePrep, type SalvageResult } from "./salvage.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
 import {
-  FAILED_GROUP, computeChecksum, formatKey, isResultKey, parseKey, readFailureGroup, readResultGroup, readRootAttrs,
+  FAILED_GROUP, computeChecksum, dataChecksum, formatKey, isResultKey, parseKey, readFailureGroup, readResultGroup, readRootAttrs,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
   type AttrValue, type FailureRecord, type RootAttrs, type StoredResult,
 } from "./schema.js";
@@ -73,6 +73,10 @@ export interface RecoverFileReport {
   salvaged: number;
   /** Groups known to be in the file but not readable intact (groups whose names are lost are not counted). */
   lost: number;
+  /** Of the salvaged, groups whose data is intact but attributes off (GroupStatus "metadata"): recovered, warned. */
+  metadata: number;
+  /** One line per such group: what was off; the clashing attributes are kept as original_<name>. */
+  warnings: string[];
   /** Intact failure records (`_failed/<key>`) read from this file. */
   failures: number;
   kind: FileKind;
@@ -248,7 +252,7 @@ function safeRealpath(p: string): string {
  */
 async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]> {
   const sources: Source[] = paths.map((path) => ({
-    file: { path, status: "unreadable", salvaged: 0, lost: 0, failures: 0, kind: "unknown", sizeBytes: -1, errors: [] },
+    file: { path, status: "unreadable", salvaged: 0, lost: 0, metadata: 0, warnings: [], failures: 0, kind: "unknown", sizeBytes: -1, errors: [] },
     groups: [], failures: [], root: {},
   }));
   const toInspect: number[] = [];
@@ -356,6 +360,11 @@ function addGroup(s: Source, g: GroupReport): void {
   if (isGoodStatus(g.status) && g.record) {
     s.groups.push(g);
     s.file.salvaged++;
+    if (g.status === "metadata") {
+      s.file.metadata++;
+      const what = g.problems.map((p) => p.message.replace(`${s.file.path}: `, "").replace(new RegExp(`^/${g.key}:?\\s*`), "")).join("; ");
+      s.file.warnings.push(`${s.file.path}: /${g.key}: recovered; attributes off (kept as original_<name>): ${what}`);
+    }
   } else {
     s.file.lost++;
     // The first problem says why; the rest usually repeat it for the other datasets.
@@ -454,7 +463,11 @@ interface WritePlan {
   keepOld?: string;
 }
 
-interface Variant { checksum: string; record: StoredResult; sources: string[]; provenance: Set<string> }
+interface Variant {
+  checksum: string; record: StoredResult; sources: string[]; provenance: Set<string>;
+  /** Hash of the data alone, and whether every copy so far had its attributes off (status "metadata"). */
+  data: string; metadataOnly: boolean;
+}
 
 function assemble(sources: Source[], outReal: string | undefined): { result: RecoverReport; plan: Omit<WritePlan, "out" | "partsDir" | "keepOld"> } {
   const byKey = new Map<string, Variant[]>();
@@ -476,9 +489,15 @@ function assemble(sources: Source[], outReal: string | undefined): { result: Rec
       const list = byKey.get(g.key) ?? [];
       byKey.set(g.key, list);
       const prior = rec.attrs[RECOVERED_FROM_ATTR];
-      let v = list.find((x) => x.checksum === checksum);
-      if (v) duplicates++;
-      else { v = { checksum, record: rec, sources: [], provenance: new Set() }; list.push(v); }
+      // A copy whose attributes are off is the same result as one with the same data: one
+      // variant, written with the tidy copy's attributes when there is one.
+      const data = dataChecksum(rec);
+      const isMeta = g.status === "metadata";
+      let v = list.find((x) => x.checksum === checksum || (x.data === data && (isMeta || x.metadataOnly)));
+      if (v) {
+        duplicates++;
+        if (v.metadataOnly && !isMeta) { v.record = rec; v.checksum = checksum; v.metadataOnly = false; }
+      } else { v = { checksum, record: rec, sources: [], provenance: new Set(), data, metadataOnly: isMeta }; list.push(v); }
       v.sources.push(s.file.path);
       v.provenance.add(s.file.path);
       if (typeof prior === "string") for (const p of parseProvenance(prior)) v.provenance.add(p);

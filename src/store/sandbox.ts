@@ -245,6 +245,6 @@ export async function inspectFiles(paths: string[], opts: InspectFilesOptions = 
 function crashedReport(path: string, why: string): FileReport {
   return {
     path, status: "unreadable", kind: "unknown", sizeBytes: -1, root: {}, rootExtra: {},
-    groups: [], failures: [], groupsOk: 0, groupsBad: 0, errors: [`${path}: ${why}`], notes: [],
+    groups: [], failures: [], groupsOk: 0, groupsBad: 0, errors: [`${path}: ${why}`], notes: [], warnings: [],
   };
 }

@@ -154,7 +154,16 @@ export interface Problem {
   message: string;
 }
 
-export type GroupStatus = "ok" | "no-checksum" | "checksum-mismatch" | "schema-error" | "unreadable";
+/**
+ * "metadata": a group without a checksum (another tool's) whose `layout` and `aep` read intact
+ * but whose attributes are off (disagreeing with the group name, missing, differently typed).
+ * Its data is intact, so it counts as good; the attributes that clash with the schema are
+ * handed out renamed `original_<name>` (ORIGINAL_ATTR_PREFIX) so nothing is lost.
+ */
+export type GroupStatus = "ok" | "no-checksum" | "metadata" | "checksum-mismatch" | "schema-error" | "unreadable";
+
+/** Prefix under which a salvaged group keeps an attribute that clashes with the schema. */
+export const ORIGINAL_ATTR_PREFIX = "original_";
 
 export interface ReadResult {
   /** ok / no-checksum (valid, Python tool) / checksum-mismatch / schema-error / unreadable */
@@ -351,6 +360,14 @@ function checksumOf(
   if (optional.aepHistoryGWh) { h.update("\0aep_history"); u32(optional.aepHistoryGWh.length); f64arr(optional.aepHistoryGWh); }
   if (optional.aepHistoryIter) { h.update("\0aep_history_iter"); f64arr(optional.aepHistoryIter); }
   return "sha256:" + h.digest("hex");
+}
+
+/**
+ * A hash of a record's data alone (key, layout, AEPs, optional datasets; no attributes):
+ * recover tells "the same result with messier attributes" from "different data" by it.
+ */
+export function dataChecksum(rec: StoredResult): string {
+  return checksumOf(rec.key, rec.layout, rec.aepGWh, rec.aepPerTurbineGWh, {}, {}, rec);
 }
 
 /** The checksum a record gets when written ("sha256:<64 hex>"). */
@@ -679,6 +696,21 @@ export function readResultGroup(group: H5Group): ReadResult {
 
   let status: GroupStatus;
   if (!record) status = problems.some((p) => /unreadable/.test(p.message)) ? "unreadable" : "schema-error";
+  else if (!wflo && isResultKey(key) && problems.length > 0 && problems.every(isMetadataProblem)) {
+    // Data intact, attributes off: keep the data under the group name, the clashing
+    // attributes under original_<name>; farm_idx/type_idx/ss_seed/n_turbines then come
+    // from the group name and the layout when written back.
+    status = "metadata";
+    for (const p of problems) {
+      const name = p.field.startsWith("attrs.") ? p.field.slice(6) : "";
+      if (!name || !(name in record.attrs)) continue;
+      const v = record.attrs[name];
+      delete record.attrs[name];
+      let renamed = ORIGINAL_ATTR_PREFIX + name;
+      while (renamed in record.attrs) renamed = ORIGINAL_ATTR_PREFIX + renamed;
+      record.attrs[renamed] = v;
+    }
+  }
   else if (problems.length > 0) status = "schema-error";
   else if (!wflo) status = "no-checksum";
   else {
@@ -695,6 +727,16 @@ export function readResultGroup(group: H5Group): ReadResult {
     } else status = "ok";
   }
   return { status, record, problems, notes };
+}
+
+/**
+ * A problem with a readable attribute's value or type (disagreeing with the group name,
+ * int for float, n_turbines off): metadata, not damage. Unreadable attributes and anything
+ * about a checksum are not: they are what damage looks like, and a group that may have
+ * carried a checksum cannot be judged intact without it.
+ */
+function isMetadataProblem(p: Problem): boolean {
+  return p.field.startsWith("attrs.") && p.field !== "attrs.checksum" && !/unreadable/.test(p.message);
 }
 
 function withoutChecksum(attrs: Record<string, AttrValue>): Record<string, AttrValue> {

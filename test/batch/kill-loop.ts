@@ -3,8 +3,8 @@
  * the crash test of the batch (test/cli/run-kill.test.ts runs it with 10+ kills,
  * scripts/stress-batch.ts with many more).
  *
- * Each run is started with --break-lock (the killed run's lock is stale: its pid is dead)
- * and --merge-every 5, so kills land in every phase: start-up, the resume scan, configs
+ * Each run is the very same command with no lock flag: the killed run's lock is stale (its
+ * pid is dead) and is broken by the next run on its own. --merge-every 5 so kills land in every phase: start-up, the resume scan, configs
  * being optimized and committed, periodic merges, the final merge.
  *
  * The instant is random but anchored so that it lands in the work whatever the machine's
@@ -63,7 +63,7 @@ interface KillAt { ms: number; afterDone?: number }
 
 function runOnce(spec: string, out: string, at: KillAt | undefined): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolveP) => {
-    const child = spawn(process.execPath, [...dev, "run", spec, "--out", out, "--workers", "2", "--merge-every", "5", "--break-lock", "--json"], {
+    const child = spawn(process.execPath, [...dev, "run", spec, "--out", out, "--workers", "2", "--merge-every", "5", "--json"], {
       cwd: repoRoot, env: { ...process.env, WFLO_TEST_FAULTS: "1", WFLO_PROGRESS_INTERVAL_S: "0" },
     });
     let stdout = "", stderr = "", killed = false, exited = false;

@@ -2,10 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { hostname } from "node:os";
 import { acquireLock, checkLock, commitResult, LockError, lockPath, mergeParts, partsDir, tryAcquireLock } from "../../src/store/index.js";
+import { LEASE_REFRESH_S, leaseTimeoutS } from "../../src/store/lock.js";
 import { cli, record, repoRoot, tempDir } from "./helpers.js";
 
 /** Starts a process holding lock `name`; resolves once it holds it. */
@@ -51,33 +52,84 @@ test("a second writer of the same name is refused while the first lives, naming 
   acquireLock(parts, "writer").release();
 });
 
-test("a stale lock (dead pid on this host) is reported and broken only when asked", async (t) => {
+test("a stale lock (dead pid on this host) is broken at once, with one line naming the holder it replaced", async (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);
   const parts = join(dir, "out.h5.parts");
   const { child, pid } = await holder(parts, "writer");
   await killed(child);
   assert.equal(checkLock(parts, "writer").state, "stale");
-  assert.throws(() => acquireLock(parts, "writer"), (e: Error) => {
-    assert.ok(e instanceof LockError);
-    assert.equal(e.state, "stale");
-    assert.match(e.message, new RegExp(`stale lock .*pid ${pid} .* no longer runs.*--break-lock`));
-    return true;
-  });
-  const h = acquireLock(parts, "writer", { breakStale: true });
+  const said: string[] = [];
+  const h = acquireLock(parts, "writer", { onBreak: (m) => said.push(m) });
   assert.equal(JSON.parse(readFileSync(h.path, "utf8")).pid, process.pid);
+  assert.equal(said.length, 1);
+  assert.match(said[0], new RegExp(`broke the lock .*writer\\.lock: pid ${pid} on host ${hostname()} since .* no longer runs; resuming`));
   h.release();
   assert.equal(checkLock(parts, "writer").state, "free");
 });
 
-test("a lock from another host is not broken by breakStale, only by force", (t) => {
+test("a reused pid (alive, but started at another time than the holder recorded) is stale", (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const parts = join(dir, "p");
+  const h = acquireLock(parts, "writer");
+  const info = JSON.parse(readFileSync(h.path, "utf8"));
+  // Our parent is alive; its start time is not the one recorded: the pid belongs to someone else now.
+  writeFileSync(h.path, JSON.stringify({ ...info, pid: process.ppid, pid_start: 12345, token: "old" }));
+  assert.equal(checkLock(parts, "writer").state, "stale");
+  const said: string[] = [];
+  acquireLock(parts, "writer", { onBreak: (m) => said.push(m) }).release();
+  assert.match(said[0], new RegExp(`pid ${process.ppid} .* no longer runs`));
+  h.release();
+});
+
+test("a live holder on this host is never broken, even stopped and with --break-lock --force", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const parts = join(dir, "out.h5.parts");
+  const { child, pid } = await holder(parts, "writer");
+  t.after(() => { child.kill("SIGKILL"); });
+  process.kill(pid, "SIGSTOP");
+  try {
+    for (const opts of [{}, { breakStale: true }, { force: true }, { breakStale: true, force: true }]) {
+      assert.throws(() => acquireLock(parts, "writer", opts), (e: Error) => e instanceof LockError && e.state === "held" && new RegExp(`pid ${pid}`).test(e.message));
+    }
+    assert.throws(() => acquireLock(parts, "writer", { force: true }), /never broken, even with --break-lock --force/);
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+});
+
+test("another host's lock: a live lease is refused (force breaks it), a silent one expires and is broken", (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);
   const parts = join(dir, "p");
   const h = acquireLock(parts, "shard-2-of-4");
   const info = JSON.parse(readFileSync(h.path, "utf8"));
   writeFileSync(h.path, JSON.stringify({ ...info, host: "node-elsewhere", token: "x" }));
-  assert.throws(() => acquireLock(parts, "shard-2-of-4", { breakStale: true }), /node-elsewhere since .*, which cannot be checked/);
-  acquireLock(parts, "shard-2-of-4", { force: true }).release();
+  assert.equal(checkLock(parts, "shard-2-of-4").state, "foreign");
+  assert.throws(() => acquireLock(parts, "shard-2-of-4", { breakStale: true }), /node-elsewhere since .*, whose lease is alive .*--break-lock --force/);
+  acquireLock(parts, "shard-2-of-4", { force: true, onBreak: () => {} }).release();
   h.release(); // not ours any more: must not remove anything
+
+  // The same lock, its mtime older than the lease timeout: expired, broken without a flag.
+  const g = acquireLock(parts, "shard-2-of-4");
+  writeFileSync(g.path, JSON.stringify({ ...info, host: "node-elsewhere", token: "y" }));
+  const old = new Date(Date.now() - (leaseTimeoutS() + 5) * 1000);
+  utimesSync(g.path, old, old);
+  assert.equal(checkLock(parts, "shard-2-of-4").state, "expired");
+  const said: string[] = [];
+  acquireLock(parts, "shard-2-of-4", { onBreak: (m) => said.push(m) }).release();
+  assert.match(said[0], /node-elsewhere .* has not renewed its lease for more than \d+ s; resuming/);
+  g.release();
+});
+
+test("a holder renews its lease: the lock file's mtime is touched every few seconds", { timeout: 30_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const parts = join(dir, "p");
+  const { child } = await holder(parts, "shard-1-of-2");
+  t.after(() => { child.kill("SIGKILL"); });
+  const path = lockPath(parts, "shard-1-of-2");
+  const old = new Date(Date.now() - 3600_000);
+  utimesSync(path, old, old);
+  await new Promise((r) => setTimeout(r, (LEASE_REFRESH_S + 1.5) * 1000));
+  assert.ok(Date.now() - statSync(path).mtimeMs < (LEASE_REFRESH_S + 1) * 1000, "the lease was not renewed");
 });
 
 test("an unreadable (empty) lock file is reported and breakable", (t) => {
@@ -89,7 +141,7 @@ test("an unreadable (empty) lock file is reported and breakable", (t) => {
   acquireLock(parts, "writer", { breakStale: true }).release();
 });
 
-test("merge takes the merge lock: refused while held; `wflo merge --break-lock` breaks a stale one", async (t) => {
+test("merge takes the merge lock: refused while held; after its holder dies `wflo merge` breaks it with no flag", async (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);
   const out = join(dir, "layouts.h5");
   await commitResult(out, record(1));
@@ -98,11 +150,9 @@ test("merge takes the merge lock: refused while held; `wflo merge --break-lock` 
   const skipped = await mergeParts(out, { lock: "skip-if-busy" });
   assert.equal(skipped.skipped, "locked");
   await killed(child);
-  const refused = cli(["merge", partsDir(out), "--out", out]);
-  assert.equal(refused.status, 2, "a lock in the way exits 2 in every command, as for wflo run");
-  assert.match(refused.stderr, /stale lock .*--break-lock/);
-  assert.ok(!existsSync(out));
-  const ok = cli(["merge", partsDir(out), "--out", out, "--break-lock", "--json"]);
+  // The holder is dead: the same command, no flag, breaks its lock and merges.
+  const ok = cli(["merge", partsDir(out), "--out", out, "--json"]);
   assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stderr, /broke the lock .*merge\.lock: pid \d+ .* no longer runs; resuming/);
   assert.equal(JSON.parse(ok.stdout).results, 1);
 });

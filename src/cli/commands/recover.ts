@@ -22,7 +22,10 @@ function text(r: RecoverReport): string {
   const lines: string[] = [];
   for (const f of r.files) {
     const lost = f.lost ? `, ${f.lost} lost` : "";
-    lines.push(`${f.status.padEnd(19)} ${f.path}  (${f.salvaged} salvaged${lost}${f.failures ? `, ${f.failures} failures` : ""})`);
+    const md = f.metadata ? `, ${f.metadata} with metadata warnings` : "";
+    lines.push(`${f.status.padEnd(19)} ${f.path}  (${f.salvaged} salvaged${md}${lost}${f.failures ? `, ${f.failures} failures` : ""})`);
+    for (const w of f.warnings.slice(0, 2)) lines.push(`    warning: ${w}`);
+    if (f.warnings.length > 2) lines.push(`    … ${f.warnings.length - 2} more metadata warnings`);
     if (f.status !== "ok") {
       for (const e of f.errors.slice(0, 3)) lines.push(`    ${e}`);
       if (f.errors.length > 3) lines.push(`    … ${f.errors.length - 3} more`);
@@ -54,7 +57,10 @@ export async function run(argv: string[]): Promise<number> {
         key: c.key, kept: c.kept,
         variants: c.variants.map((v) => ({ checksum: v.checksum, aep: v.aepGWh, n_turbines: v.nTurbines, sources: v.sources })),
       })),
-      files: report.files.map((f) => ({ path: f.path, status: f.status, salvaged: f.salvaged, lost: f.lost, failures: f.failures, kind: f.kind, errors: f.errors })),
+      files: report.files.map((f) => ({
+        path: f.path, status: f.status, salvaged: f.salvaged, lost: f.lost, failures: f.failures, kind: f.kind, errors: f.errors,
+        metadata: f.metadata, warnings: f.warnings,
+      })),
       out: report.out, written: report.written, failures_recovered: report.failuresRecovered, duplicates: report.duplicates,
       previous_out_kept_as: report.previousOutKeptAs ?? null, elapsed_s: report.elapsedMs / 1000,
     }));

@@ -40,7 +40,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (json) {
     console.log(JSON.stringify({
-      files: report.files.map((r) => ({ path: r.path, status: r.status, groups_ok: r.groupsOk, groups_bad: r.groupsBad, errors: r.errors })),
+      files: report.files.map((r) => ({
+        path: r.path, status: r.status, groups_ok: r.groupsOk, groups_bad: r.groupsBad, errors: r.errors,
+        groups_metadata: r.groups.filter((g) => g.status === "metadata").length, warnings: r.warnings,
+      })),
       results: report.results,
     }));
   } else {
