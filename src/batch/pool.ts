@@ -17,6 +17,7 @@
  * Worker side: `serveTasks(handler)` in the worker module.
  */
 import { parentPort, type ResourceLimits, type Worker } from "node:worker_threads";
+import { WfloError } from "../errors.js";
 import { spawnModuleWorker } from "../store/sandbox.js";
 
 type FromWorker =
@@ -36,18 +37,18 @@ export interface PoolOptions {
 }
 
 /** The pool's workers cannot start (their module fails to load). Not a config's fault. */
-export class PoolStartError extends Error {
+export class PoolStartError extends WfloError {
   constructor(message: string) {
-    super(message);
+    super(message, "worker-start", 1);
     this.name = "PoolStartError";
   }
 }
 
 /** A task abandoned through its AbortSignal. */
-export class TaskAbortedError extends Error {
+export class TaskAbortedError extends WfloError {
   readonly code = "ABORT_ERR";
   constructor() {
-    super("task abandoned");
+    super("task abandoned", "aborted", 1);
     this.name = "AbortError";
   }
 }

@@ -88,7 +88,12 @@ export interface BatchSummary {
   commitS: number;
   optimizeS: number;
   workers: number;
-  /** Problems that did not stop the batch (a merge that failed, a failure that could not be recorded). */
+  /**
+   * Why a merge of this run failed (the last such failure), when one did: the parts are kept
+   * and merged by the next run or `wflo merge`. The CLI exits 1 on it.
+   */
+  mergeError?: string;
+  /** Problems that did not stop the batch, for people (a merge that failed, a failure that could not be recorded). */
   warnings: string[];
 }
 
@@ -128,6 +133,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
   const failures: BatchFailure[] = [];
   let commitS = 0, optimizeS = 0;
   let merged = 0, outputResults: number | undefined;
+  let mergeError: string | undefined;
 
   const lock: LockHandle = acquireLock(partsDir, runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
   let pool: WorkerPool | undefined;
@@ -231,7 +237,8 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
         for (const c of r.conflicts) warnings.push(`merge: ${c.key} in a part differs from the output; the part was kept in ${c.quarantinedAs}`);
         for (const q of r.quarantined) if (!r.conflicts.some((c) => c.part === q.path)) warnings.push(`merge quarantined ${q.path}: ${q.reason.split("\n")[0]}`);
       } catch (err) {
-        warnings.push(`merge into ${out} failed (parts kept; they are merged by the next run or wflo merge): ${describeError(err)}`);
+        mergeError = describeError(err);
+        warnings.push(`merge into ${out} failed (parts kept; they are merged by the next run or wflo merge): ${mergeError}`);
       } finally {
         lastMerge = performance.now();
         tracker.p.phase = stopping ? "stopping" : "running";
@@ -315,6 +322,6 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     out, shard: opts.shard, total: s.total, done: s.done, failed: s.failed, skipped: s.skipped,
     missing: s.remaining, elapsedS: s.elapsedS, cancelled: stopping, abandoned, failures, retries: s.retries,
     bestAepGWh: s.bestAepGWh, bestKey: s.bestKey, meanAepGWh: s.meanAepGWh, merged, outputResults,
-    commitS, optimizeS, workers: pool ? pool.size : 0, warnings,
+    commitS, optimizeS, workers: pool ? pool.size : 0, warnings, ...(mergeError !== undefined ? { mergeError } : {}),
   };
 }

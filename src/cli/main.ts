@@ -4,7 +4,7 @@
  */
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { InputError, UsageError } from "../errors.js";
+import { isUserError, WfloError } from "../errors.js";
 
 export interface CommandModule {
   /** One line for `wflo --help`. */
@@ -51,13 +51,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await cmd.run(rest);
   } catch (err) {
-    if (err instanceof InputError || err instanceof UsageError) {
-      console.error(`wflo ${name}: ${err.message}`);
-      return 2;
-    }
+    // The one place errors become exit codes: a wflo error says its own (2: the user can fix
+    // what they gave; 1 otherwise), anything else is 1. Stacks only on request.
     const e = err as Error;
     console.error(`wflo ${name}: ${e?.message ?? String(err)}`);
-    if (process.env.WFLO_DEBUG) console.error(e?.stack);
-    return 1;
+    if (process.env.WFLO_DEBUG && !isUserError(err)) console.error(e?.stack);
+    return err instanceof WfloError ? err.exitCode : 1;
   }
 }

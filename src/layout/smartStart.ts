@@ -9,7 +9,7 @@
  * 3. place it and drop every candidate closer than min_space (squared distance < min_space²).
  * random_pct 0 is the greedy start; ties at the maximum are still broken by the generator.
  */
-import { InputError } from "../errors.js";
+import { InputError, WfloError } from "../errors.js";
 import { MT19937 } from "./rng.js";
 
 /**
@@ -50,12 +50,12 @@ export function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-export class NoFeasiblePositionError extends Error {
+export class NoFeasiblePositionError extends WfloError {
   readonly turbine: number;
   constructor(turbine: number, nTurbines: number, minSpacingM: number) {
     super(`smart start: no feasible position for turbine ${turbine} of ${nTurbines} ` +
       `(every remaining candidate is closer than min_spacing_m = ${minSpacingM} m to a placed turbine): ` +
-      `use a finer grid, fewer turbines or a smaller spacing`);
+      `use a finer grid, fewer turbines or a smaller spacing`, "no-feasible-position", 1);
     this.name = "NoFeasiblePositionError";
     this.turbine = turbine;
   }

@@ -12,6 +12,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { WfloError } from "../errors.js";
 import { fsyncDir, fsyncFile } from "./fsutil.js";
 import { withFile } from "./h5.js";
 import { failurePartPath, listParts, partPath, partsDir, quarantineDir, tempPathFor } from "./parts.js";
@@ -124,14 +125,14 @@ export function quarantine(partsDirPath: string, file: string, reason: string, o
 }
 
 /** Thrown by commitResult when a key is committed again with different data. */
-export class CommitConflictError extends Error {
+export class CommitConflictError extends WfloError {
   readonly key: string;
   readonly existingPath: string;
   readonly existingChecksum?: string;
   readonly checksum: string;
   readonly evidencePath: string;
   constructor(key: string, existingPath: string, existingChecksum: string | undefined, checksum: string, evidencePath: string) {
-    super(`${key}: already committed with different data (${existingPath}: ${existingChecksum ?? "no checksum"}, new: ${checksum}); the new result is kept in ${evidencePath}`);
+    super(`${key}: already committed with different data (${existingPath}: ${existingChecksum ?? "no checksum"}, new: ${checksum}); the new result is kept in ${evidencePath}`, "commit-conflict", 1);
     this.name = "CommitConflictError";
     this.key = key;
     this.existingPath = existingPath;

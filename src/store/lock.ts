@@ -30,6 +30,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rena
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { WfloError } from "../errors.js";
 import { fsyncDir } from "./fsutil.js";
 
 export interface LockInfo {
@@ -77,13 +78,17 @@ export function leaseTimeoutS(): number {
   return Number.isFinite(v) && v > 0 ? v : 24 * LEASE_REFRESH_S;
 }
 
-/** Thrown when a lock is held (or stale and not broken). `state` says which. */
-export class LockError extends Error {
+/**
+ * Thrown when a lock is held (or stale and not broken). `state` says which. Exit code 2 at
+ * the CLI: another process is using the output, which the user resolves (wait, stop it, or
+ * --break-lock a stale lock), as for bad input.
+ */
+export class LockError extends WfloError {
   readonly state: LockState;
   readonly holder?: LockInfo;
   readonly path: string;
   constructor(message: string, state: LockState, path: string, holder?: LockInfo) {
-    super(message);
+    super(message, "lock-held", 2);
     this.name = "LockError";
     this.state = state;
     this.path = path;

@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
   const out = option(p, "out") ?? outputOfPartsDir(dir);
   if (!out) throw new UsageError(`--out is needed (the parts directory is not named <file>.parts)\n${USAGE}`);
-  // A held lock (LockError) reaches main's handler: message, exit 1.
+  // A held lock (LockError) reaches main's handler: message, exit 2 (its exitCode).
   const report = await mergeParts(out, {
     partsDir: dir,
     // A command-line merge is usually the final one: re-verify every checksum unless --quick.

@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${USAGE}`);
   const out = option(p, "out");
   if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
-  // A held lock (LockError) reaches main's handler: message, exit 1.
+  // A held lock (LockError) reaches main's handler: message, exit 2 (its exitCode).
   const report: RecoverReport = await recover(p.positional, out, {
     force: flag(p, "force"), dryRun: flag(p, "dry-run"), breakStale: flag(p, "break-lock"),
   });

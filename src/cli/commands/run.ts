@@ -4,15 +4,13 @@
  * Progress goes to stderr: a bar redrawn in place on a terminal, a plain line every
  * WFLO_PROGRESS_INTERVAL_S seconds (default 10) otherwise. The summary goes to stdout;
  * with --json the last line of stdout is {"total", "done", "failed", "skipped", "elapsed_s", "out"}.
- * Exit: 0 every config done, 1 some failed (or could not be merged), 2 bad input (spec,
- * arguments, another run holding the output), 130 stopped by Ctrl-C / 143 by SIGTERM
+ * Exit: 0 every config done, 1 some failed (or could not be merged: summary.mergeError), 2 bad
+ * input (spec, arguments) or another run holding the output (LockError, as cli/main.ts maps it), 130 stopped by Ctrl-C / 143 by SIGTERM
  * (the output is resumable: run the same command again).
  *
  * Ctrl-C once: no new config starts, running ones finish and are committed. Twice: running
  * ones are abandoned at once. SIGTERM (e.g. Slurm's time limit): abandoned at once.
  */
-import { LockError } from "../../store/lock.js";
-import { InputError } from "../../errors.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
@@ -98,9 +96,6 @@ export async function run(argv: string[]): Promise<number> {
       progressIntervalMs: tty ? 500 : 1000,
       breakStaleLock: flag(a, "break-lock") || flag(a, "force"), forceLock: flag(a, "force"),
     });
-  } catch (err) {
-    if (err instanceof LockError) throw new InputError(err.message);
-    throw err;
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
@@ -131,6 +126,6 @@ export async function run(argv: string[]): Promise<number> {
     for (const l of lines) console.log(l);
   }
   if (s.cancelled && s.missing > 0) return signalName === "SIGTERM" ? 143 : 130;
-  const mergeFailed = !shard && s.warnings.some((w) => w.startsWith("merge into"));
+  const mergeFailed = !shard && s.mergeError !== undefined;
   return s.failed > 0 || s.missing > 0 || mergeFailed ? 1 : 0;
 }
