@@ -11,6 +11,7 @@
  * Ctrl-C once: no new config starts, running ones finish and are committed. Twice: running
  * ones are abandoned at once. SIGTERM (e.g. Slurm's time limit): abandoned at once.
  */
+import { existsSync } from "node:fs";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
@@ -114,10 +115,12 @@ export async function run(argv: string[]): Promise<number> {
       (s.missing > 0 ? `, ${s.missing} not run` : "") + ` in ${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`,
     s.bestAepGWh !== undefined ? `AEP: best ${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey}), mean ${s.meanAepGWh!.toFixed(3)} GWh` : "",
     shard ? `parts: ${s.out}.parts (not merged: run wflo merge ${s.out}.parts --out ${s.out} when every shard is done)`
-      : `output: ${s.out}${s.outputResults !== undefined ? ` (${s.outputResults} results)` : ""}`,
+      : existsSync(s.out) ? `output: ${s.out}${s.outputResults !== undefined ? ` (${s.outputResults} results)` : ""}`
+      : `output: ${s.out} not written yet (the committed results are in ${s.out}.parts)`,
     ...s.failures.map((f) => `failed: ${f.key} after ${f.attempts} attempts: ${f.error}`),
     reportNote,
-    s.cancelled ? `stopped${s.abandoned ? " (running configs abandoned)" : ""}: run the same command again to do the ${s.missing} missing configs` : "",
+    s.storageError !== undefined ? `stopped: ${s.storageError}; the ${s.done + s.skipped} committed results are kept: free space (or fix the disk) and run the same command again to do the ${s.missing} missing configs`
+      : s.cancelled ? `stopped${s.abandoned ? " (running configs abandoned)" : ""}: run the same command again to do the ${s.missing} missing configs` : "",
   ].filter(Boolean);
   if (json) {
     for (const l of lines) process.stderr.write(`wflo run: ${l}\n`);
@@ -125,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     for (const l of lines) console.log(l);
   }
+  if (s.storageError !== undefined) return 1;
   if (s.cancelled && s.missing > 0) return signalName === "SIGTERM" ? 143 : 130;
   const mergeFailed = !shard && s.mergeError !== undefined;
   return s.failed > 0 || s.missing > 0 || mergeFailed ? 1 : 0;
