@@ -79,36 +79,31 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
       return total;
     },
     aepPerTurbine: () => ndarray(Float64Array.from(aepI), [n]),
-    aepPerDirection() {
-      const t = aepILK();
-      const out = new Float64Array(L);
-      for (let l = 0; l < L; l++) {
-        let sl = 0;
-        for (let i = 0; i < n; i++) {
-          let si = 0;
-          for (let k = 0; k < K; k++) si += t[(i * L + l) * K + k];
-          sl += si;
-        }
-        out[l] = sl;
-      }
-      return ndarray(out, [L]);
-    },
-    aepPerSpeed() {
-      const t = aepILK();
-      const out = new Float64Array(K);
-      for (let k = 0; k < K; k++) {
-        let sk = 0;
-        for (let i = 0; i < n; i++) {
-          let si = 0;
-          for (let l = 0; l < L; l++) si += t[(i * L + l) * K + k];
-          sk += si;
-        }
-        out[k] = sk;
-      }
-      return ndarray(out, [K]);
-    },
+    aepPerDirection: () => ndarray(marginal(aepILK(), n, L, K, "direction"), [L]),
+    aepPerSpeed: () => ndarray(marginal(aepILK(), n, L, K, "speed"), [K]),
     aepTensor: () => ndarray(Float64Array.from(aepILK()), shape),
     aepNoWake() { const a = noWake(); let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; },
     aepNoWakePerTurbine: () => ndarray(noWake(), [n]),
   };
+}
+
+/**
+ * AEP per direction (summed over turbines and speeds) or per speed (over turbines and
+ * directions) of the [n, L, K] tensor `t`: within each turbine first, then over turbines,
+ * one order of additions for both.
+ */
+function marginal(t: Float64Array, n: number, L: number, K: number, keep: "direction" | "speed"): Float64Array {
+  const M = keep === "direction" ? L : K;
+  const inner = keep === "direction" ? K : L;
+  const out = new Float64Array(M);
+  for (let m = 0; m < M; m++) {
+    let sm = 0;
+    for (let i = 0; i < n; i++) {
+      let si = 0;
+      for (let j = 0; j < inner; j++) si += t[keep === "direction" ? (i * L + m) * K + j : (i * L + j) * K + m];
+      sm += si;
+    }
+    out[m] = sm;
+  }
+  return out;
 }

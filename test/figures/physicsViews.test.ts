@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   builtinSite, deficitModel, flowMapOf, iea37Turbine, windFarmModel, windRoseOf,
-} from "../../src/index.js";
+} from "../../src/internal.js";
 
 test("wind rose of the IEA 37 site: its 16 sector frequencies", () => {
   const site = builtinSite("iea37");

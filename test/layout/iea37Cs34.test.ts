@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import {
   boundaryArea, builtinBoundary, builtinLayout, feasibilityCheck, InputError, parseBoundary, parseLayoutCase,
   signedDistanceAt, smartStartLayout,
-} from "../../src/index.js";
+} from "../../src/internal.js";
 import { reference } from "./helpers.js";
 
 // ../shared/reference/data/iea37_cs34/iea37_cs34_reference.json layouts.*.feasibility

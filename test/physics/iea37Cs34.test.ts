@@ -7,7 +7,7 @@ import {
   aepGWh, builtinLayout, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities, InputError,
   parseCase, parseSite, simulate, tableSiteFromCsv, tableSiteFromIea37Yaml, tableSiteToDefinition, windFarmModel,
   type Site,
-} from "../../src/index.js";
+} from "../../src/internal.js";
 import { assertAllClose, assertClose, refPath, reference } from "./helpers.js";
 
 // ../shared/reference/data/iea37_cs34/iea37_cs34_reference.json: baselines recomputed with the
