@@ -12,17 +12,17 @@
  * ones are abandoned at once. SIGTERM (e.g. Slurm's time limit): abandoned at once.
  */
 import { existsSync } from "node:fs";
-import { flag, numberOption, option, parseArgs } from "../args.js";
+import { checkOutPath, flag, numberOption, option, parseArgs } from "../args.js";
 import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
 import { readBatchSpec } from "../../batch/spec.js";
 import { runBatch, type BatchSummary } from "../../batch/run.js";
-import { writeReport } from "../../report/report.js";
+import { checkReportTarget, writeReport } from "../../report/report.js";
 import { UsageError } from "../../errors.js";
 
 export const summary = "run a batch spec: optimize every farm × turbine type × seed into one HDF5 file (resumable)";
 
-const USAGE = "usage: wflo run <spec.json> --out <file.h5> [--workers N] [--shard i/n] [--json] [--report <file.html>]\n" +
+export const usage = "usage: wflo run <spec.json> --out <file.h5> [--workers N] [--shard i/n] [--json] [--report <file.html>]\n" +
   "                [--retries N] [--worker-memory-mb MB] [--merge-every N] [--break-lock] [--force]";
 
 export async function run(argv: string[]): Promise<number> {
@@ -30,10 +30,11 @@ export async function run(argv: string[]): Promise<number> {
     out: "value", workers: "value", shard: "value", json: "flag", report: "value", retries: "value",
     "worker-memory-mb": "value", "merge-every": "value", "break-lock": "flag", force: "flag", help: "flag",
   });
-  if (flag(a, "help")) { console.log(USAGE); return 0; }
-  if (a.positional.length !== 1) throw new UsageError(`expected one spec file\n${USAGE}`);
+  if (flag(a, "help")) { console.log(usage); return 0; }
+  if (a.positional.length !== 1) throw new UsageError(`expected one spec file\n${usage}`);
   const out = option(a, "out");
-  if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
+  if (!out) throw new UsageError(`--out <file.h5> is required\n${usage}`);
+  checkOutPath(out);
   const workers = numberOption(a, "workers", { integer: true, min: 1 });
   const retries = numberOption(a, "retries", { integer: true, min: 0 });
   const memoryLimitMb = numberOption(a, "worker-memory-mb", { integer: true, min: 64 });
@@ -43,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = flag(a, "json");
   const reportPath = option(a, "report");
   if (reportPath && shard) throw new UsageError("--report needs the merged output: run wflo merge after all shards, then wflo report");
+  if (reportPath) checkReportTarget(out, reportPath); // before any work: never over the results
   const specFile = a.positional[0];
   const spec = readBatchSpec(specFile); // bad input fails here, before anything starts
 
