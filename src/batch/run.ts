@@ -16,6 +16,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
 import { acquireLock, type LockHandle } from "../store/lock.js";
 import { storeState } from "../store/commit.js";
+import { storageErrorCode } from "../store/fsutil.js";
+import { h5ErrorSummary } from "../store/h5.js";
 import { mergeParts } from "../store/merge.js";
 import { partsDir as partsDirOf } from "../store/parts.js";
 import { isGoodStatus } from "../store/read.js";
@@ -93,6 +95,11 @@ export interface BatchSummary {
    * and merged by the next run or `wflo merge`. The CLI exits 1 on it.
    */
   mergeError?: string;
+  /**
+   * The batch stopped because storage failed (a full disk, EIO, a read-only directory): one
+   * line naming the file and the errno. Committed results stay; the same call resumes.
+   */
+  storageError?: string;
   /** Problems that did not stop the batch, for people (a merge that failed, a failure that could not be recorded). */
   warnings: string[];
 }
@@ -105,7 +112,8 @@ function sibling(name: string): string {
 
 function describeError(err: unknown): string {
   const e = err as { code?: string; message?: string } | undefined;
-  const msg = e?.message ?? String(err);
+  // HDF5's errors carry its whole diagnostic stack: its innermost line says it all.
+  const msg = /HDF5-DIAG/.test(e?.message ?? "") ? h5ErrorSummary(err) : e?.message ?? String(err);
   return e?.code && !msg.includes(e.code) ? `${e.code}: ${msg}` : msg;
 }
 
@@ -134,6 +142,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
   let commitS = 0, optimizeS = 0;
   let merged = 0, outputResults: number | undefined;
   let mergeError: string | undefined;
+  let storageError: string | undefined;
 
   const lock: LockHandle = acquireLock(partsDir, runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
   let pool: WorkerPool | undefined;
@@ -238,6 +247,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
         for (const q of r.quarantined) if (!r.conflicts.some((c) => c.part === q.path)) warnings.push(`merge quarantined ${q.path}: ${q.reason.split("\n")[0]}`);
       } catch (err) {
         mergeError = describeError(err);
+        if (storageErrorCode(err)) { storageError ??= `merge into ${out}: ${mergeError}`; onStop(); return; }
         warnings.push(`merge into ${out} failed (parts kept; they are merged by the next run or wflo merge): ${mergeError}`);
       } finally {
         lastMerge = performance.now();
@@ -273,6 +283,13 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
           tracker.notRunning(c.key);
           if (abandoned || isAbort(err)) return; // dropped: stays missing, runs on resume
           if (err instanceof PoolStartError) { stopping = true; throw err; } // not this config's fault: stop the batch
+          if (storageErrorCode(err)) {
+            // The disk, not the config: retrying cannot help and nothing more can be stored.
+            // Stop; this config stays missing and runs when the same command resumes.
+            storageError ??= describeError(err);
+            onStop();
+            return;
+          }
           lastError = describeError(err);
           if (attempt <= retries) {
             if (stopping) return; // not retried now: it stays missing and runs on resume
@@ -304,7 +321,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     // The final merge, unless there is nothing to fold in and the root attributes already say the same.
     const rootSame = state.output !== null && (Object.keys(root) as (keyof RootAttrs)[]).every((k) => state.output!.root[k] === root[k]);
     const nothingNew = waiting === 0 && failures.length === 0 && state.validParts === 0 && state.damagedParts.length === 0;
-    if (canMerge && !abandoned && !(nothingNew && rootSame)) await doMerge(true);
+    if (canMerge && !abandoned && storageError === undefined && !(nothingNew && rootSame)) await doMerge(true);
     else if (canMerge && nothingNew && rootSame) outputResults = state.results.size;
   } finally {
     if (heartbeat) clearInterval(heartbeat);
@@ -323,5 +340,6 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     missing: s.remaining, elapsedS: s.elapsedS, cancelled: stopping, abandoned, failures, retries: s.retries,
     bestAepGWh: s.bestAepGWh, bestKey: s.bestKey, meanAepGWh: s.meanAepGWh, merged, outputResults,
     commitS, optimizeS, workers: pool ? pool.size : 0, warnings, ...(mergeError !== undefined ? { mergeError } : {}),
+    ...(storageError !== undefined ? { storageError } : {}),
   };
 }

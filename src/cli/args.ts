@@ -1,3 +1,4 @@
+import { lstatSync, realpathSync } from "node:fs";
 import { UsageError } from "../errors.js";
 
 /** Parsed command line: positional arguments and `--flag value` / `--flag` options. */
@@ -67,4 +68,22 @@ export function numberOption(
   if (opts.min !== undefined && v < opts.min) throw new UsageError(`--${name} must be ≥ ${opts.min}, got ${v}`);
   if (opts.max !== undefined && v > opts.max) throw new UsageError(`--${name} must be ≤ ${opts.max}, got ${v}`);
   return v;
+}
+
+/**
+ * Checks an output path before any work: not an existing directory (the run would end with
+ * "the output is damaged" or a raw EISDIR), not a symbolic link (outputs are replaced by an
+ * atomic rename, which would replace the link itself, not write its target: wflo refuses
+ * rather than guess which one the user meant). Usage errors, exit 2.
+ */
+export function checkOutPath(out: string, flagName = "--out"): void {
+  let st;
+  try { st = lstatSync(out); } catch { return; } // new file
+  if (st.isSymbolicLink()) {
+    let target = "?";
+    try { target = realpathSync(out); } catch { /* dangling */ }
+    throw new UsageError(`${flagName} ${out} is a symbolic link (to ${target}); give the real path: outputs are replaced atomically, which would replace the link, not its target`);
+  }
+  if (st.isDirectory()) throw new UsageError(`${flagName} ${out} is a directory; give the output file's name (e.g. ${out.replace(/\/+$/, "")}/layouts.h5)`);
+  if (!st.isFile()) throw new UsageError(`${flagName} ${out} is not a regular file`);
 }

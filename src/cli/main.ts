@@ -9,6 +9,8 @@ import { isUserError, WfloError } from "../errors.js";
 export interface CommandModule {
   /** One line for `wflo --help`. */
   summary: string;
+  /** `wflo <command> --help`: how to call it. */
+  usage?: string;
   /** Returns the process exit code: 0 ok, 1 damage/failures found, 2 bad input. */
   run(argv: string[]): Promise<number>;
 }
@@ -48,6 +50,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!cmd) {
       console.error(`wflo: unknown command "${name}"\n\n${await help()}`);
       return 2;
+    }
+    // Every command answers --help (or -h) with its usage, exit 0, before parsing anything else.
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(`${cmd.usage ?? `usage: wflo ${name} ...`}\n\n${cmd.summary}`);
+      return 0;
     }
     return await cmd.run(rest);
   } catch (err) {

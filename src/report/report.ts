@@ -9,8 +9,8 @@
  * The figures come from src/figures, shared with the notebook, so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
@@ -178,7 +178,7 @@ export function reportHtml(d: ReportData): string {
   const bad = d.bad.length ? `<h2>Groups that did not validate</h2>\n${table(["key", "status"], d.bad.map((b) => [b.key, b.status]), "failures")}` : "";
   const note = d.specNote ? `<p class="note">${escapeHtml(d.specNote)}</p>` : "";
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="${REPORT_GENERATOR}">
 <title>wflo report: ${escapeHtml(name)}</title>
 <style>
 body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }
@@ -205,7 +205,46 @@ ${results}
 }
 
 /** Writes the report of output `h5Path` to `htmlPath` (atomically). */
+/** Marks a file as a wflo report: the only kind of existing file a report may replace. */
+const REPORT_GENERATOR = "wflo report";
+
+/**
+ * Refuses, before any work, a report path that would destroy data: the HDF5 file the report
+ * is made from (or its parts directory), a directory, or an existing file that is not an
+ * earlier wflo report. Same file is judged by device and inode, so links and relative paths
+ * cannot slip through.
+ */
+export function checkReportTarget(h5Path: string, htmlPath: string): void {
+  const out = resolve(htmlPath);
+  const src = resolve(h5Path);
+  const field = "--out";
+  if (out === src || out === resolve(`${src}.parts`)) {
+    throw new InputError(`${field} ${htmlPath} is the HDF5 file the report is made from; choose another path (nothing was written)`, { field, file: htmlPath });
+  }
+  let st;
+  try { st = statSync(out); } catch { return; } // a new file (a missing directory is reported when writing)
+  if (st.isDirectory()) throw new InputError(`${field} ${htmlPath} is a directory; give the report's file name (e.g. ${join(htmlPath, "report.html")})`, { field, file: htmlPath });
+  try {
+    const s = statSync(src);
+    if (s.dev === st.dev && s.ino === st.ino) {
+      throw new InputError(`${field} ${htmlPath} is the HDF5 file the report is made from (the same file by another name); choose another path (nothing was written)`, { field, file: htmlPath });
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+  }
+  if (!st.isFile()) throw new InputError(`${field} ${htmlPath} is not a regular file; refusing to replace it`, { field, file: htmlPath });
+  const head = Buffer.alloc(512);
+  let n = 0;
+  const fd = openSync(out, "r");
+  try { n = readSync(fd, head, 0, head.length, 0); } finally { closeSync(fd); }
+  if (!head.subarray(0, n).toString("latin1").includes(`<meta name="generator" content="${REPORT_GENERATOR}">`)) {
+    const what = head.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) ? "an HDF5 file" : "a file that is not a wflo report";
+    throw new InputError(`${field} ${htmlPath} exists and is ${what}; a report replaces only an earlier wflo report: choose another path (nothing was written)`, { field, file: htmlPath });
+  }
+}
+
 export async function writeReport(h5Path: string, htmlPath: string): Promise<{ path: string; results: number; failures: number; bytes: number }> {
+  checkReportTarget(h5Path, htmlPath);
   const data = await readReportData(h5Path);
   const html = reportHtml(data);
   const out = resolve(htmlPath);

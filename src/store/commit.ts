@@ -13,7 +13,7 @@
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { WfloError } from "../errors.js";
-import { fsyncDir, fsyncFile } from "./fsutil.js";
+import { asStorageError, fsyncDir, fsyncFile } from "./fsutil.js";
 import { withFile } from "./h5.js";
 import { failurePartPath, listParts, partPath, partsDir, quarantineDir, tempPathFor } from "./parts.js";
 import { inspectFile, isGoodStatus, type FileReport } from "./read.js";
@@ -160,11 +160,16 @@ export interface CommitOptions {
   partsDir?: string;
 }
 
-async function writePartFile(tmp: string, write: (f: Parameters<typeof writeRootAttrs>[0]) => void): Promise<void> {
-  await withFile(tmp, "w", (f) => {
-    writeRootAttrs(f, { wflo_version: wfloVersion(), created_utc: new Date().toISOString() });
-    write(f);
-  });
+/** Writes a part to `tmp`; a storage failure comes out as a StorageError naming `shownAs`. */
+async function writePartFile(tmp: string, write: (f: Parameters<typeof writeRootAttrs>[0]) => void, shownAs = tmp): Promise<void> {
+  try {
+    await withFile(tmp, "w", (f) => {
+      writeRootAttrs(f, { wflo_version: wfloVersion(), created_utc: new Date().toISOString() });
+      write(f);
+    });
+  } catch (err) {
+    throw asStorageError(err, shownAs);
+  }
 }
 
 /**
@@ -186,8 +191,8 @@ export async function commitResult(out: string, rec: ResultRecord, opts: CommitO
 
   const tmp = tempPathFor(final);
   try {
-    await writePartFile(tmp, (f) => { writeResultGroup(f, norm); });
-    fsyncFile(tmp);
+    await writePartFile(tmp, (f) => { writeResultGroup(f, norm); }, final);
+    try { fsyncFile(tmp); } catch (err) { throw asStorageError(err, final); }
     if (publishNoClobber(tmp, final)) return { key: rec.key, status: "committed", path: final, checksum };
     // Lost a race with another commit of the same key: compare with the winner.
     const again = await compareExisting(final, checksum, dir);
@@ -244,7 +249,7 @@ export async function commitFailure(
   const dir = opts.partsDir ?? partsDir(out);
   ensureDir(dir);
   const final = failurePartPath(dir, key);
-  await replaceAtomically(final, (tmp) => writePartFile(tmp, (f) => writeFailureGroup(f, { key, error, attempts, attrs: opts.attrs })));
+  await replaceAtomically(final, (tmp) => writePartFile(tmp, (f) => writeFailureGroup(f, { key, error, attempts, attrs: opts.attrs }), final));
   return final;
 }
 

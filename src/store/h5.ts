@@ -6,6 +6,9 @@
  * instance (one instance per thread: every worker_thread gets its own). Everything else
  * in the store imports `h5()` from here, never "h5wasm/node" directly.
  */
+import { unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 import type * as H5Module from "h5wasm/node";
 import type { File as H5File, Group as H5Group, Dataset as H5Dataset, Attribute as H5Attribute } from "h5wasm/node";
 
@@ -86,6 +89,31 @@ export function attributeNames(fileId: bigint, path: string): string[] | undefin
  * HDF5 type classes as h5wasm reports them in `metadata.type` (H5T_class_t).
  * Used to check what a file really holds, independent of the JS value we got back.
  */
+/**
+ * Whether this thread's h5wasm instance can still be trusted after reading a damaged file.
+ * An instance that ran out of memory or hit abort() is broken for good (Emscripten sets
+ * ABORT; every later call fails with "memory access out of bounds" or "Aborted"), and one
+ * whose WebAssembly memory grew past `maxHeapBytes` never gives it back. Probes by
+ * writing and closing a tiny scratch file.
+ */
+export async function h5InstanceHealthy(scratchDir: string, maxHeapBytes = 1 << 30): Promise<boolean> {
+  try {
+    const lib = await h5();
+    const heap = (loaded?.Module as unknown as { HEAP8?: { length: number } } | undefined)?.HEAP8?.length ?? 0;
+    if (heap > maxHeapBytes) return false;
+    const p = join(scratchDir, `.wflo-probe-${process.pid}-${threadId}.h5`);
+    try {
+      const f = new lib.File(p, "w");
+      f.close();
+    } finally {
+      try { unlinkSync(p); } catch { /* never created */ }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const H5T_CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 } as const;
 
 /**
@@ -101,14 +129,24 @@ export async function withFile<T>(path: string, mode: "r" | "w" | "a" | "x", fn:
     sweepLeakedStreams();
     throw err;
   }
+  let result: T;
   try {
-    return await fn(f);
+    result = await fn(f);
   } catch (err) {
     sweepLeakedStreams();
+    try { f.close(); } catch { /* the first error is the one to report */ }
     throw err;
-  } finally {
-    try { f.close(); } catch { /* a failed close on a damaged file is reported by the caller's read errors */ }
   }
+  try {
+    f.close();
+  } catch (err) {
+    sweepLeakedStreams();
+    // Reading: a failed close on a damaged file is reported by the caller's read errors.
+    // Writing: close is where HDF5 flushes its metadata; a failure there (a full disk, EIO)
+    // means the file on disk is not what was written, so the caller must not publish it.
+    if (mode !== "r") throw new Error(`${path}: writing failed when the file was closed (${h5ErrorSummary(err)}); the file is incomplete`);
+  }
+  return result;
 }
 
 /**

@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WfloError } from "../errors.js";
-import { fsyncDir } from "./fsutil.js";
+import { asStorageError, fsyncDir } from "./fsutil.js";
 
 export interface LockInfo {
   name: string;
@@ -218,9 +218,14 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
     try {
       writeSync(fd, JSON.stringify(info, null, 1) + "\n");
       fsyncSync(fd);
-    } finally {
+    } catch (err) {
+      // A lock that could not be written (a full disk) must not be left behind empty: the
+      // next run would find it unreadable and need a person.
       closeSync(fd);
+      try { unlinkSync(path); } catch { /* gone already */ }
+      throw asStorageError(err, path);
     }
+    closeSync(fd);
     fsyncDir(partsDir);
     return makeHandle(path, info);
   }

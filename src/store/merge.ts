@@ -15,7 +15,7 @@
 import { copyFileSync, constants as fsConstants, existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { fsyncDir, fsyncFile } from "./fsutil.js";
+import { asStorageError, fsyncDir, fsyncFile } from "./fsutil.js";
 import { h5, h5ErrorSummary, sweepLeakedStreams, withFile, type H5Group } from "./h5.js";
 import { acquireLock, tryAcquireLock, type LockHandle } from "./lock.js";
 import { SAFE_HOST, listParts, partsDir as defaultPartsDir, tempOwner } from "./parts.js";
@@ -311,19 +311,21 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
     if (report.mode === "append") {
       try { copyFileSync(out, tmp, fsConstants.COPYFILE_FICLONE); } catch { copyFileSync(out, tmp); }
     }
-    const f = new lib.File(tmp, report.mode === "append" ? "a" : "w");
     try {
-      if (report.mode === "rewrite") {
-        for (const r of old.records ?? []) writeResultGroup(f, r);
-        for (const fr of old.failures ?? []) if (!finalResultKeys.has(fr.key)) writeFailureGroup(f, fr);
-      }
-      for (const r of newResults) writeResultGroup(f, r);
-      for (const fr of newFailures) writeFailureGroup(f, fr, { replace: true });
-      writeRootAttrs(f, root);
-    } finally {
-      f.close();
+      await withFile(tmp, report.mode === "append" ? "a" : "w", (f) => {
+        if (report.mode === "rewrite") {
+          for (const r of old.records ?? []) writeResultGroup(f, r);
+          for (const fr of old.failures ?? []) if (!finalResultKeys.has(fr.key)) writeFailureGroup(f, fr);
+        }
+        for (const r of newResults) writeResultGroup(f, r);
+        for (const fr of newFailures) writeFailureGroup(f, fr, { replace: true });
+        writeRootAttrs(f, root);
+      });
+      fsyncFile(tmp);
+    } catch (err) {
+      // A full disk or a failing device: say so in one line naming the output.
+      throw asStorageError(err, out);
     }
-    fsyncFile(tmp);
     const problem = await verifyMerged(tmp, finalResultKeys, finalFailureKeys, opts.verify === "all" ? null : new Set(newResults.map((r) => r.key)));
     if (problem) {
       const kept = quarantine(dir, tmp, `merge produced a file that failed verification; the output was not replaced: ${problem}`);

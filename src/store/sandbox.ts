@@ -232,7 +232,11 @@ export async function inspectFiles(paths: string[], opts: InspectFilesOptions = 
           opts.onFile?.(m.report, start + m.i);
           current = start + m.i + 1;
           arm();
-        } else if (m.t === "done") done(end);
+        } else if (m.t === "done") {
+          // The worker stops early ({next}) when a file left its h5wasm instance broken.
+          const next = (m.result as { next?: number } | null)?.next;
+          done(typeof next === "number" ? start + next : end);
+        }
         else if (m.t === "error") fail(`reader failed: ${m.message}`);
       });
       w.on("error", (err) => fail(`reader crashed: ${err.message}`));

@@ -46,10 +46,17 @@ function captureStderr(post: Post): void {
 
 const ops: Record<string, (args: never, post: Post) => Promise<unknown>> = {
   async inspect(args: { paths: string[]; opts: { withRecords?: boolean } }, post: Post) {
-    const { inspectFile } = await import("./read.js");
+    const { inspectFile, isGoodStatus } = await import("./read.js");
+    const { h5InstanceHealthy } = await import("./h5.js");
+    const { tmpdir } = await import("node:os");
     for (let i = 0; i < args.paths.length; i++) {
       post({ t: "begin", i });
-      post({ t: "file", i, report: await inspectFile(args.paths[i], args.opts) });
+      const report = await inspectFile(args.paths[i], args.opts);
+      post({ t: "file", i, report });
+      // After a damaged file, check the h5wasm instance before trusting it with the next:
+      // if that file broke it (out of memory, abort), stop here and let the parent start a
+      // fresh worker for the rest, so one bad file costs only itself.
+      if (!isGoodStatus(report.status) && i + 1 < args.paths.length && !(await h5InstanceHealthy(tmpdir()))) return { next: i + 1 };
     }
     return null;
   },

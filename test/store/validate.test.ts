@@ -125,3 +125,22 @@ test("a reader that hangs or dies costs only its file: the next worker goes on",
   const ok = await inspectFiles([p, p]);
   assert.deepEqual(ok.map((r) => r.status), ["ok", "ok"]);
 });
+
+test("a file that breaks the reader's h5wasm instance (100k empty groups) costs only itself: the files after it read fine", { timeout: 180_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const big = join(dir, "big.h5");
+  const made = python(String.raw`
+import sys, h5py
+f = h5py.File(sys.argv[1], "w")
+for i in range(100000): f.create_group("farm%d_t0_s0" % i)
+f.close()
+`, [big]);
+  assert.equal(made.status, 0, made.stderr);
+  const good = join(dir, "good.h5");
+  await commitResult(good, record(1));
+  await mergeParts(good);
+  const v = await validate([big, good]);
+  assert.notEqual(v.files[0].status, "ok");
+  assert.equal(v.files[1].status, "ok", v.files[1].errors.join("\n"));
+  assert.equal(v.files[1].groupsOk, 1);
+});

@@ -8,6 +8,7 @@ import { parseCase, simulate, type Case } from "../../physics/index.js";
 import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs } from "../args.js";
 
+export const usage = "usage: wflo aep <case.json> [--json] [--repeat N]";
 export const summary = "AEP of a case file (total, per turbine, direction, speed; no-wake)";
 
 /** Reads and parses a case file; files it refers to resolve relative to it. */

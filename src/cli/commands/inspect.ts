@@ -7,6 +7,7 @@ import { flag, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
 import { formatSummary, isGoodStatus, summarize } from "../../store/index.js";
 
+export const usage = "usage: wflo inspect <file.h5> [--json]";
 export const summary = "summarise an output: results, farms, types, seeds, AEP statistics, failures";
 
 export async function run(argv: string[]): Promise<number> {

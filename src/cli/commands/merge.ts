@@ -7,22 +7,23 @@
  * Exit 0 clean, 1 when parts were quarantined or conflicted (or the lock is held), 2 on bad input.
  */
 import { existsSync, statSync } from "node:fs";
-import { flag, option, parseArgs } from "../args.js";
+import { checkOutPath, flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
 import { mergeParts, outputOfPartsDir } from "../../store/index.js";
 import { rootAttrsOfPartsSpec } from "../../batch/config.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
 
-const USAGE = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--break-lock [--force]] [--rewrite] [--quick]";
+export const usage = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--break-lock [--force]] [--rewrite] [--quick]";
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { out: "value", json: "flag", "break-lock": "flag", force: "flag", rewrite: "flag", quick: "flag" });
-  if (p.positional.length !== 1) throw new UsageError(`expected one parts directory\n${USAGE}`);
+  if (p.positional.length !== 1) throw new UsageError(`expected one parts directory\n${usage}`);
   const dir = p.positional[0];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
   const out = option(p, "out") ?? outputOfPartsDir(dir);
-  if (!out) throw new UsageError(`--out is needed (the parts directory is not named <file>.parts)\n${USAGE}`);
+  if (!out) throw new UsageError(`--out is needed (the parts directory is not named <file>.parts)\n${usage}`);
+  checkOutPath(out);
   // A held lock (LockError) reaches main's handler: message, exit 2 (its exitCode).
   const report = await mergeParts(out, {
     partsDir: dir,

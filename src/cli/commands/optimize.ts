@@ -12,6 +12,7 @@ import { UsageError } from "../../errors.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { loadLayoutCaseFile, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
 
+export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json]";
 export const summary = "smart start + constrained AEP optimization of a case with a boundary";
 
 /** Seconds between progress lines on stderr. */

@@ -10,13 +10,13 @@
  * conflicting (or the output's lock is held), 2 on usage errors and bad input (including
  * an existing --out that is neither an input nor allowed by --force).
  */
-import { flag, option, parseArgs } from "../args.js";
+import { checkOutPath, flag, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
 import { fullyRecovered, recover, type RecoverReport } from "../../store/index.js";
 
 export const summary = "salvage every readable result (damaged, truncated, Python worker files) into a new output";
 
-const USAGE = "usage: wflo recover <file.h5|dir>... --out <file.h5> [--json] [--force] [--dry-run] [--break-lock]";
+export const usage = "usage: wflo recover <file.h5|dir>... --out <file.h5> [--json] [--force] [--dry-run] [--break-lock]";
 
 function text(r: RecoverReport): string {
   const lines: string[] = [];
@@ -43,9 +43,10 @@ function text(r: RecoverReport): string {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { out: "value", json: "flag", force: "flag", "dry-run": "flag", "break-lock": "flag" });
-  if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${USAGE}`);
+  if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${usage}`);
   const out = option(p, "out");
-  if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
+  if (!out) throw new UsageError(`--out <file.h5> is required\n${usage}`);
+  checkOutPath(out);
   // A held lock (LockError) reaches main's handler: message, exit 2 (its exitCode).
   const report: RecoverReport = await recover(p.positional, out, {
     force: flag(p, "force"), dryRun: flag(p, "dry-run"), breakStale: flag(p, "break-lock"),

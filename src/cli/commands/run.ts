@@ -11,17 +11,18 @@
  * Ctrl-C once: no new config starts, running ones finish and are committed. Twice: running
  * ones are abandoned at once. SIGTERM (e.g. Slurm's time limit): abandoned at once.
  */
-import { flag, numberOption, option, parseArgs } from "../args.js";
+import { existsSync } from "node:fs";
+import { checkOutPath, flag, numberOption, option, parseArgs } from "../args.js";
 import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
 import { readBatchSpec } from "../../batch/spec.js";
 import { runBatch, type BatchSummary } from "../../batch/run.js";
-import { writeReport } from "../../report/report.js";
+import { checkReportTarget, writeReport } from "../../report/report.js";
 import { UsageError } from "../../errors.js";
 
 export const summary = "run a batch spec: optimize every farm × turbine type × seed into one HDF5 file (resumable)";
 
-const USAGE = "usage: wflo run <spec.json> --out <file.h5> [--workers N] [--shard i/n] [--json] [--report <file.html>]\n" +
+export const usage = "usage: wflo run <spec.json> --out <file.h5> [--workers N] [--shard i/n] [--json] [--report <file.html>]\n" +
   "                [--retries N] [--worker-memory-mb MB] [--merge-every N] [--break-lock] [--force]";
 
 export async function run(argv: string[]): Promise<number> {
@@ -29,10 +30,11 @@ export async function run(argv: string[]): Promise<number> {
     out: "value", workers: "value", shard: "value", json: "flag", report: "value", retries: "value",
     "worker-memory-mb": "value", "merge-every": "value", "break-lock": "flag", force: "flag", help: "flag",
   });
-  if (flag(a, "help")) { console.log(USAGE); return 0; }
-  if (a.positional.length !== 1) throw new UsageError(`expected one spec file\n${USAGE}`);
+  if (flag(a, "help")) { console.log(usage); return 0; }
+  if (a.positional.length !== 1) throw new UsageError(`expected one spec file\n${usage}`);
   const out = option(a, "out");
-  if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
+  if (!out) throw new UsageError(`--out <file.h5> is required\n${usage}`);
+  checkOutPath(out);
   const workers = numberOption(a, "workers", { integer: true, min: 1 });
   const retries = numberOption(a, "retries", { integer: true, min: 0 });
   const memoryLimitMb = numberOption(a, "worker-memory-mb", { integer: true, min: 64 });
@@ -42,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = flag(a, "json");
   const reportPath = option(a, "report");
   if (reportPath && shard) throw new UsageError("--report needs the merged output: run wflo merge after all shards, then wflo report");
+  if (reportPath) checkReportTarget(out, reportPath); // before any work: never over the results
   const specFile = a.positional[0];
   const spec = readBatchSpec(specFile); // bad input fails here, before anything starts
 
@@ -114,10 +117,12 @@ export async function run(argv: string[]): Promise<number> {
       (s.missing > 0 ? `, ${s.missing} not run` : "") + ` in ${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`,
     s.bestAepGWh !== undefined ? `AEP: best ${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey}), mean ${s.meanAepGWh!.toFixed(3)} GWh` : "",
     shard ? `parts: ${s.out}.parts (not merged: run wflo merge ${s.out}.parts --out ${s.out} when every shard is done)`
-      : `output: ${s.out}${s.outputResults !== undefined ? ` (${s.outputResults} results)` : ""}`,
+      : existsSync(s.out) ? `output: ${s.out}${s.outputResults !== undefined ? ` (${s.outputResults} results)` : ""}`
+      : `output: ${s.out} not written yet (the committed results are in ${s.out}.parts)`,
     ...s.failures.map((f) => `failed: ${f.key} after ${f.attempts} attempts: ${f.error}`),
     reportNote,
-    s.cancelled ? `stopped${s.abandoned ? " (running configs abandoned)" : ""}: run the same command again to do the ${s.missing} missing configs` : "",
+    s.storageError !== undefined ? `stopped: ${s.storageError}; the ${s.done + s.skipped} committed results are kept: free space (or fix the disk) and run the same command again to do the ${s.missing} missing configs`
+      : s.cancelled ? `stopped${s.abandoned ? " (running configs abandoned)" : ""}: run the same command again to do the ${s.missing} missing configs` : "",
   ].filter(Boolean);
   if (json) {
     for (const l of lines) process.stderr.write(`wflo run: ${l}\n`);
@@ -125,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     for (const l of lines) console.log(l);
   }
+  if (s.storageError !== undefined) return 1;
   if (s.cancelled && s.missing > 0) return signalName === "SIGTERM" ? 143 : 130;
   const mergeFailed = !shard && s.mergeError !== undefined;
   return s.failed > 0 || s.missing > 0 || mergeFailed ? 1 : 0;

@@ -7,6 +7,7 @@ import { simulate } from "../../physics/index.js";
 import { flag, numberOption, parseArgs } from "../args.js";
 import { casePath, loadCaseFile } from "./aep.js";
 
+export const usage = "usage: wflo simulate <case.json> --wd <deg> --ws <m/s> [--json]";
 export const summary = "one flow case of a case file: effective wind speed, power, Ct per turbine";
 
 export async function run(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { parseLayoutCase, smartStartLayout, type LayoutCase } from "../../layout
 import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs, type ParsedArgs } from "../args.js";
 
+export const usage = "usage: wflo smart-start <case.json> [--grid 18] [--random-pct 30] [--seed S] [--json]";
 export const summary = "TopFarm smart-start layout for a case with a boundary (placement order)";
 
 /** Reads a case file with a boundary; files it refers to resolve relative to it. */

@@ -11,7 +11,7 @@ import { batchStatus, type BatchStatus } from "../../batch/status.js";
 
 export const summary = "which shards and configs of a batch are done, failed or missing";
 
-const USAGE = "usage: wflo status <file.h5> [--spec spec.json] [--shards N] [--json]";
+export const usage = "usage: wflo status <file.h5> [--spec spec.json] [--shards N] [--json]";
 
 function list(keys: string[], max = 12): string {
   return keys.length <= max ? keys.join(", ") : `${keys.slice(0, max).join(", ")}, … (${keys.length - max} more)`;
@@ -46,7 +46,7 @@ export function formatStatus(s: BatchStatus): string {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { spec: "value", shards: "value", json: "flag" });
-  if (p.positional.length !== 1) throw new UsageError(`expected one output file\n${USAGE}`);
+  if (p.positional.length !== 1) throw new UsageError(`expected one output file\n${usage}`);
   const s = await batchStatus(p.positional[0], {
     spec: option(p, "spec"),
     shards: numberOption(p, "shards", { integer: true, min: 1 }),

@@ -12,18 +12,18 @@ import { prepareSlurmSubmission, renderDryRun, submitPrepared } from "../../batc
 
 export const summary = "submit a batch to Slurm: one job array of shards, then a merge job";
 
-const USAGE = "usage: wflo submit <spec.json> --out <file.h5> --shards N [--partition P] [--time T] [--sbatch-arg ARG]... [--dry-run] [--json]";
+export const usage = "usage: wflo submit <spec.json> --out <file.h5> --shards N [--partition P] [--time T] [--sbatch-arg ARG]... [--dry-run] [--json]";
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, {
     out: "value", shards: "value", partition: "value", time: "value", "sbatch-arg": "value",
     "dry-run": "flag", json: "flag",
   });
-  if (p.positional.length !== 1) throw new UsageError(`expected one batch spec file\n${USAGE}`);
+  if (p.positional.length !== 1) throw new UsageError(`expected one batch spec file\n${usage}`);
   const out = option(p, "out");
-  if (!out) throw new UsageError(`--out <file.h5> is required\n${USAGE}`);
+  if (!out) throw new UsageError(`--out <file.h5> is required\n${usage}`);
   const shards = numberOption(p, "shards", { integer: true, min: 1 });
-  if (shards === undefined) throw new UsageError(`--shards N is required\n${USAGE}`);
+  if (shards === undefined) throw new UsageError(`--shards N is required\n${usage}`);
   const dryRun = flag(p, "dry-run");
   const json = flag(p, "json");
 

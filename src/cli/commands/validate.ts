@@ -13,7 +13,7 @@ import { expandPaths, validate, type FileReport } from "../../store/index.js";
 
 export const summary = "check output and part files: every group, every checksum";
 
-const USAGE = "usage: wflo validate <file.h5|dir>... [--json] [--include-quarantine]";
+export const usage = "usage: wflo validate <file.h5|dir>... [--json] [--include-quarantine]";
 
 function line(r: FileReport): string {
   const groups = `${r.groupsOk} ok${r.groupsBad ? `, ${r.groupsBad} bad` : ""}`;
@@ -25,9 +25,9 @@ function line(r: FileReport): string {
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { json: "flag", "include-quarantine": "flag" });
-  if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${USAGE}`);
+  if (p.positional.length === 0) throw new UsageError(`expected at least one file or directory\n${usage}`);
   const includeQ = flag(p, "include-quarantine");
-  if (expandPaths(p.positional, includeQ).length === 0) throw new UsageError(`no HDF5 files in ${p.positional.join(", ")}\n${USAGE}`);
+  if (expandPaths(p.positional, includeQ).length === 0) throw new UsageError(`no HDF5 files in ${p.positional.join(", ")}\n${usage}`);
   const json = flag(p, "json");
   const tty = !json && process.stdout.isTTY;
   const report = await validate(p.positional, {

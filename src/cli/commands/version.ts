@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 
+export const usage = "usage: wflo version";
 export const summary = "print the wflo version";
 
 export async function run(): Promise<number> {

@@ -1,0 +1,65 @@
+// A report never destroys data: not the HDF5 file it is made from (by name, relative path or
+// hard link), not a directory, not an existing file that is not an earlier wflo report; the
+// checks come before any work, so `wflo run --out r.h5 --report r.h5` runs nothing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { commitResult, mergeParts, validate } from "../../src/store/index.js";
+import { record, tempDir } from "../store/helpers.js";
+import { repoRoot, smallSpec } from "../batch/helpers.js";
+
+function wflo(args: string[], cwd = repoRoot) {
+  // tsx by URL: the relative-path case runs from a folder without node_modules.
+  return spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), join(repoRoot, "src/cli/dev.ts"), ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+}
+
+test("wflo report never writes over its input, a directory or a file that is not a wflo report", { timeout: 120_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const h5 = join(dir, "x.h5");
+  await commitResult(h5, record(1));
+  await mergeParts(h5);
+  const before = readFileSync(h5);
+
+  const same = wflo(["report", h5, "--out", h5]);
+  assert.equal(same.status, 2, same.stderr);
+  assert.match(same.stderr, /--out .*x\.h5 is the HDF5 file the report is made from/);
+  const rel = wflo(["report", "x.h5", "--out", "./x.h5"], dir);
+  assert.equal(rel.status, 2, rel.stderr);
+  linkSync(h5, join(dir, "alias.html"));
+  const linked = wflo(["report", h5, "--out", join(dir, "alias.html")]);
+  assert.equal(linked.status, 2, linked.stderr);
+  assert.match(linked.stderr, /same file by another name/);
+  assert.deepEqual(readFileSync(h5), before, "the results are untouched");
+  assert.ok((await validate(h5)).ok);
+
+  mkdirSync(join(dir, "reports"));
+  const isDir = wflo(["report", h5, "--out", join(dir, "reports")]);
+  assert.equal(isDir.status, 2);
+  assert.match(isDir.stderr, /reports is a directory; give the report's file name/);
+  assert.doesNotMatch(isDir.stderr, /EISDIR|\n\s+at /);
+
+  const notes = join(dir, "notes.html");
+  writeFileSync(notes, "<html>my notes</html>");
+  const foreign = wflo(["report", h5, "--out", notes]);
+  assert.equal(foreign.status, 2);
+  assert.match(foreign.stderr, /notes\.html exists and is a file that is not a wflo report/);
+  assert.equal(readFileSync(notes, "utf8"), "<html>my notes</html>");
+
+  const report = join(dir, "r.html");
+  assert.equal(wflo(["report", h5, "--out", report]).status, 0);
+  const again = wflo(["report", h5, "--out", report]);
+  assert.equal(again.status, 0, "an earlier wflo report is replaced: rerunning is fine");
+});
+
+test("wflo run --report naming the output itself is refused before any work", { timeout: 120_000 }, (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  const out = join(dir, "r.h5");
+  const r = wflo(["run", spec, "--out", out, "--report", out]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--out .*r\.h5 is the HDF5 file the report is made from/);
+  assert.ok(!existsSync(out) && !existsSync(`${out}.parts`), "nothing ran, nothing written");
+});
