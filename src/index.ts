@@ -70,7 +70,7 @@ export {
 } from "./batch/config.js";
 export { buildModel, buildBoundary, buildSite, buildTurbine, optimizerOptions, wakeModelName } from "./batch/build.js";
 export { formatProgressLine, formatProgressBar, type BatchProgress, type BatchPhase } from "./batch/progress.js";
-export { batchStatus, type BatchStatus, type ShardStatus, type StatusOptions } from "./batch/slurm.js";
+export { batchStatus, type BatchStatus, type ShardStatus, type StatusOptions } from "./batch/status.js";
 
 // ---- store: results on disk, validate / merge / recover / inspect
 export { formatKey, parseKey, tryParseKey, isResultKey, type ConfigKey } from "./store/key.js";

@@ -13,7 +13,8 @@ import type { WindFarmModel } from "../physics/index.js";
 import { formatKey, type ConfigKey } from "../store/key.js";
 import type { AttrValue, RootAttrs } from "../store/schema.js";
 import { optimizerOptions, wakeModelName } from "./build.js";
-import { specJson } from "./spec.js";
+import { join } from "node:path";
+import { parseBatchSpecText, PARTS_SPEC_FILE, readPartsSpec, specJson } from "./spec.js";
 import type { BatchSpec } from "./specTypes.js";
 
 export { formatKey, parseKey, tryParseKey, type ConfigKey } from "../store/key.js";
@@ -144,4 +145,17 @@ export function rootAttrs(spec: BatchSpec): Required<Pick<RootAttrs, "grid_size"
     total_configs: expandConfigs(spec).length,
     spec_json: specJson(spec),
   };
+}
+
+/**
+ * The root attributes an unsharded `wflo run` gives its output (grid_size, random_pct,
+ * total_configs, spec_json), from the spec every `wflo run` — shard or not — keeps in
+ * `<parts>/spec.json`. `wflo merge` applies them, so shards merged by a Slurm merge job
+ * make the same output as one machine would. undefined when the directory has no spec.
+ */
+export function rootAttrsOfPartsSpec(partsDir: string): { grid_size: number; random_pct: number; total_configs: number; spec_json: string } | undefined {
+  const text = readPartsSpec(partsDir);
+  if (text === undefined) return undefined;
+  const spec = parseBatchSpecText(text, { file: join(partsDir, PARTS_SPEC_FILE) });
+  return rootAttrs(spec);
 }

@@ -21,8 +21,9 @@ export { WorkerPool, PoolStartError, TaskAbortedError, type PoolOptions } from "
 export { faultsEnabled, type Fault, type FaultKind, type FaultTable } from "./faults.js";
 // Slurm: job arrays of shards plus a merge job (`wflo submit`), and the status of a sharded batch (`wflo status`).
 export {
-  prepareSlurmSubmission, submitPrepared, planSubmission, renderDryRun, submitPlan, batchStatus,
-  slurmJobs, waitForJobs, readSubmissions, rootAttrsOfPartsSpec,
-  type SlurmSubmitRequest, type SlurmPlan, type SlurmSubmission, type PrepareRequest, type PreparedSubmission,
-  type BatchStatus, type ShardStatus, type SlurmJobInfo, type StatusOptions,
-} from "./slurm.js";
+  prepareSlurmSubmission, submitPrepared, planSubmission, renderDryRun, submitPlan,
+  slurmJobs, waitForJobs, readSubmissions,
+  type SlurmSubmitRequest, type SlurmPlan, type SlurmSubmission, type PrepareRequest, type PreparedSubmission, type SlurmJobInfo,
+} from "./slurm/index.js";
+export { batchStatus, type BatchStatus, type ShardStatus, type StatusOptions } from "./status.js";
+export { rootAttrsOfPartsSpec } from "./config.js";

@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { missingSlurmBinaries, startCluster, type SlurmCluster } from "./harness.js";
-import { waitForJobs, readSubmissions, type SlurmJobInfo } from "../../src/batch/slurm.js";
+import { waitForJobs, readSubmissions, type SlurmJobInfo } from "../../src/batch/slurm/index.js";
 import { expandConfigs, shardConfigs } from "../../src/batch/config.js";
 import { readBatchSpec } from "../../src/batch/spec.js";
 import { listParts } from "../../src/store/index.js";

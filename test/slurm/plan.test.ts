@@ -9,7 +9,7 @@ import { join } from "node:path";
 import {
   arrayRanges, parseSbatchJobId, parseScontrolJobs, planSubmission, readSubmissions, renderDryRun,
   shellQuote, submitPlan,
-} from "../../src/batch/slurm.js";
+} from "../../src/batch/slurm/index.js";
 import { fakeSlurm } from "./fake-slurm.js";
 
 function tempDir(t: { after(fn: () => void): void }): string {

@@ -10,7 +10,7 @@ import { existsSync, statSync } from "node:fs";
 import { checkOutPath, flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
 import { mergeParts, outputOfPartsDir } from "../../store/index.js";
-import { rootAttrsOfPartsSpec } from "../../batch/slurm.js";
+import { rootAttrsOfPartsSpec } from "../../batch/config.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
 

@@ -7,7 +7,7 @@
  */
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
-import { batchStatus, type BatchStatus } from "../../batch/slurm.js";
+import { batchStatus, type BatchStatus } from "../../batch/status.js";
 
 export const summary = "which shards and configs of a batch are done, failed or missing";
 

@@ -8,7 +8,7 @@
  */
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
-import { prepareSlurmSubmission, renderDryRun, submitPrepared } from "../../batch/slurm.js";
+import { prepareSlurmSubmission, renderDryRun, submitPrepared } from "../../batch/slurm/index.js";
 
 export const summary = "submit a batch to Slurm: one job array of shards, then a merge job";
 
