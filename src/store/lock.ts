@@ -232,6 +232,22 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
   throw new LockError(`could not take ${path}: it keeps changing hands`, "held", path);
 }
 
+/**
+ * Like acquireLock, but waits (polling) up to `waitMs` while a live holder has the lock: for
+ * short holders such as a merge, whose end is worth waiting for rather than failing.
+ */
+export async function acquireLockWaiting(partsDir: string, name: string, opts: AcquireOptions & { waitMs?: number } = {}): Promise<LockHandle> {
+  const until = Date.now() + (opts.waitMs ?? 60_000);
+  for (;;) {
+    try {
+      return acquireLock(partsDir, name, opts);
+    } catch (err) {
+      if (!(err instanceof LockError) || err.state !== "held" || Date.now() >= until) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Like acquireLock, but returns null instead of throwing when a live holder has it. */
 export function tryAcquireLock(partsDir: string, name: string, opts: AcquireOptions = {}): LockHandle | null {
   try {

@@ -36,7 +36,7 @@ import { quarantine } from "./commit.js";
 import { fsyncFile, replaceAtomically } from "../util/fs.js";
 import { h5ErrorSummary, withFile, type H5Group } from "./h5.js";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
-import { acquireLock } from "./lock.js";
+import { acquireLockWaiting } from "./lock.js";
 import { partsDir as partsDirOf } from "./parts.js";
 import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "./read.js";
 import { finishSalvage, preparePaddedCopies, probeKeys, storedEofFromError, truncation, unlisted, type SalvagePrep, type SalvageResult } from "./salvage.js";
@@ -126,6 +126,8 @@ export interface RecoverOptions {
   dryRun?: boolean;
   /** Break a stale "merge" lock of `out`. */
   breakStale?: boolean;
+  /** How long to wait for a merge of `out` under way before giving up (ms, default 60,000). */
+  lockWaitMs?: number;
   /** Where salvage makes its padded copies (default os.tmpdir()). */
   tmpDir?: string;
   /** Per-file reader timeout in ms (a hanging file is reported unreadable). */
@@ -213,15 +215,17 @@ export async function recover(inputs: string[], out: string, opts: RecoverOption
     throw new InputError("already exists; give it as an input too to fold its results in, or --force to replace it (its old content is kept in quarantine)", { file: out });
   }
 
-  const sources = await readAll(paths, opts);
-  const report = assemble(sources, outIsInput ? outReal! : undefined);
-  report.result.out = outAbs;
-
-  if (!opts.dryRun) {
-    const dir = partsDirOf(outAbs);
-    const dirExisted = existsSync(dir);
-    const lock = acquireLock(dir, "merge", { breakStale: opts.breakStale });
-    try {
+  // The merge lock is taken BEFORE the inputs are read: a run or a merge that writes `out`
+  // meanwhile would otherwise fold in parts (and delete them) that this recover's snapshot,
+  // written afterwards, no longer holds. A merge under way is waited for.
+  const dir = partsDirOf(outAbs);
+  const dirExisted = existsSync(dir);
+  const lock = opts.dryRun ? undefined : await acquireLockWaiting(dir, "merge", { breakStale: opts.breakStale, waitMs: opts.lockWaitMs });
+  try {
+    const sources = await readAll(paths, opts);
+    const report = assemble(sources, outIsInput ? outReal! : undefined);
+    report.result.out = outAbs;
+    if (!opts.dryRun) {
       const outSource = outIsInput ? sources.find((s) => safeRealpath(s.file.path) === outReal) : undefined;
       const keepOld = outReal === undefined ? undefined
         : !outIsInput ? `replaced by wflo recover --force; the previous content was not an input`
@@ -232,13 +236,13 @@ export async function recover(inputs: string[], out: string, opts: RecoverOption
       });
       report.result.written = true;
       if (res.keptAs) report.result.previousOutKeptAs = res.keptAs;
-    } finally {
-      lock.release();
-      if (!dirExisted) { try { rmdirSync(dir); } catch { /* not empty (quarantine): keep it */ } }
     }
+    report.result.elapsedMs = performance.now() - t0;
+    return report.result;
+  } finally {
+    lock?.release();
+    if (lock && !dirExisted) { try { rmdirSync(dir); } catch { /* not empty (quarantine): keep it */ } }
   }
-  report.result.elapsedMs = performance.now() - t0;
-  return report.result;
 }
 
 function safeRealpath(p: string): string {

@@ -457,6 +457,34 @@ export function writeRootAttrs(file: H5Group, attrs: RootAttrs): void {
     if (v === undefined) continue;
     writeAttr(file, name, normaliseAttrForRoot(name, v, kind), kind);
   }
+  // The checksum covers every schema root attribute the file holds now (an appending merge
+  // writes only some of them), so it is computed from what reads back.
+  const now = readRootAttrs(file, { verify: false });
+  writeAttr(file, ROOT_CHECKSUM_ATTR, rootChecksumOf(now.attrs), "string");
+}
+
+/** Root attribute holding the checksum of the other root attributes (files since v0.2). */
+export const ROOT_CHECKSUM_ATTR = "root_checksum";
+
+/**
+ * Canonical bytes of the root attributes: "wflo-root-v1", then each schema root attribute
+ * present, in name order, as name, type tag and value (as in a result's checksum). Guards
+ * `spec_json` above all: a resume trusts it to say what the batch is.
+ */
+export function rootChecksumOf(attrs: RootAttrs): string {
+  const h = createHash("sha256");
+  const str = (s: string) => { const b = Buffer.from(s, "utf8"); const n = Buffer.alloc(4); n.writeUInt32LE(b.length); h.update(n); h.update(b); };
+  str("wflo-root-v1");
+  for (const name of Object.keys(ROOT_ATTRS).sort()) {
+    const v = (attrs as Record<string, AttrValue | undefined>)[name];
+    if (v === undefined) continue;
+    str(name);
+    const kind = (ROOT_ATTRS as Record<string, AttrKind>)[name];
+    if (kind === "int64") { h.update("i"); const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(v)); h.update(b); }
+    else if (kind === "float64") { h.update("f"); const b = Buffer.alloc(8); b.writeDoubleLE(Number(v)); h.update(b); }
+    else { h.update("s"); str(String(v)); }
+  }
+  return "sha256:" + h.digest("hex");
 }
 
 function normaliseAttrForRoot(name: string, v: AttrValue, kind: AttrKind): AttrValue {
@@ -772,7 +800,7 @@ export function readFailureGroup(group: H5Group): { record: FailureRecord | null
 }
 
 /** Root attributes with their problems (wrong dtype names the attribute). */
-export function readRootAttrs(file: H5Group): { attrs: RootAttrs; extra: Record<string, AttrValue>; problems: Problem[] } {
+export function readRootAttrs(file: H5Group, opts: { verify?: boolean } = {}): { attrs: RootAttrs; extra: Record<string, AttrValue>; problems: Problem[] } {
   const problems: Problem[] = [];
   const attrs: Record<string, AttrValue> = {};
   const extra: Record<string, AttrValue> = {};
@@ -789,6 +817,17 @@ export function readRootAttrs(file: H5Group): { attrs: RootAttrs; extra: Record<
     const okKind = want === r.kind || (want === "float64" && r.kind === "int64");
     if (!okKind) { problems.push({ field: name, message: `root attribute ${name} is ${r.kind}; expected ${want}` }); continue; }
     attrs[name] = want === "string" ? r.value : Number(r.value);
+  }
+  const stored = extra[ROOT_CHECKSUM_ATTR];
+  if (stored !== undefined) {
+    delete extra[ROOT_CHECKSUM_ATTR];
+    if (opts.verify !== false && problems.length === 0 && stored !== rootChecksumOf(attrs as RootAttrs)) {
+      problems.push({
+        field: ROOT_CHECKSUM_ATTR,
+        message: `root attributes do not match their checksum (${Object.keys(attrs).sort().join(", ")}): edited or damaged since written; ` +
+          `a resume cannot trust the stored spec_json`,
+      });
+    }
   }
   return { attrs: attrs as RootAttrs, extra, problems };
 }

@@ -185,3 +185,33 @@ test("sbatch job ids and scontrol job states parse as Slurm 22.05 prints them", 
     [2, undefined, "PENDING", "Dependency"],
   ]);
 });
+
+test("no value reaches a generated script as a command: newlines refused, comments one line, heredocs closed only by their own tag", (t) => {
+  const dir = tempDir(t);
+  const wflo = fakeWflo(dir);
+  const slurm = fakeSlurm(dir);
+  const marker = join(dir, "INJECTED");
+  const evil = [`a\ntouch ${marker}\n`, `x\nWFLO_SCRIPT_EOF\ntouch ${marker}\n`, `b\r\ntouch ${marker}`];
+  for (const v of evil) {
+    for (const field of ["out", "spec", "partition", "time"] as const) {
+      const req = { spec: "s.json", out: "o.h5", shards: 2, wflo: wflo.cmd, cwd: dir, [field]: field === "out" ? `${v}.h5` : v };
+      assert.throws(() => planSubmission(req), (e: Error) => /contains a control character/.test(e.message), `${field}: ${JSON.stringify(v)}`);
+    }
+    assert.throws(() => planSubmission({ spec: "s.json", out: "o.h5", shards: 2, wflo: wflo.cmd, cwd: dir, sbatchArgs: [v] }), /--sbatch-arg #1 contains a control character/);
+  }
+  // What may appear in a path without control characters is quoted, and a spec whose text
+  // holds the heredoc tag as a line cannot close the heredoc early.
+  for (const name of ["$(touch INJECTED)", "`touch INJECTED`", "it's \"quoted\"", "WFLO_SCRIPT_EOF"]) {
+    const plan = planSubmission({
+      spec: "s.json", out: join(name, "o.h5"), shards: 2, wflo: wflo.cmd, cwd: dir,
+      specText: `{"name": "x"}\nWFLO_SCRIPT_EOF\ntouch ${marker}\n`,
+    });
+    const script = join(dir, "dry-run.sh");
+    writeFileSync(script, renderDryRun(plan, { notes: [`note with\nnewline touch ${marker}`] }));
+    const r = spawnSync("bash", [script], { env: slurm.env, encoding: "utf8", cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(plan.specSnapshot!.path, "utf8").trimEnd(), `{"name": "x"}\nWFLO_SCRIPT_EOF\ntouch ${marker}`);
+    assert.equal(spawnSync("bash", [plan.arrayScriptPath], { env: { ...slurm.env, SLURM_ARRAY_TASK_ID: "0" }, cwd: dir }).status, 0);
+    assert.ok(!existsSync(marker) && !existsSync(join(dir, "INJECTED")), `${name}: a marker file was created`);
+  }
+});

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { hostname } from "node:os";
-import { acquireLock, checkLock, commitResult, LockError, lockPath, mergeParts, partsDir, tryAcquireLock } from "../../src/store/index.js";
+import { acquireLock, checkLock, commitResult, LockError, lockPath, mergeParts, partsDir, recover, tryAcquireLock, validate } from "../../src/store/index.js";
 import { LEASE_REFRESH_S, leaseTimeoutS } from "../../src/store/lock.js";
 import { cli, record, repoRoot, tempDir } from "./helpers.js";
 
@@ -155,4 +155,24 @@ test("merge takes the merge lock: refused while held; after its holder dies `wfl
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stderr, /broke the lock .*merge\.lock: pid \d+ .* no longer runs; resuming/);
   assert.equal(JSON.parse(ok.stdout).results, 1);
+});
+
+test("recover takes the merge lock before it reads: a merge under way is waited for and its results are kept", { timeout: 120_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const out = join(dir, "layouts.h5");
+  for (const s of [1, 2]) await commitResult(out, record(s));
+  await mergeParts(out);
+  // A merge is under way: another process holds the merge lock of `out`.
+  const { child } = await holder(partsDir(out), "merge");
+  t.after(() => { child.kill("SIGKILL"); });
+  const pending = recover([out], out, { lockWaitMs: 60_000 });
+  await new Promise((r) => setTimeout(r, 1500));
+  // That merge folds in a third result (and would delete its part) before it lets go.
+  await commitResult(out, record(3));
+  await mergeParts(out, { lock: "none" });
+  child.stdin!.end();
+  const r = await pending;
+  assert.equal(r.written, true);
+  assert.equal(r.recovered, 3, "the result merged while recover waited is in its output");
+  assert.ok((await validate(out)).ok);
 });
