@@ -7,7 +7,7 @@
 
 /** What went wrong, for programs: stable strings, one per error class. */
 export type WfloErrorKind =
-  | "input" | "usage" | "lock-held" | "commit-conflict" | "no-feasible-position" | "worker-start" | "aborted";
+  | "input" | "usage" | "lock-held" | "commit-conflict" | "no-feasible-position" | "worker-start" | "aborted" | "storage";
 
 /** The base of every wflo error: a message for people, `kind` for programs, `exitCode` for the CLI. */
 export class WfloError extends Error {

@@ -80,10 +80,8 @@ export {
 export { inspectFile, isGoodStatus, type FileReport, type GroupReport, type FailureReport, type FileStatus } from "./store/read.js";
 export { validate, type ValidateOptions, type ValidateReport } from "./store/validate.js";
 export { summarize, summarizeReport, formatSummary, type StoreSummary, type AepStats } from "./store/summary.js";
-export {
-  commitResult, commitFailure, committedKeys, storeState, CommitConflictError,
-  type CommitOutcome, type CommitOptions, type StoreState,
-} from "./store/commit.js";
+export { commitResult, commitFailure, CommitConflictError, type CommitOutcome, type CommitOptions } from "./store/commit.js";
+export { committedKeys, storeState, type StoreState } from "./store/state.js";
 export { mergeParts, type MergeOptions, type MergeReport, type MergeConflict } from "./store/merge.js";
 export {
   recover, fullyRecovered, type RecoverOptions, type RecoverReport, type RecoverFileReport, type RecoverFileStatus, type RecoverConflict,

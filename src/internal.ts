@@ -13,3 +13,5 @@ export * from "./store/index.js";
 export * from "./batch/index.js";
 export * from "./report/index.js";
 export * from "./notebook/index.js";
+export * from "./util/fs.js";
+export * from "./util/worker.js";

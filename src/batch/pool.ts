@@ -3,7 +3,7 @@
  *
  * Why not piscina (it does replace crashed workers and honour
  * `resourceLimits`): on Node 20 a worker does not inherit tsx from `--import tsx`, so a
- * `.ts` task file needs a JS bootstrap in the worker. The store's `spawnModuleWorker`
+ * `.ts` task file needs a JS bootstrap in the worker. util's `spawnModuleWorker`
  * already does that (and imports h5wasm natively first: 30 ms instead of 1.3 s through
  * tsx); piscina would need an extra .mjs file outside the TypeScript build. What the batch
  * needs on top of plain workers is small, and here it is explicit:
@@ -18,7 +18,7 @@
  */
 import { parentPort, type ResourceLimits, type Worker } from "node:worker_threads";
 import { WfloError } from "../errors.js";
-import { spawnModuleWorker } from "../store/sandbox.js";
+import { spawnModuleWorker } from "../util/worker.js";
 
 type FromWorker =
   | { t: "ready" }

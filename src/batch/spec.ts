@@ -14,7 +14,7 @@ import { readInputText } from "../util/files.js";
 import { readFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { writeFileAtomically } from "../store/commit.js";
+import { writeFileAtomically } from "../util/fs.js";
 import { parseSite, parseTurbine, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";

@@ -4,7 +4,7 @@
 // config), so the iterate history can be plotted, and its final AEP checked against the
 // stored one. Runs in a worker: the
 // kernel thread does no heavy numerics and stays responsive to interrupts.
-import { spawnModuleWorker } from "../store/index.js";
+import { spawnModuleWorker } from "../util/worker.js";
 import { InputError } from "../errors.js";
 import { watchInterrupts } from "./interrupt.js";
 

@@ -15,7 +15,7 @@ import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
-import { writeFileAtomically } from "../store/commit.js";
+import { writeFileAtomically } from "../util/fs.js";
 import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
 import { windRoseOf } from "../figures/physicsViews.js";

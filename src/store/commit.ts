@@ -9,56 +9,19 @@
  *
  * HDF5 flush() is not a commit (3 % of SIGKILLs destroyed a flushed file), so every part
  * is a whole, closed file. Works in any thread: batch workers commit their own parts.
+ * Atomic file writes are ../util/fs.ts; what is committed (the state a run resumes from) is ./state.ts.
  */
-import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { WfloError } from "../errors.js";
-import { asStorageError, fsyncDir, fsyncFile } from "./fsutil.js";
+import { asStorageError, ensureDir, fsyncDir, fsyncFile, replaceAtomically, tempPathFor } from "../util/fs.js";
 import { withFile } from "./h5.js";
-import { failurePartPath, listParts, partPath, partsDir, quarantineDir, tempPathFor } from "./parts.js";
-import { inspectFile, isGoodStatus, type FileReport } from "./read.js";
-import { inspectFiles } from "./sandbox.js";
+import { failurePartPath, partPath, partsDir, quarantineDir } from "./parts.js";
+import { inspectFile, isGoodStatus } from "./read.js";
 import {
   checkedRecord, wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
   type AttrValue, type ResultRecord,
 } from "./schema.js";
-
-/**
- * Writes `finalPath` atomically: `write(tmp)` must produce a complete, closed file at
- * `tmp` (same directory); it is then fsynced, renamed over `finalPath`, and the directory
- * fsynced. On any error the temp file is removed and the old `finalPath` is untouched.
- */
-export async function replaceAtomically(finalPath: string, write: (tmpPath: string) => void | Promise<void>): Promise<void> {
-  const tmp = tempPathFor(finalPath);
-  try {
-    await write(tmp);
-    fsyncFile(tmp);
-    renameSync(tmp, finalPath);
-  } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
-    throw err;
-  }
-  fsyncDir(dirname(finalPath));
-}
-
-/**
- * replaceAtomically for contents already in memory (a spec copy, a job script, a report):
- * the same temp → fsync → rename → fsync-directory steps, synchronously. `mode` (e.g.
- * 0o755 for a script) is set on the temp file, so the final name never has other rights.
- */
-export function writeFileAtomically(finalPath: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
-  const tmp = tempPathFor(finalPath);
-  try {
-    writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
-    if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
-    fsyncFile(tmp);
-    renameSync(tmp, finalPath);
-  } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
-    throw err;
-  }
-  fsyncDir(dirname(finalPath));
-}
 
 /**
  * Publishes a complete temp file at `finalPath` only if nothing is there (link(2) is
@@ -83,13 +46,6 @@ function publishNoClobber(tmp: string, finalPath: string): boolean {
   try { unlinkSync(tmp); } catch { /* the result is published; a leftover temp link is harmless */ }
   fsyncDir(dirname(finalPath));
   return true;
-}
-
-/** Creates `dir` (and parents), fsyncing the parent so the new directory itself is durable. */
-export function ensureDir(dir: string): void {
-  if (existsSync(dir)) return;
-  mkdirSync(dir, { recursive: true });
-  fsyncDir(dirname(dir));
 }
 
 /**
@@ -251,52 +207,4 @@ export async function commitFailure(
   const final = failurePartPath(dir, key);
   await replaceAtomically(final, (tmp) => writePartFile(tmp, (f) => writeFailureGroup(f, { key, error, attempts, attrs: opts.attrs }), final));
   return final;
-}
-
-export interface StoreState {
-  /** Keys with a valid result in the output or in a valid part. */
-  results: Set<string>;
-  /** Keys recorded as failed and without a result. */
-  failed: Set<string>;
-  output: FileReport | null;
-  /** Part files that did not validate (left in place; merge quarantines them). */
-  damagedParts: FileReport[];
-  validParts: number;
-}
-
-/**
- * What is committed for `out`: the output's intact groups plus every valid part, read in
- * a short-lived worker (parts may be damaged; the caller's thread never opens them).
- */
-export async function storeState(out: string, opts: { partsDir?: string } = {}): Promise<StoreState> {
-  const dir = opts.partsDir ?? partsDir(out);
-  const listing = listParts(dir);
-  const paths = [...listing.results.map((p) => p.path), ...listing.failures.map((p) => p.path)];
-  const hasOut = existsSync(out) && statSync(out).isFile();
-  const reports = await inspectFiles(hasOut ? [out, ...paths] : paths);
-  const state: StoreState = { results: new Set(), failed: new Set(), output: null, damagedParts: [], validParts: 0 };
-  const failed = new Set<string>();
-  let i = 0;
-  if (hasOut) {
-    const r = reports[i++];
-    state.output = r;
-    for (const g of r.groups) if (isGoodStatus(g.status)) state.results.add(g.key);
-    for (const f of r.failures) if (f.record) failed.add(f.key);
-  }
-  for (; i < reports.length; i++) {
-    const r = reports[i];
-    const isFailurePart = r.path.endsWith(".failed.h5");
-    const ok = isGoodStatus(r.status) && (isFailurePart ? r.failures.length === 1 && r.failures[0].record : r.groups.length === 1);
-    if (!ok) { state.damagedParts.push(r); continue; }
-    state.validParts++;
-    if (isFailurePart) failed.add(r.failures[0].key);
-    else state.results.add(r.groups[0].key);
-  }
-  for (const k of failed) if (!state.results.has(k)) state.failed.add(k);
-  return state;
-}
-
-/** Keys committed for `out` = keys in the output ∪ keys in valid parts (what resume skips). */
-export async function committedKeys(out: string, opts: { partsDir?: string } = {}): Promise<Set<string>> {
-  return (await storeState(out, opts)).results;
 }

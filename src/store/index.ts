@@ -2,13 +2,15 @@
 export * from "./schema.js";
 export { h5, withFile, h5ErrorSummary, classifyOpenError, sweepLeakedStreams, H5T_CLASS } from "./h5.js";
 export type { H5, H5File, H5Group, H5Dataset, OpenFailure } from "./h5.js";
-export { fsyncFile, fsyncDir } from "./fsutil.js";
+export { fsyncFile, fsyncDir, StorageError, replaceAtomically, writeFileAtomically, ensureDir } from "../util/fs.js";
 export * from "./parts.js";
 export * from "./lock.js";
 export * from "./read.js";
-export { inspectFiles, runInWorker, spawnModuleWorker } from "./sandbox.js";
+export { inspectFiles, runInWorker } from "./sandbox.js";
+export { spawnModuleWorker } from "../util/worker.js";
 export type { InspectFilesOptions, WorkerMessage } from "./sandbox.js";
 export * from "./commit.js";
+export * from "./state.js";
 export { mergeParts } from "./merge.js";
 export type { MergeOptions, MergeReport, MergeConflict } from "./merge.js";
 export * from "./validate.js";

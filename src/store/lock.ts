@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WfloError } from "../errors.js";
-import { asStorageError, fsyncDir } from "./fsutil.js";
+import { asStorageError, fsyncDir } from "../util/fs.js";
 
 export interface LockInfo {
   name: string;

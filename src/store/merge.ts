@@ -15,13 +15,13 @@
 import { copyFileSync, constants as fsConstants, existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { asStorageError, fsyncDir, fsyncFile } from "./fsutil.js";
+import { asStorageError, fsyncDir, fsyncFile, replaceAtomically } from "../util/fs.js";
 import { h5, h5ErrorSummary, sweepLeakedStreams, withFile, type H5Group } from "./h5.js";
 import { acquireLock, tryAcquireLock, type LockHandle } from "./lock.js";
 import { SAFE_HOST, listParts, partsDir as defaultPartsDir, tempOwner } from "./parts.js";
 import { inspectFile, isGoodStatus } from "./read.js";
 import { runInWorker } from "./sandbox.js";
-import { quarantine, replaceAtomically } from "./commit.js";
+import { quarantine } from "./commit.js";
 import {
   FAILED_GROUP, isResultKey, readFailureGroup, readResultGroup, readRootAttrs, wfloVersion,
   writeFailureGroup, writeResultGroup, writeRootAttrs,

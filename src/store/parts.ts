@@ -9,10 +9,11 @@
  *   .<file>.<host>.<pid>.<rand>.tmp  a file being written (never at a final name)
  */
 import { readdirSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 import { isResultKey } from "./schema.js";
+
+// Temp names carry host and pid (../util/fs.ts); the store lists and cleans them up by them.
+export { SAFE_HOST, tempPathFor, tempOwner, thisHost } from "../util/fs.js";
 
 export const PARTS_SUFFIX = ".parts";
 export const QUARANTINE_DIR = "quarantine";
@@ -75,26 +76,4 @@ export function listParts(dir: string): PartsListing {
     else out.other.push(p);
   }
   return out;
-}
-
-const HOST = hostname();
-/** The host name as it appears in temp file names (only [A-Za-z0-9_-]). */
-export const SAFE_HOST = HOST.replace(/[^A-Za-z0-9_-]/g, "_");
-
-/**
- * A temporary name in the same directory as `finalPath` (so rename is atomic), carrying
- * host and pid so a later run can tell a crashed writer's leftovers from live ones.
- */
-export function tempPathFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.${SAFE_HOST}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-}
-
-/** Host and pid encoded in a temp name by tempPathFor, or undefined for other names. */
-export function tempOwner(tempPath: string): { host: string; pid: number } | undefined {
-  const m = /\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(basename(tempPath));
-  return m ? { host: m[1], pid: Number(m[2]) } : undefined;
-}
-
-export function thisHost(): string {
-  return HOST;
 }

@@ -32,8 +32,8 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, rmdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { quarantine, replaceAtomically } from "./commit.js";
-import { fsyncFile } from "./fsutil.js";
+import { quarantine } from "./commit.js";
+import { fsyncFile, replaceAtomically } from "../util/fs.js";
 import { h5ErrorSummary, withFile, type H5Group } from "./h5.js";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
 import { acquireLockWaiting } from "./lock.js";

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
-import { writeFileAtomically } from "../../store/commit.js";
+import { writeFileAtomically } from "../../util/fs.js";
 import { acquireLock, partsDir as partsDirOf, storeState } from "../../store/index.js";
 import { expandConfigs, shardConfigs } from "../config.js";
 import { checkSpecCompatible, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "../spec.js";

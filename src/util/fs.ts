@@ -1,0 +1,155 @@
+/**
+ * File-system primitives every area uses: durability (fsync of files and directories),
+ * atomic replacement (temp name in the same directory → fsync → rename → fsync the
+ * directory), temp names that carry host and pid, and storage failures named as such.
+ * `close()` puts a file in the page cache, not on disk; `rename` is atomic but not durable
+ * until the directory is synced.
+ */
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { WfloError } from "../errors.js";
+
+
+/** fsync a file's data and metadata. */
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, "r+");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsync a directory so a rename/link/unlink in it survives a power cut. */
+export function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return; // some platforms cannot open directories; the rename is still atomic there
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    // EINVAL/EISDIR: filesystems that cannot sync a directory handle; nothing more to do.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EISDIR" && code !== "EBADF") throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Failures of the storage itself: nothing a retry or another configuration can fix. A batch
+ * that meets one stops (its results so far stay committed) and resumes by the same command
+ * once the cause (a full disk, a failing device, a read-only mount) is gone.
+ */
+const STORAGE_CODES: Record<string, string> = {
+  ENOSPC: "no space left on device", EDQUOT: "disk quota exceeded", EIO: "input/output error",
+  EROFS: "read-only file system", EACCES: "permission denied", EPERM: "operation not permitted",
+};
+
+/** HDF5 (through h5wasm) reports the C library's strerror text, not a Node errno code. */
+const STORAGE_TEXTS: [RegExp, string][] = [
+  [/No space left on device/i, "ENOSPC"], [/Disk quota exceeded/i, "EDQUOT"], [/Input\/output error/i, "EIO"],
+  [/Read-only file system/i, "EROFS"], [/Permission denied/i, "EACCES"],
+];
+
+/** A storage failure, naming the file and the errno code; `code` crosses worker boundaries. */
+export class StorageError extends WfloError {
+  readonly code: string;
+  readonly path: string;
+  constructor(path: string, code: string) {
+    super(`${path}: ${STORAGE_CODES[code] ?? code} (${code})`, "storage", 1);
+    this.name = "StorageError";
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** The errno code when `err` is a storage failure (Node's code or HDF5's message), else undefined. */
+export function storageErrorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === "string" && e.code in STORAGE_CODES) return e.code;
+  const text = typeof e?.message === "string" ? e.message : String(err);
+  for (const [re, code] of STORAGE_TEXTS) if (re.test(text)) return code;
+  return undefined;
+}
+
+/** `err` as a StorageError for `path` when it is a storage failure; otherwise `err` unchanged. */
+export function asStorageError(err: unknown, path: string): unknown {
+  if (err instanceof StorageError) return err;
+  const code = storageErrorCode(err);
+  return code ? new StorageError(path, code) : err;
+}
+
+// ---------------------------------------------------------------------------------------
+// temp names and atomic replacement
+
+const HOST = hostname();
+/** The host name as it appears in temp file names (only [A-Za-z0-9_-]). */
+export const SAFE_HOST = HOST.replace(/[^A-Za-z0-9_-]/g, "_");
+
+/**
+ * A temporary name in the same directory as `finalPath` (so rename is atomic), carrying
+ * host and pid so a later run can tell a crashed writer's leftovers from live ones.
+ */
+export function tempPathFor(finalPath: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}.${SAFE_HOST}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/** Host and pid encoded in a temp name by tempPathFor, or undefined for other names. */
+export function tempOwner(tempPath: string): { host: string; pid: number } | undefined {
+  const m = /\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(basename(tempPath));
+  return m ? { host: m[1], pid: Number(m[2]) } : undefined;
+}
+
+export function thisHost(): string {
+  return HOST;
+}
+
+/**
+ * Writes `finalPath` atomically: `write(tmp)` must produce a complete, closed file at
+ * `tmp` (same directory); it is then fsynced, renamed over `finalPath`, and the directory
+ * fsynced. On any error the temp file is removed and the old `finalPath` is untouched.
+ */
+export async function replaceAtomically(finalPath: string, write: (tmpPath: string) => void | Promise<void>): Promise<void> {
+  const tmp = tempPathFor(finalPath);
+  try {
+    await write(tmp);
+    fsyncFile(tmp);
+    renameSync(tmp, finalPath);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
+    throw err;
+  }
+  fsyncDir(dirname(finalPath));
+}
+
+/**
+ * replaceAtomically for contents already in memory (a spec copy, a job script, a report):
+ * the same temp → fsync → rename → fsync-directory steps, synchronously. `mode` (e.g.
+ * 0o755 for a script) is set on the temp file, so the final name never has other rights.
+ */
+export function writeFileAtomically(finalPath: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
+  const tmp = tempPathFor(finalPath);
+  try {
+    writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
+    if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
+    fsyncFile(tmp);
+    renameSync(tmp, finalPath);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
+    throw err;
+  }
+  fsyncDir(dirname(finalPath));
+}
+
+/** Creates `dir` (and parents), fsyncing the parent so the new directory itself is durable. */
+export function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  fsyncDir(dirname(dir));
+}
