@@ -18,6 +18,9 @@ test("sizes beyond the documented limits are refused up front, naming the field"
     ["relocation_grid 20000", { optimizer: { relocation_grid: 20000 } }, /optimizer\.relocation_grid/],
     ["duplicate farm names", { farms: [{ ...(smallSpec().farms as object[])[0], name: "A" }, { ...(smallSpec().farms as object[])[1], name: "A" }] }, /farms\[1\]\.name.*"A" is also the name of farms\[0\]/],
     ["description of 200k chars", { description: "x".repeat(200_000) }, /description/],
+    ["ws where no turbine makes power", { site: { type: "uniform", p_wd: [0.25, 0.25, 0.25, 0.25], ws: [40] } }, /turbines\[0\]: produces no energy at this site/],
+    ["all-zero sector probabilities", { site: { type: "uniform", p_wd: [0, 0, 0, 0], ws: [9.8] } }, /turbines\[0\]: produces no energy at this site/],
+    ["a 5 km rotor", { turbines: [{ diameter_m: 5000, hub_height_m: 90, cut_in_ws: 4, rated_ws: 10, cut_out_ws: 25, rated_power_W: 3e6 }] }, /turbines\[0\]: rotor diameter 5000 m is outside \[1, 500\] m/],
   ];
   for (const [what, over, re] of cases) {
     const spec = join(dir, "spec.json");
