@@ -12,11 +12,11 @@
  */
 import { InputError } from "../errors.js";
 
-export type FaultKind = "throw" | "exit" | "oom" | "uncaught" | "sleep";
+export type FaultKind = "throw" | "exit" | "oom" | "uncaught" | "sleep" | "eio";
 export interface Fault { kind: FaultKind; attempts?: number; ms?: number }
 export type FaultTable = Record<string, Fault>;
 
-const KINDS: readonly FaultKind[] = ["throw", "exit", "oom", "uncaught", "sleep"];
+const KINDS: readonly FaultKind[] = ["throw", "exit", "oom", "uncaught", "sleep", "eio"];
 
 export function faultsEnabled(): boolean {
   return process.env.WFLO_TEST_FAULTS === "1";
@@ -57,6 +57,10 @@ export async function injectFault(table: FaultTable | undefined, key: string, at
       return;
     case "throw":
       throw new Error(`injected fault: throw in ${key} (attempt ${attempt})`);
+    case "eio":
+      // A failing device, as HDF5's file driver reports it when a part is written.
+      throw new Error(`HDF5-DIAG: Error detected in HDF5 (2.0.0):\n  #000: H5FDsec2.c line 808 in H5FD__sec2_write(): file write failed: ` +
+        `time = now, filename = '${key}.h5', file descriptor = 20, errno = 29, error message = 'Input/output error', buf = 0x1, total write size = 4096\n    major: Low-level I/O`);
     case "exit":
       process.exit(3);
       break;

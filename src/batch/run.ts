@@ -16,10 +16,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
 import { acquireLock, type LockHandle } from "../store/lock.js";
 import { storeState } from "../store/state.js";
-import { storageErrorCode } from "../util/fs.js";
+import { asStorageError, storageErrorCode } from "../util/fs.js";
 import { h5ErrorSummary } from "../store/h5.js";
 import { mergeParts } from "../store/merge.js";
-import { partsDir as partsDirOf } from "../store/parts.js";
+import { partPath, partsDir as partsDirOf } from "../store/parts.js";
 import { isGoodStatus } from "../store/read.js";
 import type { RootAttrs } from "../store/schema.js";
 import { expandConfigs, rootAttrs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./config.js";
@@ -286,7 +286,8 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
           if (storageErrorCode(err)) {
             // The disk, not the config: retrying cannot help and nothing more can be stored.
             // Stop; this config stays missing and runs when the same command resumes.
-            storageError ??= describeError(err);
+            // Named as the part it was writing when the error does not say (HDF5's own text).
+            storageError ??= describeError(asStorageError(err, partPath(partsDir, c.key)));
             onStop();
             return;
           }

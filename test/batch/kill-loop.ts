@@ -13,7 +13,7 @@
  * a random number (0–8) of configs done in this run.
  */
 import { spawn } from "node:child_process";
-import { writeFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MT19937 } from "../../src/layout/rng.js";
 import { expandConfigs, parseBatchSpec } from "../../src/batch/index.js";
@@ -30,6 +30,8 @@ export interface KillLoopOptions {
   maxMs?: number;
   /** Seeds per farm (the spec has two farms). */
   seeds?: number;
+  /** Share of runs that are also SIGSTOPped for 0.2–2 s and SIGCONTed before their kill (a stalled process). Default 0. */
+  stopShare?: number;
   log?: (line: string) => void;
 }
 
@@ -48,6 +50,10 @@ export interface KillRound {
   finalFailures: number;
   partsLeft: number;
   validated: boolean;
+  /** Files moved to quarantine during the round (damaged parts are expected only from kills mid-write, never intact ones). */
+  quarantined: number;
+  /** Runs that were SIGSTOPped and SIGCONTed. */
+  stops: number;
 }
 
 export interface KillLoopResult {
@@ -58,8 +64,8 @@ export interface KillLoopResult {
 }
 const dev = ["--import", "tsx", "src/cli/dev.ts"];
 
-/** When to kill: `ms` after spawn, or `ms` after the run reported `afterDone` configs done. */
-interface KillAt { ms: number; afterDone?: number }
+/** When to kill: `ms` after spawn, or `ms` after the run reported `afterDone` configs done; optionally stalled first. */
+interface KillAt { ms: number; afterDone?: number; stop?: { atMs: number; forMs: number } }
 
 function runOnce(spec: string, out: string, at: KillAt | undefined): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolveP) => {
@@ -78,7 +84,16 @@ function runOnce(spec: string, out: string, at: KillAt | undefined): Promise<{ c
       }
     });
     if (at && at.afterDone === undefined) arm(at.ms);
+    // A stalled run (SIGSTOP … SIGCONT): its lock must not be broken meanwhile, its work goes on after.
+    let stopTimer: NodeJS.Timeout | undefined;
+    if (at?.stop) {
+      stopTimer = setTimeout(() => {
+        if (exited || !child.kill("SIGSTOP")) return;
+        stopTimer = setTimeout(() => { if (!exited) child.kill("SIGCONT"); }, at.stop!.forMs);
+      }, at.stop.atMs);
+    }
     child.on("exit", (code, signal) => {
+      if (stopTimer) clearTimeout(stopTimer);
       exited = true;
       if (timer) clearTimeout(timer);
       resolveP({ code, signal, stdout, stderr, killed: killed && signal === "SIGKILL" });
@@ -101,11 +116,12 @@ export async function killLoop(o: KillLoopOptions): Promise<KillLoopResult> {
   const res: KillLoopResult = { rounds: [], kills: 0, problems: [] };
   while (res.kills < o.kills) {
     const out = join(o.dir, `killed-${res.rounds.length}.h5`);
-    const round: KillRound = { out, expected, kills: 0, runs: 0, afterKill: [], finalExit: null, finalKeys: [], finalFailures: 0, partsLeft: 0, validated: false };
+    const round: KillRound = { out, expected, kills: 0, runs: 0, afterKill: [], finalExit: null, finalKeys: [], finalFailures: 0, partsLeft: 0, validated: false, quarantined: 0, stops: 0 };
     res.rounds.push(round);
     for (;;) {
       const early = rng.nextDouble() < 0.25;
       const at: KillAt = { ms: Math.round(minMs + rng.nextDouble() * (maxMs - minMs)), ...(early ? {} : { afterDone: Math.floor(rng.nextDouble() * 9) }) };
+      if (rng.nextDouble() < (o.stopShare ?? 0)) { at.stop = { atMs: Math.round(300 + rng.nextDouble() * 1500), forMs: Math.round(200 + rng.nextDouble() * 1800) }; round.stops++; }
       const r = await runOnce(spec, out, at);
       round.runs++;
       if (!r.killed) {
@@ -135,6 +151,8 @@ export async function killLoop(o: KillLoopOptions): Promise<KillLoopResult> {
     round.finalFailures = rep.failures.length;
     round.partsLeft = partFiles(out).length;
     round.validated = rep.status === "ok" && rep.groups.every((g) => g.status === "ok");
+    const qdir = join(`${out}.parts`, "quarantine");
+    round.quarantined = existsSync(qdir) ? readdirSync(qdir).filter((f) => f.endsWith(".h5")).length : 0;
     log(`round ${res.rounds.length} finished after ${round.kills} kills: ${round.finalKeys.length}/${expected.length} configs, ${rep.status}`);
   }
   return res;

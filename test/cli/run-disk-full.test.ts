@@ -69,3 +69,27 @@ test("a read-only directory: one line naming it and EROFS, nothing run", { skip:
   assert.match(r.stderr, /r\.h5\.parts: read-only file system \(EROFS\)/);
   assert.doesNotMatch(r.stderr, /ENOENT/);
 });
+
+test("an input/output error (EIO, injected where a part is written) stops the batch in one line; the same command resumes", { timeout: 240_000 }, async (t) => {
+  const specDir = mkdtempSync(join(tmpdir(), "wflo-eio-"));
+  t.after(() => rmSync(specDir, { recursive: true, force: true }));
+  const spec = join(specDir, "spec.json");
+  const out = join(specDir, "r.h5");
+  const base = smallSpec({ seeds: 2 });
+  writeFileSync(spec, JSON.stringify({ ...base, _fault: { farm1_t0_s0: { kind: "eio" } } }));
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", "run", spec, "--out", out, "--workers", "1", "--json"], {
+    cwd: repoRoot, encoding: "utf8", timeout: 200_000, env: { ...process.env, WFLO_TEST_FAULTS: "1" },
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /stopped: .*input\/output error \(EIO\)/);
+  assert.doesNotMatch(r.stderr, /HDF5-DIAG|attempt 2/);
+  const j = JSON.parse(r.stdout) as { failed: number; done: number; total: number };
+  assert.equal(j.failed, 0, "a device error is no configuration's failure");
+  writeFileSync(spec, JSON.stringify(base));
+  const again = wflo(["run", spec, "--out", out, "--json"]);
+  assert.equal(again.status, 0, again.stderr);
+  const k = JSON.parse(again.stdout) as { done: number; skipped: number; total: number };
+  assert.equal(k.done + k.skipped, k.total);
+  const o = await readOutput(out);
+  assert.equal(new Set(o.groups.map((g) => g.key)).size, k.total);
+});
