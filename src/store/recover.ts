@@ -39,7 +39,8 @@ import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
 import { acquireLockWaiting } from "./lock.js";
 import { partsDir as partsDirOf } from "./parts.js";
 import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "./read.js";
-import { finishSalvage, preparePaddedCopies, probeKeys, storedEofFromError, truncation, unlisted, type SalvagePrep, type SalvageResult } from "./salvage.js";
+import { finishSalvage, preparePaddedCopies, storedEofFromError, truncation, type SalvagePrep, type SalvageResult } from "./salvage.js";
+import { probeKeys, unlisted } from "./probe.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
 import {
   FAILED_GROUP, computeChecksum, dataChecksum, formatKey, isResultKey, parseKey, readFailureGroup, readResultGroup, readRootAttrs,
