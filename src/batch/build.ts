@@ -6,7 +6,7 @@
  */
 import { InputError } from "../errors.js";
 import {
-  deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
+  aepGWh, deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
 import { boundaryCanHold, candidateGrid, OPTIMIZER_METHODS, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
@@ -70,9 +70,29 @@ export function checkModel(spec: BatchSpec, w: Where): void {
   parseModelNames(spec.model, "model", w.file);
 }
 
+/**
+ * The turbine type parses, has a plausible rotor, and makes energy at this site: a lone
+ * turbine's AEP over the spec's flow cases is > 0. Otherwise every configuration of the type
+ * would fail at run time (speeds outside its power curve, all-zero sector probabilities).
+ */
 export function checkTurbine(spec: BatchSpec, t: number, w: Where): void {
-  buildTurbine(spec, t, w);
+  const turbine = buildTurbine(spec, t, w);
+  const d = turbine.diameterM;
+  if (!(d >= TURBINE_DIAMETER_RANGE_M[0] && d <= TURBINE_DIAMETER_RANGE_M[1])) {
+    throw new InputError(`rotor diameter ${d} m is outside [${TURBINE_DIAMETER_RANGE_M.join(", ")}] m (the largest turbines built are ~260 m)`, { file: w.file, field: `turbines[${t}]` });
+  }
+  const alone = aepGWh(buildModel(spec, t, w), new Float64Array([0]), new Float64Array([0]));
+  if (!(alone > 0)) {
+    throw new InputError(
+      `produces no energy at this site: a lone turbine's AEP over the spec's flow cases is ${alone} GWh ` +
+      `(are the wind speeds ws inside its power curve, and are the sector probabilities non-zero?)`,
+      { file: w.file, field: `turbines[${t}]` },
+    );
+  }
 }
+
+/** Rotor diameters accepted (m): a 1 m test rotor up to well past today's largest. */
+export const TURBINE_DIAMETER_RANGE_M = [1, 500] as const;
 
 /**
  * The boundary parses, can hold n_turbines at min_spacing_m (a necessary bound: if it
@@ -105,7 +125,7 @@ const OPTIMIZER_KEYS = {
   inner_iterations: { name: "innerIterations", min: 1, integer: true, what: "L-BFGS iterations per augmented-Lagrangian round" },
   outer_iterations: { name: "outerIterations", min: 1, integer: true, what: "augmented-Lagrangian rounds per local solve" },
   relocate_share: { name: "relocateShare", min: 0, max: 1, integer: false, what: "share of hops that relocate weak turbines" },
-  relocation_grid: { name: "relocationGrid", min: 2, integer: true, what: "candidate points per side of the relocation grid" },
+  relocation_grid: { name: "relocationGrid", min: 2, max: 400, integer: true, what: "candidate points per side of the relocation grid" },
   max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },
   time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },

@@ -10,6 +10,7 @@
  * `spec_json`, self-contained — nothing reads the turbine files again, so editing one
  * cannot silently change a batch being resumed (the stored-spec check sees the change).
  */
+import { readInputText } from "../util/files.js";
 import { readFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
@@ -20,6 +21,22 @@ import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
 
 export type { BatchSpec, BatchSpecInput, FarmSpec, Json } from "./specTypes.js";
+
+/**
+ * Sizes a spec may ask for, checked before any work (an unbounded one would end in an
+ * out-of-memory crash with no message): far above real sweeps, far below what breaks.
+ */
+export const SPEC_LIMITS = {
+  /** Seeds per farm × turbine type (a count, or a list's length). */
+  seeds: 100_000,
+  /** farms × turbine types × seeds. */
+  configs: 1_000_000,
+  farms: 10_000,
+  turbineTypes: 1_000,
+  turbinesPerFarm: 10_000,
+  /** name, description, farm names (characters). */
+  textChars: 100_000,
+} as const;
 
 const TOP_FIELDS = new Set(["name", "description", "site", "model", "wd", "ws", "turbines", "farms", "seeds", "grid_size", "random_pct", "optimizer", "_fault"]);
 const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m"]);
@@ -101,15 +118,16 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   for (const k of ["site", "model", "turbines", "farms", "seeds", "grid_size", "random_pct"]) {
     need(r[k] !== undefined, "is required (see README: Batch spec)", k, w);
   }
-  if (r.name !== undefined) need(typeof r.name === "string", "must be a string", "name", w);
-  if (r.description !== undefined) need(typeof r.description === "string", "must be a string", "description", w);
+  if (r.name !== undefined) need(typeof r.name === "string" && r.name.length <= SPEC_LIMITS.textChars, `must be a string of at most ${SPEC_LIMITS.textChars} characters`, "name", w);
+  if (r.description !== undefined) need(typeof r.description === "string" && r.description.length <= SPEC_LIMITS.textChars, `must be a string of at most ${SPEC_LIMITS.textChars} characters`, "description", w);
 
   // Seeds: a list of distinct non-negative integers, or a count n meaning 0..n-1.
   let seeds: number[];
   if (typeof r.seeds === "number") {
-    need(Number.isInteger(r.seeds) && r.seeds >= 1, `a seed count must be an integer ≥ 1, got ${r.seeds}`, "seeds", w);
+    need(Number.isInteger(r.seeds) && r.seeds >= 1 && r.seeds <= SPEC_LIMITS.seeds, `a seed count must be an integer in [1, ${SPEC_LIMITS.seeds}], got ${r.seeds}`, "seeds", w);
     seeds = Array.from({ length: r.seeds }, (_, i) => i);
   } else {
+    need(!Array.isArray(r.seeds) || r.seeds.length <= SPEC_LIMITS.seeds, `lists ${Array.isArray(r.seeds) ? r.seeds.length : 0} seeds; the limit is ${SPEC_LIMITS.seeds}`, "seeds", w);
     seeds = numberList(r.seeds, "seeds", w, (x) => Number.isSafeInteger(x) && x >= 0 && x < 2 ** 32, "an integer seed in [0, 2^32)");
     const seen = new Set<number>();
     seeds.forEach((s, i) => { need(!seen.has(s), `seed ${s} is listed twice`, `seeds[${i}]`, w); seen.add(s); });
@@ -133,6 +151,8 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   need(Array.isArray(r.turbines) && r.turbines.length > 0, "must be a non-empty list of turbine types (built-in names, .yaml/.json files or definitions)", "turbines", w);
   (r.turbines as unknown[]).forEach((t, i) => need(typeof t === "string" || isObject(t), "must be a built-in turbine name, a turbine file or a definition object", `turbines[${i}]`, w));
   need(Array.isArray(r.farms) && r.farms.length > 0, "must be a non-empty list of farms", "farms", w);
+  need((r.farms as unknown[]).length <= SPEC_LIMITS.farms, `lists ${(r.farms as unknown[]).length} farms; the limit is ${SPEC_LIMITS.farms}`, "farms", w);
+  need((r.turbines as unknown[]).length <= SPEC_LIMITS.turbineTypes, `lists ${(r.turbines as unknown[]).length} turbine types; the limit is ${SPEC_LIMITS.turbineTypes}`, "turbines", w);
 
   const farms: FarmSpec[] = (r.farms as unknown[]).map((f, i) => {
     const at = `farms[${i}]`;
@@ -141,14 +161,25 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
     need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …} or {"builtin": …}`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
-    need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1,
-      `must be an integer ≥ 1, got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
+    need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1 && f.n_turbines <= SPEC_LIMITS.turbinesPerFarm,
+      `must be an integer in [1, ${SPEC_LIMITS.turbinesPerFarm}], got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
     need(f.min_spacing_m !== undefined, "is required (m)", `${at}.min_spacing_m`, w);
     need(typeof f.min_spacing_m === "number" && Number.isFinite(f.min_spacing_m) && f.min_spacing_m >= 0,
       `must be a number ≥ 0 (m), got ${JSON.stringify(f.min_spacing_m)}`, `${at}.min_spacing_m`, w);
-    if (f.name !== undefined) need(typeof f.name === "string", "must be a string", `${at}.name`, w);
+    if (f.name !== undefined) need(typeof f.name === "string" && f.name.length <= SPEC_LIMITS.textChars, `must be a string of at most ${SPEC_LIMITS.textChars} characters`, `${at}.name`, w);
     return { ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: f.boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number, min_spacing_m: f.min_spacing_m as number };
   });
+
+  // Two farms of one name would be told apart only by index in every table and figure.
+  const farmNames = new Map<string, number>();
+  farms.forEach((f, i) => {
+    if (f.name === undefined) return;
+    const first = farmNames.get(f.name);
+    need(first === undefined, `"${f.name}" is also the name of farms[${first}]; farm names must differ`, `farms[${i}].name`, w);
+    farmNames.set(f.name, i);
+  });
+  const configs = farms.length * (r.turbines as unknown[]).length * seeds.length;
+  need(configs <= SPEC_LIMITS.configs, `${farms.length} farms × ${(r.turbines as unknown[]).length} turbine types × ${seeds.length} seeds = ${configs} configurations; the limit is ${SPEC_LIMITS.configs}`, "seeds", w);
 
   if (r.optimizer !== undefined) need(isObject(r.optimizer), "must be an object of optimizer settings", "optimizer", w);
 
@@ -183,14 +214,9 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
  * Turbine files the spec names are read relative to the spec's directory and inlined.
  */
 export function readBatchSpec(path: string): BatchSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new InputError(`cannot read the batch spec: ${(err as Error).message}`, { file: path });
-  }
+  const text = readInputText(path, "batch spec");
   const dir = dirname(resolve(path));
-  return parseBatchSpecText(text, { file: path, readText: (p) => readFileSync(resolve(dir, p), "utf8") });
+  return parseBatchSpecText(text, { file: path, readText: (p) => readInputText(resolve(dir, p), "file named by the spec") });
 }
 
 /** A spec from its JSON text (a spec file, or the copy kept in a parts directory). */

@@ -1,18 +1,13 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { readInputText } from "../util/files.js";
 
 /**
  * A case file read as JSON, with a reader for the files it names (turbine YAML/JSON),
  * which resolve relative to the case file rather than the working directory.
  */
 export function readCaseJson(path: string): { value: unknown; file: string; readText: (p: string) => string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read the case file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
+  const text = readInputText(path, "case file");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -20,5 +15,5 @@ export function readCaseJson(path: string): { value: unknown; file: string; read
     throw new InputError(`is not JSON (${(e as Error).message})`, { file: path });
   }
   const base = dirname(resolve(path));
-  return { value, file: path, readText: (p) => readFileSync(resolve(base, p), "utf8") };
+  return { value, file: path, readText: (p) => readInputText(resolve(base, p), "file named by the case") };
 }

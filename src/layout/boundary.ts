@@ -86,8 +86,16 @@ function segmentsIntersect(
  * dropped. Rejected: fewer than 3 distinct vertices, non-finite coordinates, repeated
  * consecutive vertices, zero area, and edges that cross or touch (self-intersection).
  */
+/**
+ * The most vertices one polygon may have. The self-intersection check compares every pair of
+ * edges (about 0.5 s at this size); a digitised coastline of more vertices should be
+ * simplified first — no farm boundary needs metre-level detail beyond it.
+ */
+export const MAX_POLYGON_VERTICES = 10_000;
+
 export function polygon(vertices: unknown, where: Where = {}): BoundaryPolygon {
   if (!Array.isArray(vertices)) fail("polygon must be an array of [x, y] vertices (m)", where);
+  if (vertices.length > MAX_POLYGON_VERTICES + 1) fail(`polygon has ${vertices.length} vertices; the limit is ${MAX_POLYGON_VERTICES} (simplify it first)`, where);
   const pts: [number, number][] = [];
   vertices.forEach((v, i) => {
     if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== "number" || typeof v[1] !== "number" ||

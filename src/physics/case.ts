@@ -200,6 +200,9 @@ export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = 
   return turbineFromDefinition(v, field, file);
 }
 
+/** The most turbines a case-file layout may have (pair lists grow as n²: 5,000 turbines ≈ 200 MB a direction). */
+export const MAX_LAYOUT_TURBINES = 5_000;
+
 /** A built-in layout name or `{ "x": [...], "y": [...] }` (m). */
 export function parseLayout(v: unknown, field = "layout", file?: string): Layout {
   if (typeof v === "string") {
@@ -211,6 +214,12 @@ export function parseLayout(v: unknown, field = "layout", file?: string): Layout
   if (!isObj(v)) throw new InputError('must be a built-in layout name or {"x": [...], "y": [...]}', { field, file });
   if (v.x === undefined) throw new InputError("is missing", { field: `${field}.x`, file });
   if (v.y === undefined) throw new InputError("is missing", { field: `${field}.y`, file });
+  for (const k of ["x", "y"] as const) {
+    const a = v[k];
+    if (Array.isArray(a) && a.length > MAX_LAYOUT_TURBINES) {
+      throw new InputError(`has ${a.length} turbines; the limit is ${MAX_LAYOUT_TURBINES} (the engine keeps every turbine pair per direction)`, { field: `${field}.${k}`, file });
+    }
+  }
   const x = numbers(v.x, `${field}.x`, file);
   const y = numbers(v.y, `${field}.y`, file);
   if (x.length !== y.length) throw new InputError(`x has ${x.length} values but y has ${y.length}`, { field, file });

@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WfloError } from "../errors.js";
-import { asStorageError, fsyncDir } from "../util/fs.js";
+import { asStorageError, ensureDirWritable, fsyncDir } from "../util/fs.js";
 
 export interface LockInfo {
   name: string;
@@ -172,7 +172,7 @@ function describe(info: LockInfo): string {
  * holder if someone has it; a stale lock is broken only with `breakStale` (or `force`).
  */
 export function acquireLock(partsDir: string, name: string, opts: AcquireOptions = {}): LockHandle {
-  mkdirSync(partsDir, { recursive: true });
+  ensureDirWritable(partsDir);
   const path = lockPath(partsDir, name);
   const info: LockInfo = {
     name, pid: process.pid, host: hostname(), started_utc: new Date().toISOString(),

@@ -238,7 +238,12 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
     const g = rep.groups[0];
     const good = rep.status === "ok" && rep.groups.length === 1 && g.key === p.key && g.record !== undefined;
     if (!good) {
-      const reason = `part failed validation at merge: ${rep.status}${rep.groups.length !== 1 ? ` (${rep.groups.length} result groups, expected 1 named ${p.key})` : ""}\n${rep.errors.join("\n")}`;
+      // Say what is wrong: a part can read "ok" and still not be the result its name says.
+      const what = rep.status !== "ok" ? `the file is ${rep.status}`
+        : rep.groups.length !== 1 ? `it holds ${rep.groups.length} result groups, expected 1 named ${p.key}`
+        : g.key !== p.key ? `its name says ${p.key} but it holds ${g.key}`
+        : `its group ${g.key} has no readable record`;
+      const reason = `part failed validation at merge: ${what}${rep.errors.length ? `\n${rep.errors.join("\n")}` : ""}`;
       report.quarantined.push({ path: p.path, reason, to: quarantine(dir, p.path, reason) });
       continue;
     }
@@ -250,7 +255,11 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
     const rep = await inspectFile(p.path);
     const f = rep.failures[0];
     if (!isGoodStatus(rep.status) || rep.failures.length !== 1 || f.key !== p.key || !f.record) {
-      const reason = `failure part failed validation at merge: ${rep.status}\n${rep.errors.join("\n")}`;
+      const what = !isGoodStatus(rep.status) ? `the file is ${rep.status}`
+        : rep.failures.length !== 1 ? `it holds ${rep.failures.length} failure records, expected 1 named ${p.key}`
+        : f.key !== p.key ? `its name says ${p.key} but it holds ${f.key}`
+        : `its failure record ${f.key} is unreadable`;
+      const reason = `failure part failed validation at merge: ${what}${rep.errors.length ? `\n${rep.errors.join("\n")}` : ""}`;
       report.quarantined.push({ path: p.path, reason, to: quarantine(dir, p.path, reason) });
       continue;
     }

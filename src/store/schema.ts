@@ -551,6 +551,29 @@ function readAllAttrs(obj: H5Group, problems: Problem[], where: string): [string
   return out;
 }
 
+/** Registered HDF5 filter ids (The HDF Group's list) by name, for messages. */
+const FILTER_NAMES: Record<number, string> = {
+  1: "deflate/gzip", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit", 6: "scaleoffset", 307: "bzip2", 32000: "lzf",
+  32001: "blosc", 32004: "lz4", 32008: "bitshuffle", 32013: "zfp", 32015: "zstd", 32017: "sz", 32026: "blosc2",
+};
+
+/**
+ * "stored with filter 32001 (blosc), which this reader does not have", when that is why a
+ * read failed: HDF5 itself only says it cannot open its plugin directory.
+ */
+function missingFilterNote(d: H5Dataset): string | undefined {
+  try {
+    const filters = (d as unknown as { filters?: { id: number; name?: string }[] }).filters ?? [];
+    const known = new Set([1, 2, 3, 5, 6, 32000]); // built into h5wasm's HDF5 (lzf measured readable)
+    const missing = filters.filter((f) => !known.has(f.id));
+    if (missing.length === 0) return undefined;
+    return `stored with filter ${missing.map((f) => `${f.id} (${FILTER_NAMES[f.id] ?? (f.name || "unregistered")})`).join(", ")}, ` +
+      `which this reader does not have; h5py with that filter's plugin can read it`;
+  } catch {
+    return undefined;
+  }
+}
+
 function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: string): { data: Float64Array; shape: number[] } | null {
   let ds: unknown;
   try {
@@ -579,7 +602,7 @@ function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: 
     const data = v instanceof Float64Array ? v : typeof v === "number" ? new Float64Array([v]) : Float64Array.from(v as ArrayLike<number>);
     return { data, shape };
   } catch (err) {
-    problems.push({ field: name, message: `${where}/${name}: unreadable: ${h5ErrorSummary(err)}` });
+    problems.push({ field: name, message: `${where}/${name}: unreadable: ${missingFilterNote(d) ?? h5ErrorSummary(err)}` });
     return null;
   }
 }

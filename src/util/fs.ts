@@ -5,7 +5,7 @@
  * `close()` puts a file in the page cache, not on disk; `rename` is atomic but not durable
  * until the directory is synced.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -163,4 +163,24 @@ export function ensureDir(dir: string): void {
   if (existsSync(dir)) return;
   mkdirSync(dir, { recursive: true });
   fsyncDir(dirname(dir));
+}
+/**
+ * mkdir -p that says why it cannot: on a read-only mount Node's recursive mkdir reports
+ * ENOENT, which sends users looking for a missing path. The nearest existing ancestor is
+ * probed for write access instead, and a storage failure names the directory and errno.
+ */
+export function ensureDirWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return;
+  } catch (err) {
+    let up = dirname(dir);
+    while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+    try {
+      accessSync(up, fsConstants.W_OK);
+    } catch (e) {
+      throw asStorageError(e, dir);
+    }
+    throw asStorageError(err, dir);
+  }
 }

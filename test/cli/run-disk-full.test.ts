@@ -53,3 +53,19 @@ test("disk full mid-run: one line, the batch stops, nothing left behind; after f
   assert.equal(new Set(keys).size, keys.length, "every configuration exactly once");
   assert.ok(!existsSync(join(`${out}.parts`, "writer.lock")));
 });
+
+test("a read-only directory: one line naming it and EROFS, nothing run", { skip: why, timeout: 120_000 }, (t) => {
+  const ro = mkdtempSync(join(tmpdir(), "wflo-ro-"));
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", ro], { encoding: "utf8" });
+  t.after(() => { spawnSync("umount", [ro]); rmSync(ro, { recursive: true, force: true }); });
+  assert.equal(m.status, 0, m.stderr);
+  const specDir = mkdtempSync(join(tmpdir(), "wflo-ro-spec-"));
+  t.after(() => rmSync(specDir, { recursive: true, force: true }));
+  const spec = join(specDir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  const r = wflo(["run", spec, "--out", join(ro, "r.h5")]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /r\.h5\.parts: read-only file system \(EROFS\)/);
+  assert.doesNotMatch(r.stderr, /ENOENT/);
+});

@@ -144,3 +144,16 @@ test("maxParts merges a bounded slice in key order and leaves the rest for the n
   assert.equal(m2.remaining, 0);
   assert.equal(m2.results, 5);
 });
+
+test("a part whose file name and content disagree is quarantined saying so, not 'validation: ok'", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const out = join(dir, "layouts.h5");
+  const c = await commitResult(out, record(1));
+  // A part renamed by hand (or by a buggy tool): farm0_t0_s2.h5 holding farm0_t0_s1.
+  copyFileSync(c.path, join(partsDir(out), "farm0_t0_s2.h5"));
+  const m = await mergeParts(out);
+  const q = m.quarantined.find((x) => x.path.endsWith("farm0_t0_s2.h5"));
+  assert.ok(q, JSON.stringify(m.quarantined));
+  assert.match(q.reason, /^part failed validation at merge: its name says farm0_t0_s2 but it holds farm0_t0_s1/);
+  assert.doesNotMatch(q.reason, /: ok\b/);
+});

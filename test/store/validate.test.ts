@@ -144,3 +144,24 @@ f.close()
   assert.equal(v.files[1].status, "ok", v.files[1].errors.join("\n"));
   assert.equal(v.files[1].groupsOk, 1);
 });
+
+test("a dataset stored with a filter this reader lacks is reported by the filter's id and name, not a plugin directory", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const path = join(dir, "blosc.h5");
+  // gzip-compressed by h5py, then the pipeline's filter id patched to 32001 (blosc): the
+  // bytes of a file written with the blosc plugin, which h5wasm does not have.
+  const made = python(String.raw`
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "w"); g = f.create_group("farm0_t0_s0")
+g.create_dataset("layout", data=np.arange(32.0).reshape(2, 16), compression="gzip", chunks=(2, 16))
+g.create_dataset("aep", data=np.float64(300.0)); f.close()
+b = bytearray(open(sys.argv[1], "rb").read()); i = b.find(b"deflate\x00")
+assert i > 8 and b[i-8:i-6] == b"\x01\x00"
+b[i-8:i-6] = (32001).to_bytes(2, "little"); open(sys.argv[1], "wb").write(b)
+`, [path]);
+  assert.equal(made.status, 0, made.stderr);
+  const v = await validate([path]);
+  const msg = v.files[0].errors.join("\n");
+  assert.match(msg, /layout: unreadable: stored with filter 32001 \(blosc\), which this reader does not have/);
+  assert.doesNotMatch(msg, /plugin\)|can't open directory/);
+});
