@@ -14,12 +14,11 @@ import { availableParallelism } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
-import { acquireLock, type LockHandle } from "../store/lock.js";
-import { storeState } from "../store/state.js";
+import type { LockHandle } from "../store/lock.js";
+import { openResultStore } from "../store/resultStore.js";
 import { asStorageError, storageErrorCode } from "../util/fs.js";
+import { partPath } from "../store/parts.js";
 import { h5ErrorSummary } from "../store/h5.js";
-import { mergeParts } from "../store/merge.js";
-import { partPath, partsDir as partsDirOf } from "../store/parts.js";
 import { isGoodStatus } from "../store/read.js";
 import type { RootAttrs } from "../store/schema.js";
 import { expandConfigs, rootAttrs, runLockName, shardConfigs, type BatchConfig, type Shard } from "./config.js";
@@ -131,7 +130,8 @@ function isAbort(err: unknown): boolean {
 export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promise<BatchSummary> {
   const spec: BatchSpec = parseBatchSpec(specInput, { file: opts.file });
   const out = resolve(opts.out);
-  const partsDir = partsDirOf(out);
+  const store = openResultStore(out);
+  const partsDir = store.partsDir;
   const mine = shardConfigs(expandConfigs(spec), opts.shard);
   const nWorkers = opts.workers ?? availableParallelism();
   if (!Number.isInteger(nWorkers) || nWorkers < 1) throw new InputError(`must be an integer ≥ 1, got ${nWorkers}`, { field: "workers" });
@@ -144,7 +144,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
   let mergeError: string | undefined;
   let storageError: string | undefined;
 
-  const lock: LockHandle = acquireLock(partsDir, runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
+  const lock: LockHandle = store.lock(runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
   let pool: WorkerPool | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
@@ -176,7 +176,7 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
 
   try {
     // What is committed already (output ∪ valid parts), read in the store's own worker.
-    const state = await storeState(out, { partsDir });
+    const state = await store.state();
     if (state.output && !isGoodStatus(state.output.status)) {
       throw new InputError(
         `the output is damaged (${state.output.status}: ${state.output.errors.slice(0, 2).join("; ")}); ` +
@@ -231,8 +231,8 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
       try {
         // A periodic merge is capped so that a batch killed again and again still shrinks a
         // large backlog of parts (each merge completes); the final merge takes everything.
-        const r = await mergeParts(out, {
-          partsDir, root,
+        const r = await store.merge({
+          root,
           lock: final ? "acquire" : "skip-if-busy",
           breakStale: opts.breakStaleLock,
           ...(final ? {} : { maxParts: Math.max(mergeEvery, 1000) }),

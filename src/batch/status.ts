@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { checkLock, partsDir as partsDirOf, storeState, type LockState, type StoreState } from "../store/index.js";
+import { checkLock, type LockState, type StoreState } from "../store/index.js";
+import { openResultStore } from "../store/resultStore.js";
 import { expandConfigs, runLockName, shardConfigs, type Shard } from "./config.js";
 import { parseBatchSpecText, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "./spec.js";
 import { haveCommand, slurmJobs, type RunOptions } from "./slurm/client.js";
@@ -121,11 +122,12 @@ function statusSpec(out: string, partsDir: string, storedSpecJson: string | unde
  */
 export async function batchStatus(outPath: string, opts: StatusOptions = {}): Promise<BatchStatus> {
   const out = resolve(outPath);
-  const partsDir = partsDirOf(out);
+  const store = openResultStore(out);
+  const partsDir = store.partsDir;
   if (!existsSync(out) && !existsSync(partsDir) && !existsSync(slurmDirOf(out))) {
     throw new InputError(`neither the output nor ${partsDir} exists: nothing was run or submitted for it`, { file: out });
   }
-  const state: StoreState = await storeState(out);
+  const state: StoreState = await store.state();
   const { spec, source } = statusSpec(out, partsDir, state.output?.root.spec_json, opts);
   const last = readSubmissions(out).at(-1);
   const n = opts.shards ?? last?.shards ?? 1;

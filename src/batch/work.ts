@@ -6,7 +6,7 @@
  */
 import { optimizeLayout, type Boundary } from "../layout/index.js";
 import type { WindFarmModel } from "../physics/index.js";
-import { commitResult } from "../store/commit.js";
+import { openResultStore } from "../store/resultStore.js";
 import { buildBoundary, buildModel } from "./build.js";
 import { layoutProblem, resultAttrs } from "./config.js";
 import type { BatchWork, ConfigProgress, ConfigReply, ConfigTask, WorkerContext } from "./protocol.js";
@@ -60,7 +60,7 @@ export async function runConfig(ctx: WorkerContext, t: ConfigTask, report?: (p: 
   layoutInitial.set(r.smartStart.x, 0);
   layoutInitial.set(r.smartStart.y, n);
   const t1 = performance.now();
-  const c = await commitResult(ctx.out, {
+  const c = await openResultStore(ctx.out).commit({
     key: t.key,
     layout,
     aepGWh: r.aepGWh,

@@ -8,7 +8,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
-import { commitFailure } from "../store/commit.js";
+import { openResultStore } from "../store/resultStore.js";
 import type { BatchWork, ConfigProgress, WorkerContext, WorkerTask } from "./protocol.js";
 import { injectFault, type FaultTable } from "./faults.js";
 import { serveTasks } from "./pool.js";
@@ -29,7 +29,7 @@ async function handle(task: WorkerTask, report: (p: ConfigProgress) => void): Pr
       return w.runConfig(ctx, task, report);
     }
     case "fail":
-      await commitFailure(ctx.out, task.key, task.error, task.attempts);
+      await openResultStore(ctx.out).commitFailure(task.key, task.error, task.attempts);
       return null;
   }
 }

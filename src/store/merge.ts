@@ -22,8 +22,9 @@ import { SAFE_HOST, listParts, partsDir as defaultPartsDir, tempOwner } from "./
 import { inspectFile, isGoodStatus } from "./read.js";
 import { runInWorker } from "./sandbox.js";
 import { quarantine } from "./commit.js";
+import { verifyOutput } from "./verify.js";
 import {
-  FAILED_GROUP, isResultKey, readFailureGroup, readResultGroup, readRootAttrs, wfloVersion,
+  FAILED_GROUP, isResultKey, readResultGroup, readRootAttrs, wfloVersion,
   writeFailureGroup, writeResultGroup, writeRootAttrs,
   type FailureRecord, type RootAttrs, type StoredResult,
 } from "./schema.js";
@@ -335,7 +336,11 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
       // A full disk or a failing device: say so in one line naming the output.
       throw asStorageError(err, out);
     }
-    const problem = await verifyMerged(tmp, finalResultKeys, finalFailureKeys, opts.verify === "all" ? null : new Set(newResults.map((r) => r.key)));
+    // The exact key sets, the root attributes, and every new group's checksum (all of them with verify "all").
+    const problem = await verifyOutput(tmp, {
+      results: finalResultKeys, failures: finalFailureKeys,
+      ...(opts.verify === "all" ? { readFailures: true } : { read: newResults.map((r) => r.key) }),
+    });
     if (problem) {
       const kept = quarantine(dir, tmp, `merge produced a file that failed verification; the output was not replaced: ${problem}`);
       throw new Error(`merge into ${out} failed verification (${problem}); output and parts untouched; the bad file is kept in ${kept}`);
@@ -358,36 +363,3 @@ function finishRemoval(dir: string, ids: PartIdentity[]): number {
   return n;
 }
 
-/**
- * Checks the merged temp file: the exact key sets, root attributes, and the checksum of
- * every group in `check` (null = every group). Returns a problem description or null.
- */
-async function verifyMerged(path: string, resultKeys: Set<string>, failureKeys: Set<string>, check: Set<string> | null): Promise<string | null> {
-  try {
-    return await withFile(path, "r", (f) => {
-      const root = readRootAttrs(f);
-      if (root.problems.length > 0) return root.problems.map((p) => p.message).join("; ");
-      const keys = f.keys();
-      const got = new Set(keys.filter(isResultKey));
-      if (got.size !== resultKeys.size) return `${got.size} result groups, expected ${resultKeys.size}`;
-      for (const k of resultKeys) if (!got.has(k)) return `result ${k} missing`;
-      const fg = f.get(FAILED_GROUP) as H5Group | null;
-      const fkeys = new Set(fg ? fg.keys() : []);
-      if (fkeys.size !== failureKeys.size) return `${fkeys.size} failure groups, expected ${failureKeys.size}`;
-      for (const k of failureKeys) {
-        if (!fkeys.has(k)) return `failure ${k} missing`;
-        if (check === null) {
-          const r = readFailureGroup(fg!.get(k) as H5Group);
-          if (r.problems.length > 0) return r.problems.map((p) => p.message).join("; ");
-        }
-      }
-      for (const k of check ?? resultKeys) {
-        const r = readResultGroup(f.get(k) as H5Group);
-        if (!isGoodStatus(r.status)) return `/${k}: ${r.status}: ${r.problems.map((p) => p.message).join("; ")}`;
-      }
-      return null;
-    });
-  } catch (err) {
-    return h5ErrorSummary(err);
-  }
-}

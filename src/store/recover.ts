@@ -33,16 +33,18 @@ import { existsSync, lstatSync, readdirSync, realpathSync, rmdirSync, statSync }
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { quarantine } from "./commit.js";
+import { verifyOutput } from "./verify.js";
 import { fsyncFile, replaceAtomically } from "../util/fs.js";
-import { h5ErrorSummary, withFile, type H5Group } from "./h5.js";
+import { withFile } from "./h5.js";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
 import { acquireLockWaiting } from "./lock.js";
 import { partsDir as partsDirOf } from "./parts.js";
 import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "./read.js";
-import { finishSalvage, preparePaddedCopies, probeKeys, storedEofFromError, truncation, unlisted, type SalvagePrep, type SalvageResult } from "./salvage.js";
+import { finishSalvage, preparePaddedCopies, storedEofFromError, truncation, type SalvagePrep, type SalvageResult } from "./salvage.js";
+import { probeKeys, unlisted } from "./probe.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
 import {
-  FAILED_GROUP, computeChecksum, dataChecksum, formatKey, isResultKey, parseKey, readFailureGroup, readResultGroup, readRootAttrs,
+  computeChecksum, dataChecksum, formatKey, isResultKey, parseKey,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
   type AttrValue, type FailureRecord, type RootAttrs, type StoredResult,
 } from "./schema.js";
@@ -597,36 +599,13 @@ export async function writeRecoveredHere(plan: WritePlan): Promise<{ keptAs?: st
       writeRootAttrs(f, plan.root);
     });
     fsyncFile(tmp);
-    const problem = await verifyWritten(tmp, plan);
+    // Every group read back with the checksum planned for it; every failure read back.
+    const problem = await verifyOutput(tmp, {
+      results: new Set(plan.results.map((r) => r.record.key)), failures: new Set(plan.failures.map((f) => f.key)),
+      checksums: new Map(plan.results.map((r) => [r.record.key, r.checksum])), readFailures: true,
+    });
     if (problem) throw new Error(`the recovered file failed verification (${problem}); ${plan.out} was not replaced`);
   });
   return { keptAs };
 }
 
-async function verifyWritten(path: string, plan: WritePlan): Promise<string | null> {
-  try {
-    return await withFile(path, "r", (f) => {
-      const root = readRootAttrs(f);
-      if (root.problems.length > 0) return root.problems.map((p) => p.message).join("; ");
-      const keys = f.keys().filter(isResultKey);
-      if (keys.length !== plan.results.length) return `${keys.length} result groups, expected ${plan.results.length}`;
-      for (const r of plan.results) {
-        const g = f.get(r.record.key) as H5Group | null;
-        if (!g) return `result ${r.record.key} missing`;
-        const back = readResultGroup(g);
-        if (back.status !== "ok") return `/${r.record.key}: ${back.status}: ${back.problems.map((p) => p.message).join("; ")}`;
-        if (back.record?.checksum !== r.checksum) return `/${r.record.key}: checksum ${back.record?.checksum}, planned ${r.checksum}`;
-      }
-      const fg = f.get(FAILED_GROUP) as H5Group | null;
-      const fkeys = fg ? fg.keys() : [];
-      if (fkeys.length !== plan.failures.length) return `${fkeys.length} failure groups, expected ${plan.failures.length}`;
-      for (const k of fkeys) {
-        const r = readFailureGroup(fg!.get(k) as H5Group);
-        if (r.problems.length > 0) return r.problems.map((p) => p.message).join("; ");
-      }
-      return null;
-    });
-  } catch (err) {
-    return h5ErrorSummary(err);
-  }
-}

@@ -61,7 +61,7 @@ const ops: Record<string, (args: never, post: Post) => Promise<unknown>> = {
     return null;
   },
   async "salvage-probe"(args: { jobs: { path: string; keys: string[] }[] }) {
-    const { probeKeysHere } = await import("./salvage.js");
+    const { probeKeysHere } = await import("./probe.js");
     return probeKeysHere(args.jobs);
   },
   async "recover-write"(args: { plan: unknown }) {

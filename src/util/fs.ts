@@ -117,15 +117,8 @@ export function thisHost(): string {
  */
 export async function replaceAtomically(finalPath: string, write: (tmpPath: string) => void | Promise<void>): Promise<void> {
   const tmp = tempPathFor(finalPath);
-  try {
-    await write(tmp);
-    fsyncFile(tmp);
-    renameSync(tmp, finalPath);
-  } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
-    throw err;
-  }
-  fsyncDir(dirname(finalPath));
+  await removingTempOnError(tmp, () => write(tmp));
+  publish(tmp, finalPath);
 }
 
 /**
@@ -135,15 +128,33 @@ export async function replaceAtomically(finalPath: string, write: (tmpPath: stri
  */
 export function writeFileAtomically(finalPath: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
   const tmp = tempPathFor(finalPath);
-  try {
+  removingTempOnError(tmp, () => {
     writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
     if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
-    fsyncFile(tmp);
-    renameSync(tmp, finalPath);
-  } catch (err) {
+  });
+  publish(tmp, finalPath);
+}
+
+/** Runs `step` (sync or async); if it fails, the temp file is removed before the error goes on. */
+function removingTempOnError<T>(tmp: string, step: () => T): T {
+  const drop = (err: unknown): never => {
     try { unlinkSync(tmp); } catch { /* never created, or already renamed */ }
     throw err;
+  };
+  try {
+    const r = step();
+    return (r instanceof Promise ? r.catch(drop) : r) as T;
+  } catch (err) {
+    return drop(err);
   }
+}
+
+/** The complete temp file fsynced and renamed over `finalPath`, then the directory fsynced. */
+function publish(tmp: string, finalPath: string): void {
+  removingTempOnError(tmp, () => {
+    fsyncFile(tmp);
+    renameSync(tmp, finalPath);
+  });
   fsyncDir(dirname(finalPath));
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
 import { writeFileAtomically } from "../../util/fs.js";
-import { acquireLock, partsDir as partsDirOf, storeState } from "../../store/index.js";
+import { openResultStore } from "../../store/resultStore.js";
 import { expandConfigs, shardConfigs } from "../config.js";
 import { checkSpecCompatible, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "../spec.js";
 import { shardLock } from "../status.js";
@@ -95,11 +95,12 @@ export async function prepareSlurmSubmission(req: PrepareRequest): Promise<Prepa
     throw new InputError(`${req.shards} shards for the ${configs.length} configs of ${specPath}: use at most ${configs.length}`, { field: "--shards" });
   }
   const out = resolve(cwd, req.out);
-  const partsDir = partsDirOf(out);
+  const store = openResultStore(out);
+  const partsDir = store.partsDir;
   const warnings: string[] = [];
 
   // Refuse a spec the output cannot take (what every task would refuse), before submitting.
-  const state = existsSync(out) || existsSync(partsDir) ? await storeState(out) : undefined;
+  const state = existsSync(out) || existsSync(partsDir) ? await store.state() : undefined;
   const storedParts = readPartsSpec(partsDir);
   if (storedParts !== undefined) checkSpecCompatible(storedParts, spec, { where: join(partsDir, PARTS_SPEC_FILE), file: specPath, out });
   const storedOut = state?.output?.root.spec_json;
@@ -169,7 +170,7 @@ export function submitPrepared(prep: PreparedSubmission, opts: RunOptions = {}):
   if (probe.error) throw new Error("sbatch not found on PATH: run wflo submit on a Slurm login node (or use --dry-run to see what it would submit)");
   for (const name of prep.staleLocks) {
     // force: the holder is on another host, where only Slurm could tell us it is gone.
-    acquireLock(prep.plan.partsDir, name, { force: true }).release();
+    openResultStore(prep.plan.out).lock(name, { force: true }).release();
   }
   return submitPlan(prep.plan, { env: prep.env, ...opts });
 }
