@@ -9,7 +9,7 @@
  * The figures come from src/figures, shared with the notebook, so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
@@ -220,6 +220,11 @@ export function checkReportTarget(h5Path: string, htmlPath: string): void {
   const field = "--out";
   if (out === src || out === resolve(`${src}.parts`)) {
     throw new InputError(`${field} ${htmlPath} is the HDF5 file the report is made from; choose another path (nothing was written)`, { field, file: htmlPath });
+  }
+  try {
+    if (lstatSync(out).isSymbolicLink()) throw new InputError(`${field} ${htmlPath} is a symbolic link; give the real path (a report is replaced atomically, which would replace the link)`, { field, file: htmlPath });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
   }
   let st;
   try { st = statSync(out); } catch { return; } // a new file (a missing directory is reported when writing)

@@ -24,7 +24,7 @@ test("wflo merge, validate --json and inspect on a small output", async (t) => {
   assert.equal(v.status, 0, v.stderr);
   const vj = JSON.parse(v.stdout);
   assert.deepEqual(Object.keys(vj), ["files", "results"]);
-  assert.deepEqual(vj.files, [{ path: out, status: "ok", groups_ok: 4, groups_bad: 0, errors: [] }]);
+  assert.deepEqual(vj.files, [{ path: out, status: "ok", groups_ok: 4, groups_bad: 0, errors: [], groups_metadata: 0, warnings: [] }]);
   assert.equal(vj.results, 4);
 
   const i = cli(["inspect", out]);

@@ -33,7 +33,7 @@ test("validate: h5wasm's stderr goes into the file's report, not to the terminal
   assert.doesNotMatch(v.stderr, NOISE, "h5wasm's diagnostics leaked to stderr");
   const j = JSON.parse(v.stdout);
   assert.deepEqual(j.files.map((f: { status: string }) => f.status), ["ok", "ok", "not-hdf5"]);
-  assert.deepEqual(Object.keys(j.files[0]), ["path", "status", "groups_ok", "groups_bad", "errors"]);
+  assert.deepEqual(Object.keys(j.files[0]), ["path", "status", "groups_ok", "groups_bad", "errors", "groups_metadata", "warnings"]);
 
   const rec = cli(["recover", bad, good, "--out", join(dir, "recovered.h5"), "--json"]);
   assert.doesNotMatch(rec.stderr, NOISE, "h5wasm's diagnostics leaked to stderr");

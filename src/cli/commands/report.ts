@@ -3,7 +3,7 @@
  * output (layouts, AEP distribution, smart start against optimized, tables), plotly.js
  * inlined from the npm package.
  */
-import { checkOutPath, flag, option, parseArgs } from "../args.js";
+import { flag, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
 import { writeReport } from "../../report/report.js";
 
@@ -17,7 +17,6 @@ export async function run(argv: string[]): Promise<number> {
   if (a.positional.length !== 1) throw new UsageError(`expected one output file\n${usage}`);
   const out = option(a, "out");
   if (!out) throw new UsageError(`--out <report.html> is required\n${usage}`);
-  checkOutPath(out);
   const r = await writeReport(a.positional[0], out);
   if (flag(a, "json")) console.log(JSON.stringify({ report: r.path, results: r.results, failures: r.failures, bytes: r.bytes }));
   else console.log(`report: ${r.path} (${r.results} results, ${r.failures} failures, ${(r.bytes / 1e6).toFixed(1)} MB, opens offline)`);
