@@ -10,7 +10,7 @@ import { unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import type * as H5Module from "h5wasm/node";
-import type { File as H5File, Group as H5Group, Dataset as H5Dataset, Attribute as H5Attribute } from "h5wasm/node";
+import type { File as H5File, Group as H5Group, Dataset as H5Dataset, Attribute as H5Attribute, LIBVER_BOUND } from "h5wasm/node";
 
 export type { H5File, H5Group, H5Dataset, H5Attribute };
 export type H5 = typeof H5Module.default;
@@ -114,6 +114,16 @@ export async function h5InstanceHealthy(scratchDir: string, maxHeapBytes = 1 << 
   }
 }
 
+/**
+ * The format every file wflo writes: the earliest that can hold each object (as h5py
+ * writes by default), newer only where an object needs it (an attribute over 64 KB).
+ * Why: in the newer format a group of more than 8 attributes keeps them in a fractal heap
+ * that HDF5 allocates at close, at the end of the file, so a file cut short loses every
+ * group's checksum and key at once; in the earliest format they sit in the group's own
+ * object header beside its datasets, and deep salvage (deepSalvage.ts) finds them.
+ */
+export const WRITE_LIBVER: [LIBVER_BOUND, LIBVER_BOUND] = ["earliest", "latest"];
+
 export const H5T_CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 } as const;
 
 /**
@@ -124,7 +134,7 @@ export async function withFile<T>(path: string, mode: "r" | "w" | "a" | "x", fn:
   const lib = await h5();
   let f: H5File;
   try {
-    f = new lib.File(path, mode);
+    f = mode === "r" ? new lib.File(path, mode) : new lib.File(path, mode, { libver: WRITE_LIBVER });
   } catch (err) {
     sweepLeakedStreams();
     throw err;

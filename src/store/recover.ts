@@ -43,6 +43,7 @@ import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "
 import { finishSalvage, preparePaddedCopies, storedEofFromError, truncation, type SalvagePrep, type SalvageResult } from "./salvage.js";
 import { probeKeys, unlisted } from "./probe.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
+import { deepSalvage } from "./deepSalvage.js";
 import {
   computeChecksum, dataChecksum, formatKey, isResultKey, parseKey,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
@@ -81,6 +82,20 @@ export interface RecoverFileReport {
   warnings: string[];
   /** Intact failure records (`_failed/<key>`) read from this file. */
   failures: number;
+  /**
+   * Of the salvaged, groups found by deep salvage: read from the object headers and data
+   * that survive, where the group index does not (deepSalvage.ts).
+   */
+  deepSalvaged: number;
+  /** Of those, the keys taken from attributes farm_idx/type_idx/ss_seed: no link naming the group survives. */
+  keyFromAttributes: string[];
+  /**
+   * Runs of raw float64 data that no surviving structure names (a writer killed before its
+   * metadata reached the disk): the data is there but cannot be attributed, so it is counted,
+   * never recovered.
+   */
+  unlabeledBlocks: number;
+  unlabeledBytes: number;
   kind: FileKind;
   sizeBytes: number;
   /** Why the file is not ok, each line naming the file and group. */
@@ -258,7 +273,8 @@ function safeRealpath(p: string): string {
  */
 async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]> {
   const sources: Source[] = paths.map((path) => ({
-    file: { path, status: "unreadable", salvaged: 0, lost: 0, metadata: 0, warnings: [], failures: 0, kind: "unknown", sizeBytes: -1, errors: [] },
+    file: { path, status: "unreadable", salvaged: 0, lost: 0, metadata: 0, warnings: [], failures: 0,
+      deepSalvaged: 0, keyFromAttributes: [], unlabeledBlocks: 0, unlabeledBytes: 0, kind: "unknown", sizeBytes: -1, errors: [] },
     groups: [], failures: [], root: {},
   }));
   const toInspect: number[] = [];
@@ -350,12 +366,55 @@ async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]>
   } finally {
     for (const p of preps) p.prep.dispose();
   }
+  await deepen(sources, opts);
   for (const s of sources) {
     if (s.file.status === "damaged" && s.file.salvaged === 0 && s.file.lost === 0 && s.groups.length === 0 && s.failures.length === 0 && unlistedOnly(s)) {
       s.file.status = "unreadable";
     }
   }
   return sources;
+}
+
+/**
+ * Deep salvage of every file HDF5 could not read whole: groups found only from surviving
+ * structures join those read before (a key already read from this file keeps that copy).
+ */
+async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
+  const todo = sources.filter((s) => s.file.status === "damaged" || s.file.status === "truncated" || s.file.status === "truncated-salvaged" || s.file.status === "unreadable");
+  if (todo.length === 0) return;
+  const results = await deepSalvage(todo.map((s) => s.file.path), { tmpDir: opts.tmpDir, timeoutMs: opts.timeoutMs });
+  for (const [k, s] of todo.entries()) {
+    const r = results[k];
+    s.file.errors.push(...r.errors);
+    if (!r.scanned) continue;
+    s.file.unlabeledBlocks = r.unlabeledBlocks;
+    s.file.unlabeledBytes = r.unlabeledBytes;
+    const have = new Set(s.groups.map((g) => g.key));
+    const viaAttrs = new Set(r.keyFromAttributes);
+    let added = 0;
+    for (const g of r.groups) {
+      if (have.has(g.key)) continue;
+      have.add(g.key);
+      addGroup(s, g);
+      added++;
+      if (viaAttrs.has(g.key)) s.file.keyFromAttributes.push(g.key);
+    }
+    s.file.deepSalvaged = added;
+    const lostNew = r.lost.filter((l) => !have.has(l.key));
+    if (added > 0 || lostNew.length > 0 || r.unnamed > 0 || r.unlabeledBlocks > 0) {
+      const parts = [`${added} more groups read from the object headers and data that survive (${r.headers} headers found)`];
+      if (s.file.keyFromAttributes.length > 0) parts.push(`${s.file.keyFromAttributes.length} of them named by their attributes farm_idx/type_idx/ss_seed (key from attributes: no link to them survives)`);
+      if (r.unnamed > 0) parts.push(`${r.unnamed} groups with data but neither a name nor key attributes left (not recovered)`);
+      if (r.unlabeledBlocks > 0) parts.push(`${r.unlabeledBlocks} blocks of unlabeled float64 data (${r.unlabeledBytes} bytes) whose metadata is lost (past a cut, or never written by a killed writer): present, but nothing says which result they belong to`);
+      s.file.errors.push(`${s.file.path}: deep salvage: ${parts.join("; ")}`);
+      for (const l of lostNew.slice(0, 20)) s.file.errors.push(`${s.file.path}: /${l.key}: deep salvage could not take it: ${l.reason}`);
+      if (lostNew.length > 20) s.file.errors.push(`${s.file.path}: … ${lostNew.length - 20} more groups deep salvage could not take`);
+    }
+    if (added > 0) {
+      if (s.file.status === "truncated") s.file.status = "truncated-salvaged";
+      else if (s.file.status === "unreadable") s.file.status = "damaged";
+    }
+  }
 }
 
 function unlistedOnly(s: Source): boolean {

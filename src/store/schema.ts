@@ -401,7 +401,7 @@ export function wfloVersion(): string {
 }
 
 /** `fresh`: the object was just created, so there is nothing to replace (listing attributes costs an HDF5 call each time). */
-function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, kind: AttrKind, fresh = false): void {
+export function writeAttr(target: H5Group | H5Dataset, name: string, value: AttrValue, kind: AttrKind, fresh = false): void {
   if (!fresh && Object.prototype.hasOwnProperty.call(target.attrs, name)) target.delete_attribute(name);
   if (kind === "string") target.create_attribute(name, String(value), [], DTYPE.string);
   // h5wasm accepts a bigint for "<q" although its typings only list number.

@@ -92,7 +92,7 @@ test("batch progress as display state", () => {
 
 test("recover report: files with what was salvaged and lost, conflicts with their sources", () => {
   const f = (path: string, status: RecoverFileReport["status"], salvaged: number, lost: number, errors: string[] = []): RecoverFileReport => ({
-    path, status, salvaged, lost, metadata: 0, warnings: [], failures: 0, kind: "python-worker", sizeBytes: 4096, errors,
+    path, status, salvaged, lost, metadata: 0, warnings: [], failures: 0, deepSalvaged: 0, keyFromAttributes: [], unlabeledBlocks: 0, unlabeledBytes: 0, kind: "python-worker", sizeBytes: 4096, errors,
   });
   const r: RecoverReport = {
     out: "/w/recovered.h5", recovered: 20, failuresRecovered: 0, duplicates: 3, written: true, elapsedMs: 1200,
