@@ -219,6 +219,10 @@ function unusable(g: RawGroup, anyChecksum: boolean): string | undefined {
   }
   if (!g.attrsComplete) return "part of its attribute storage is lost (its checksum may be among it)";
   if (g.attrProblems.some((p) => /checksum/.test(p))) return "its checksum attribute does not read";
+  // An attribute whose value is lost (a string in a global heap past the cut, a message
+  // cut short) would come back as a different record: the group is not taken.
+  const lostAttr = g.attrProblems.find((p) => /is lost|does not parse/.test(p));
+  if (lostAttr) return `${lostAttr.replace(/^attribute /, "attribute ")} (its value is not in the bytes present)`;
   if (g.attrs.has("checksum")) return undefined; // judged by its checksum when read back
   if (anyChecksum) return "no checksum attribute, while the file's other groups carry one";
   for (const v of layout.data) if (!Number.isFinite(v)) return "layout holds a non-finite value";

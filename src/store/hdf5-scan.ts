@@ -48,7 +48,10 @@ export interface RawGroup {
   attrsComplete: boolean;
   /** Last byte (exclusive) of every structure this group's reading used. */
   end: number;
-  /** Last byte (exclusive) of the group's object header and its datasets' headers and data. */
+  /**
+   * Last byte (exclusive) of the group's object header (with the global-heap strings its
+   * attributes hold) and its datasets' headers and data: what reading it back needs.
+   */
   coreEnd: number;
 }
 
@@ -297,7 +300,7 @@ function parseLayout(c: Ctx, p: number, end: number): Layout | string {
   return cls === 2 ? "chunked storage (not read by deep salvage)" : `layout class ${cls}`;
 }
 
-interface Attr { name: string; value?: RawAttrValue; problem?: string; end: number }
+interface Attr { name: string; value?: RawAttrValue; problem?: string; end: number; heapEnd?: number }
 
 /** Parses an attribute message at p (in a header or a fractal heap); undefined when it does not parse. */
 function parseAttribute(c: Ctx, p: number, limit: number, gheaps: GlobalHeaps): Attr | undefined {
@@ -325,7 +328,15 @@ function parseAttribute(c: Ctx, p: number, limit: number, gheaps: GlobalHeaps): 
   const end = q + dataLen;
   if (s.count !== 1) return { name, problem: `attribute ${name} has ${s.count} elements; only scalars are salvaged`, end };
   const val = scalarValue(c, t, q, gheaps);
-  return typeof val === "string" ? { name, problem: `attribute ${name}: ${val}`, end } : { name, value: val, end };
+  if (typeof val === "string") return { name, problem: `attribute ${name}: ${val}`, end };
+  // A variable-length string lives in a global heap: part of what the group needs.
+  const heapEnd = t.cls === "vstring" ? heapObjectEnd(c, q, gheaps) : undefined;
+  return { name, value: val, end, heapEnd };
+}
+
+function heapObjectEnd(c: Ctx, p: number, gheaps: GlobalHeaps): number | undefined {
+  const obj = gheaps.get(addr(c, p + 4))?.get(uint(c, p + 4 + c.so, 4));
+  return obj ? obj.byteOffset - c.d.byteOffset + obj.length : undefined;
 }
 
 function scalarValue(c: Ctx, t: Dtype, p: number, gheaps: GlobalHeaps): RawAttrValue | string {
@@ -635,6 +646,7 @@ function readAttrs(c: Ctx, h: Header, g: RawGroup, gheaps: GlobalHeaps, blocks: 
   const add = (a: Attr) => {
     if (a.value) g.attrs.set(a.name, a.value);
     else if (a.problem) g.attrProblems.push(a.problem);
+    if (a.heapEnd !== undefined) { g.end = Math.max(g.end, a.heapEnd); g.coreEnd = Math.max(g.coreEnd, a.heapEnd); }
   };
   for (const m of h.msgs) {
     if (m.type === 0x0c) {
