@@ -6,7 +6,10 @@ STEPS.json: [{"code": str, "timeout": s, "delay": s before sending, "interrupt_a
               "interrupt_when": regex over the cell's text output so far | null,
               "interrupts": how many interrupts to send (default 1), "gap": s between them,
               "linger": s to keep collecting display updates after the cell ended,
-              "linger_until": regex over a display's text that ends the linger early}]
+              "linger_until": regex over a display's text that ends the linger early,
+              "restart_when": regex over the cell's text output so far: then the kernel is
+              killed and restarted (Jupyter's "Restart kernel", now=True: SIGKILL) and the
+              step ends with status "restarted"}]
 Prints one JSON object: {"startup_s", "steps": [{"status", "stdout", "stderr",
 "displays": {display_id or index: last text/plain}, "html": [last text/html per display],
 "elapsed_s", "interrupted_at_s"}], "alive": bool}. Needs the environment of
@@ -26,7 +29,8 @@ def run_step(km, kc, step):
     time.sleep(step.get("delay", 0))
     msg_id = kc.execute(step["code"])
     t0 = time.monotonic()
-    out = {"stdout": "", "stderr": "", "displays": {}, "html": {}, "status": None, "interrupted_at_s": None}
+    out = {"stdout": "", "stderr": "", "displays": {}, "html": {}, "status": None, "interrupted_at_s": None, "restarted_at_s": None}
+    restart_when = re.compile(step["restart_when"]) if step.get("restart_when") else None
     timeout = step.get("timeout", 60)
     interrupt_after = step.get("interrupt_after")
     interrupt_when = re.compile(step["interrupt_when"]) if step.get("interrupt_when") else None
@@ -40,6 +44,12 @@ def run_step(km, kc, step):
         now = time.monotonic() - t0
         if now > timeout:
             out["status"] = "timeout"
+            break
+        if restart_when and restart_when.search(out["stdout"] + "".join(out["displays"].values())):
+            km.restart_kernel(now=True)
+            kc.wait_for_ready(timeout=60)
+            out["restarted_at_s"] = round(now, 2)
+            out["status"] = "restarted"
             break
         if interrupts_left and next_interrupt is None:
             text = out["stdout"] + "".join(out["displays"].values())
