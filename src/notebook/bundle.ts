@@ -1,24 +1,30 @@
 // Mime bundles for Jupyter: a figure goes out as ONE display_data message carrying
 //   application/vnd.plotly.v1+json  the figure itself, for JupyterLab / VS Code renderers,
-//   text/html                       a div and a script that draws it with plotly.js,
+//   text/html                       a static SVG of the figure and a small loader that
+//                                   draws it with plotly.js over the image,
 //   text/plain                      a one-line description for terminals and logs.
-// Classic Notebook 6 and nbconvert's HTML export use text/html. plotly.js is not fetched
-// from any CDN: the first figure of a kernel session carries the whole library inline
-// (see plotlyJsTag), later figures wait for window.Plotly. So an exported notebook renders
-// offline, and a notebook grows by plotly.js's size (~4.8 MB) once, not per figure.
+// Classic Notebook 6 and nbconvert's HTML export use text/html. plotly.js is never
+// fetched from a CDN: it travels inside the notebook as an inert, compressed carrier
+// (plotlyCarrier), sent with the first figure of a kernel session; each figure's loader
+// finds a carrier anywhere in the page, and in Notebook 6 a save hook keeps exactly one in
+// the saved file (in the first figure output) whatever was rerun or cleared. Where scripts
+// do not run (an untrusted notebook, a viewer) the static image shows, with a one-line hint.
 import type { PlotlyFigure } from "../figures/types.js";
-import { figureHtml, figureText, plotlyJsTag } from "../figures/html.js";
+import { figureHtml, figureText, plotlyCarrier } from "../figures/html.js";
+import { figureSvg } from "../figures/svg.js";
 
 export type MimeBundle = { [mime: string]: unknown };
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 /**
- * The mime bundle of one figure. With `plotly` given, its text/html starts with plotly.js
- * itself (the first figure of a session); without, it relies on a page that has it.
+ * The mime bundle of one figure. With `plotly` given, its text/html starts with the
+ * plotly.js carrier (the first figure of a session); without, it relies on a page that has one.
+ * `staticImage: false` leaves the SVG out (tests, huge figures).
  */
-export function figureBundle(fig: PlotlyFigure, opts: { id: string; plotly?: { version: string; code: string } }): MimeBundle {
-  const html = (opts.plotly ? plotlyJsTag(opts.plotly) + "\n" : "") + figureHtml(fig, opts.id);
+export function figureBundle(fig: PlotlyFigure, opts: { id: string; plotly?: { version: string; code: string }; staticImage?: boolean }): MimeBundle {
+  const staticSvg = opts.staticImage === false ? undefined : figureSvg(fig);
+  const html = (opts.plotly ? plotlyCarrier(opts.plotly) + "\n" : "") + figureHtml(fig, opts.id, { staticSvg });
   return {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
     "text/html": html,

@@ -18,7 +18,8 @@ export function isFigure(x: unknown): x is PlotlyFigure {
   return typeof x === "object" && x !== null && Array.isArray((x as PlotlyFigure).data) && typeof (x as PlotlyFigure).layout === "object";
 }
 
-// plotly.js goes out with the first figure of this kernel process. A restarted kernel
+// plotly.js (its carrier, see bundle.ts) goes out with the first figure of this kernel
+// process; Notebook 6 keeps one copy in the saved file from then on. A restarted kernel
 // starts again with a fresh module and embeds it again.
 let plotlyEmbedded = false;
 
