@@ -2,7 +2,7 @@
 // (JUPYTER_PATH=<repo root> finds kernels/wflo), and Jupyter's own state kept in an
 // ignored folder of the repo instead of the home directory.
 // Used by `npm run notebook`, scripts/run-notebooks.mjs and test/notebook.
-import { mkdirSync, existsSync, statSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, existsSync, statSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
@@ -89,4 +89,18 @@ export function ensureBuilt({ quiet = false } = {}) {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * `import … from "wflo"` in the repository's own notebooks (served by `npm run notebook`):
+ * the package links itself into its node_modules, as `npm install wflo` does in a user's
+ * folder. tslab resolves modules like TypeScript's Node10 resolution (no self-reference
+ * through "exports"), so the link must exist on disk. Returns what it did.
+ */
+export function ensureSelfLink() {
+  const link = join(repoRoot, "node_modules", "wflo");
+  if (existsSync(link)) return "present";
+  if (!existsSync(join(repoRoot, "node_modules"))) return "no node_modules (run npm ci)";
+  symlinkSync("..", link);
+  return "linked";
 }

@@ -4,7 +4,7 @@
 // Extra arguments go to `jupyter notebook` (e.g. --port=8899, --NotebookApp.token=...).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } from "./notebook-env.mjs";
+import { ensureBuilt, ensureSelfLink, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } from "./notebook-env.mjs";
 
 const missing = missingSystemTools().filter((m) => m !== "chromium");
 if (missing.length) {
@@ -12,6 +12,8 @@ if (missing.length) {
   process.exit(2);
 }
 ensureBuilt();
+// The notebooks import "wflo" by name.
+ensureSelfLink();
 const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`,
   // New notebooks get the wflo kernel.
   "--MultiKernelManager.default_kernel_name=wflo",

@@ -31,13 +31,16 @@ setInterval(() => {
   if (!parentAlive()) process.exit(0);
 }, pollMs).unref();
 
-// tslab from this package's node_modules (the version pinned in package.json: the display
-// helpers in src/notebook use its internal writer), not a global one.
+// tslab from wflo's own dependencies (the version pinned in package.json: the display
+// helpers in src/notebook use its internal writer), not a global one. An installed kernel
+// (`wflo kernel install`) names the package's folder in WFLO_PACKAGE_DIR; the repository's
+// kernels/wflo finds it beside itself.
+const packageDir = process.env.WFLO_PACKAGE_DIR || require("node:path").join(__dirname, "..", "..");
 let mainPath;
 try {
-  mainPath = require.resolve("tslab/dist/main.js", { paths: [__dirname] });
+  mainPath = require.resolve("tslab/dist/main.js", { paths: [packageDir, __dirname] });
 } catch {
-  process.stderr.write(`wflo kernel: tslab not found from ${__dirname}; run \`npm ci\` in the wflo repository\n`);
+  process.stderr.write(`wflo kernel: tslab not found from ${packageDir}; run \`npm install\` there (or \`npx wflo kernel install\` again)\n`);
   process.exit(1);
 }
 require(mainPath).startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false });
