@@ -36,7 +36,8 @@
 import { InputError } from "../errors.js";
 import { Scratch, kernelFor, type FreeStream, type Resolved, type Tensors, type WindFarmModel } from "./kernels/index.js";
 import { DW_WAKE, GAUSS_CULL, GWH_PER_W_YEAR, gatherPositions } from "./kernels/common.js";
-import { candidateGeneral, isGeneral, runGeneral } from "./kernels/general.js";
+import { candidateGeneral, isGeneral, runGeneral, wakeModelOf } from "./kernels/general.js";
+import { generalAepGradient } from "./generalGradient.js";
 import type { TurbulenceModel } from "./turbulence/index.js";
 import type { RotorAverageName } from "./modelSpec.js";
 import type { DeficitModel } from "./deficit/index.js";
@@ -377,8 +378,10 @@ export function aepGradient(
     throw new InputError(`gradient arrays need length ≥ ${n}`, { field: "dAepDx/dAepDy" });
   }
   if (isGeneral(model)) {
+    // reverse mode through the general propagation (turbulence, effective TI/WS, GaussianOverlap, Mirror)
     dispatches++;
-    return finiteDifferenceGradient(model, x, y, dAepDx, dAepDy, opts);
+    const f = flowCases(model, opts);
+    return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
   }
   const r = dispatch(model);
   const backward = r.kernel.backward;
