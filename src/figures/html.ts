@@ -80,6 +80,7 @@ const LOADER = `function (fig, divId) {
     var el = document.querySelector('script[type="' + CT + '"]');
     if (!el || typeof DecompressionStream === "undefined") return null;
     var carrier = { version: el.getAttribute("data-wflo-plotly"), b64: el.textContent.trim() };
+    var t0 = W.performance ? performance.now() : 0;
     W.__wfloPlotly = decode(carrier.b64).then(function (code) {
       if (!W.Plotly) {
         var s = document.createElement("script");
@@ -87,6 +88,7 @@ const LOADER = `function (fig, divId) {
         document.head.appendChild(s);
       }
       W.__wfloCarrier = carrier;
+      if (W.performance) W.__wfloPlotlyLoadMs = performance.now() - t0;
       return W.Plotly;
     });
     return W.__wfloPlotly;
