@@ -133,8 +133,12 @@ function lookup(model: WindFarmModel): Resolved {
   let r = resolvedCache.get(model);
   if (!r) {
     const D = model.turbine.diameterM;
-    const base = { linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0 };
-    r = kernelFor(model.deficit).resolve(model, base);
+    const kernel = kernelFor(model);
+    const base = {
+      linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0,
+      tiAmb: model.site.ti, tiEff: kernel.usesTiEff === true,
+    };
+    r = kernel.resolve(model, base);
     resolvedCache.set(model, r);
   }
   return r;
@@ -220,7 +224,7 @@ function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream
   for (let k = 0; k < K; k++) {
     turbinePowerCt(r.turbine, ws[k], pc);
     f.powerK[k] = pc[0]; f.ctK[k] = pc[1]; f.dPowerK[k] = pc[2]; f.dCtK[k] = pc[3];
-    f.srcK[k] = r.kernel.sourceFactor(r, pc[1], ws[k]);
+    f.srcK[k] = r.kernel.sourceFactor(r, pc[1], ws[k], r.tiAmb);
     f.ctD2over8K[k] = pc[1] * ((r.D * r.D) / 8);
   }
   return f;
@@ -228,8 +232,8 @@ function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream
 
 /**
  * One flow case of one direction: visits positions upstream first, fills wsEffQ, ctQ,
- * dPowerQ, dCtQ (and the kernel's dE, auxE when `keepDeficits`); the caller reads powers
- * from `powerQ`.
+ * dPowerQ, dCtQ, tiEffQ when the kernel reads it (and the kernel's dE, auxE when
+ * `keepDeficits`); the caller reads powers from `powerQ`.
  */
 function propagateCase(
   r: Resolved, sc: Scratch, n: number, WS: number, kIdx: number, free: FreeStream, powerQ: Float64Array, keepDeficits: boolean,
@@ -237,6 +241,8 @@ function propagateCase(
   const { pairStartP, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, pc } = sc;
   const { linear, turbine, kernel } = r;
   for (let q = 0; q < n; q++) accQ[q] = 0;
+  // No turbulence model yet: every source's effective TI is the ambient one.
+  if (r.tiEff) sc.tiEffQ.fill(r.tiAmb, 0, n);
   for (let p = 0; p < n; p++) {
     const acc = accQ[p];
     let ct: number;
@@ -378,7 +384,7 @@ export function aepGradient(
     throw new InputError(`gradient arrays need length ≥ ${n}`, { field: "dAepDx/dAepDy" });
   }
   if (isGeneral(model)) {
-    // reverse mode through the plain propagation of every WakeModel (generalGradient.ts)
+    // reverse mode through the general propagation (turbulence, effective TI/WS, GaussianOverlap, Mirror)
     dispatches++;
     const f = flowCases(model, opts);
     return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
@@ -501,7 +507,8 @@ export function candidateAepGWh(
       const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
       const WS = ws[kk];
       if (n > 0) propagateCase(r, sc, n, WS, kk, free, powerQ, false);
-      for (let p = 0; p < n; p++) facQ[p] = kernel.sourceFactor(r, ctQ[p], WS);
+      const tiEffQ = r.tiEff ? sc.tiEffQ : undefined;
+      for (let p = 0; p < n; p++) facQ[p] = kernel.sourceFactor(r, ctQ[p], WS, tiEffQ ? tiEffQ[p] : r.tiAmb);
       for (let a = 0; a < m; a++) {
         const xa = candX[a];
         const ya = candY[a];
@@ -512,7 +519,7 @@ export function candidateAepGWh(
           const dy = ya - placedY[i];
           const dw = -c * dx - s * dy;
           if (!(dw > DW_WAKE)) continue;
-          const d = kernel.pointDeficit(r, ctQ[p], facQ[p], WS, dw, s * dx - c * dy);
+          const d = kernel.pointDeficit(r, ctQ[p], facQ[p], WS, dw, s * dx - c * dy, tiEffQ ? tiEffQ[p] : r.tiAmb);
           acc += linear ? d : d * d;
         }
         let power: number;

@@ -75,12 +75,16 @@ export function flowMap(
   const srcY = new Float64Array(n);
   const ctP = new Float64Array(n);
   const facP = new Float64Array(n);
+  const tiP = new Float64Array(n);
+  // Effective TI per turbine when the propagation kept it (a turbulence model), else ambient.
+  const tiI = (tensors as { tiEffILK?: Float64Array }).tiEffILK;
   for (let p = 0; p < n; p++) {
     const i = order[p];
     srcX[p] = x[i];
     srcY[p] = y[i];
     ctP[p] = ctI[i];
-    facP[p] = kernel.sourceFactor(r, ctI[i], WS);
+    tiP[p] = tiI ? tiI[i] : r.tiAmb;
+    facP[p] = kernel.sourceFactor(r, ctI[i], WS, tiP[p]);
   }
 
   for (let a = 0; a < m; a++) {
@@ -91,7 +95,7 @@ export function flowMap(
       const dx = xa - srcX[p];
       const dy = ya - srcY[p];
       if (dx === 0 && dy === 0) continue; // the turbine's own rotor centre: it does not wake itself
-      const def = kernel.pointDeficit(r, ctP[p], facP[p], WS, -c * dx - s * dy, s * dx - c * dy);
+      const def = kernel.pointDeficit(r, ctP[p], facP[p], WS, -c * dx - s * dy, s * dx - c * dy, tiP[p]);
       if (def === 0) continue;
       acc += linear ? def : def * def;
     }

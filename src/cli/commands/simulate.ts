@@ -23,6 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     ws_eff: Array.from(sim.wsEff.data),
     power_W: Array.from(sim.powerW.data),
     ct: Array.from(sim.ct.data),
+    // the ambient TI plus what the case's turbulence model adds (the ambient TI without one)
     ti_eff: Array.from(sim.tiEff.data),
   };
   if (flag(args, "json")) {
