@@ -66,3 +66,199 @@ export function figureText(fig: PlotlyFigure): string {
   const kinds = [...new Set(fig.data.map((d) => d.type))].join(", ");
   return `<plotly figure "${t}": ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${kinds})>`;
 }
+
+// ---- self-sufficient notebook figures ---------------------------------------------------
+// A notebook figure must draw in every copy of the notebook (saved, reopened, exported,
+// shared), whatever happened to other cells. Each figure output therefore carries:
+//   - a static image (SVG, drawn at execution time by svg.ts) with a one-line hint: what an
+//     untrusted notebook, a viewer without JavaScript, or a page without plotly.js shows;
+//   - a small loader that finds plotly.js itself (never another cell's *script*):
+//       1. window.Plotly, when the page has it already;
+//       2. a plotly.js carrier anywhere in the page: <script type="application/x-wflo-plotly+gzip"
+//          data-wflo-plotly=…> holding plotly.js gzip-compressed, base64 (1.9 MB instead of 4.8);
+//       3. in a live Notebook 6, a carrier in the notebook's saved outputs even when the page
+//          shows them sanitized (untrusted) — read from the notebook model;
+//       4. in a live Notebook 6, the copy in the kernelspec's own folder that the Jupyter
+//          server serves at <base>kernelspecs/<kernel>/plotly.min.js.
+//   - and, in a live Notebook 6, a hook on "before_save" that keeps exactly one carrier in
+//     the notebook that is written to disk: when a rerun, a cleared output or a deleted cell
+//     took the carrier away it is put back into the first figure's output, and a second one
+//     (a new kernel session embeds its own) is dropped. So a saved notebook holds plotly.js
+//     once, in an output, where nbconvert's HTML export keeps it too.
+// The kernel sends the carrier with the first figure of a session (src/notebook/show.ts), so
+// a notebook executed headless (nbclient, nbconvert --execute) carries it as well.
+
+const CARRIER_TYPE = "application/x-wflo-plotly+gzip";
+let carrierSource: { version: string; gzBase64: string } | undefined;
+
+/** plotly.js from plotly.js-dist-min, gzip-compressed and base64-encoded (computed once). */
+export function plotlyCarrierData(): { version: string; gzBase64: string } {
+  if (!carrierSource) {
+    const js = plotlyJs();
+    const require = createRequire(import.meta.url);
+    const { gzipSync } = require("node:zlib") as typeof import("node:zlib");
+    carrierSource = { version: js.version, gzBase64: gzipSync(Buffer.from(js.code, "utf8"), { level: 9 }).toString("base64") };
+  }
+  return carrierSource;
+}
+
+/** The element that carries plotly.js in a notebook output; never executed by the page. */
+export function plotlyCarrierTag(data = plotlyCarrierData()): string {
+  return `<script type="${CARRIER_TYPE}" data-wflo-plotly="${escapeHtml(data.version)}">${data.gzBase64}</script>`;
+}
+
+// The loader, the same text in every figure. It keeps one shared state per page in
+// window.__wfloPlotly (so ten figures decompress plotly.js once) and never names the
+// carrier's marker attribute with "=" in its own text: a search for the carrier must not
+// find the loader.
+const LOADER_JS = `function wfloPlotly() {
+  var w = window, L = w.__wfloPlotly;
+  if (L && L.v === 1) return L;
+  L = w.__wfloPlotly = { v: 1, p: null, gz: null, hooked: false };
+  var MARK = "data-wflo-" + "plotly=", TYPE = ${JSON.stringify(CARRIER_TYPE)};
+  function nb() { var J = w.Jupyter; return J && J.notebook && J.notebook.get_cells ? J.notebook : null; }
+  function htmlOf(o) { var h = o && o.data && o.data["text/html"]; return Array.isArray(h) ? h.join("") : typeof h === "string" ? h : ""; }
+  function outputs() {
+    var n = nb(), out = [];
+    if (!n) return out;
+    n.get_cells().forEach(function (c) { ((c.output_area && c.output_area.outputs) || []).forEach(function (o) { out.push(o); }); });
+    return out;
+  }
+  function carrierIn(h) {
+    var i = h.indexOf(MARK);
+    if (i < 0) return null;
+    var s = h.lastIndexOf("<script", i), b = h.indexOf(">", i) + 1, e = h.indexOf("</" + "script>", b);
+    return e < 0 ? null : { start: s, end: e + 9, b64: h.slice(b, e).trim() };
+  }
+  function fromPage() { var e = document.querySelector("script[data-wflo-plotly]"); return e ? e.textContent.trim() : null; }
+  function fromModel() {
+    var os = outputs();
+    for (var i = 0; i < os.length; i++) { var c = carrierIn(htmlOf(os[i])); if (c) return c.b64; }
+    return null;
+  }
+  function run(code) {
+    // A script from a blob: URL is compiled off the main thread (an inline or eval'd one
+    // froze the page for its whole compile). Parameters shadow module/exports/define:
+    // Notebook 6's require.js must not capture plotly.js.
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(new Blob(["(function (module, exports, define) {\\n", code, "\\n})();"], { type: "text/javascript" }));
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = function () { URL.revokeObjectURL(url); w.Plotly ? resolve(w.Plotly) : reject(new Error("plotly.js did not define window.Plotly")); };
+      s.onerror = function () {
+        // A page whose policy refuses blob: scripts: evaluate it here instead.
+        URL.revokeObjectURL(url);
+        try { new Function("module", "exports", "define", code)(); } catch (e) { return reject(e); }
+        w.Plotly ? resolve(w.Plotly) : reject(new Error("plotly.js did not define window.Plotly"));
+      };
+      document.head.appendChild(s);
+    });
+  }
+  function bytes(b64) { var s = atob(b64), u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i); return u; }
+  function gunzip(b64) { return new Response(new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream("gzip"))).text(); }
+  function gzip(text) {
+    return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer().then(function (buf) {
+      var u = new Uint8Array(buf), s = "";
+      for (var i = 0; i < u.length; i += 32768) s += String.fromCharCode.apply(null, u.subarray(i, i + 32768));
+      return btoa(s);
+    });
+  }
+  function fromServer() {
+    var n = nb();
+    if (!n || !n.kernel || typeof fetch !== "function") return null;
+    var name = n.kernel.name || (n.metadata && n.metadata.kernelspec && n.metadata.kernelspec.name);
+    if (!name) return null;
+    return fetch((n.base_url || "/") + "kernelspecs/" + encodeURIComponent(name) + "/plotly.min.js", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("plotly.js not served by the kernelspec (" + r.status + ")"); return r.text(); });
+  }
+  L.load = function () {
+    if (w.Plotly) return Promise.resolve(w.Plotly);
+    if (L.p) return L.p;
+    var b64 = fromPage() || fromModel();
+    if (b64 && typeof DecompressionStream === "function") {
+      L.gz = b64;
+      L.p = gunzip(b64).then(run);
+    } else {
+      var s = fromServer();
+      if (!s) return Promise.reject(new Error(b64 ? "this browser cannot decompress the embedded plotly.js" : "plotly.js is neither in this page nor in the notebook"));
+      L.p = s.then(function (code) {
+        if (typeof CompressionStream === "function") gzip(code).then(function (g) { L.gz = g; });
+        return run(code);
+      });
+    }
+    L.p.catch(function () { L.p = null; });
+    return L.p;
+  };
+  // Notebook 6: the notebook written to disk holds exactly one carrier.
+  L.hook = function () {
+    var n = nb();
+    if (L.hooked || !n || !n.events) return;
+    L.hooked = true;
+    n.events.on("before_save.Notebook", function () {
+      try {
+        var first = null, found = false;
+        outputs().forEach(function (o) {
+          var h = htmlOf(o);
+          if (!h) return;
+          var c = carrierIn(h);
+          if (c && found) { o.data["text/html"] = h.slice(0, c.start) + h.slice(c.end); return; }
+          if (c) found = true;
+          if (!first && h.indexOf('class="wflo-figure"') >= 0) first = o;
+        });
+        if (!found && first && L.gz) {
+          first.data["text/html"] = "<script type=\\"" + TYPE + "\\" " + MARK + "\\"" + (w.Plotly && w.Plotly.version || "") + "\\">" + L.gz + "</" + "script>\\n" + htmlOf(first);
+        }
+      } catch (e) { console.error("wflo: could not keep plotly.js in the saved notebook", e); }
+    });
+  };
+  return L;
+}`;
+
+export interface NotebookFigureOptions {
+  /** The static image (an SVG document) shown until plotly draws, or instead of it. */
+  svg?: string;
+  /** Put the plotly.js carrier in this output (the first figure of a kernel session). */
+  carrier?: boolean;
+}
+
+/** The hint under a static image: one line, plain text (an untrusted page drops styles). */
+export const STATIC_HINT = "Static image: the interactive figure needs a trusted notebook (File \u203a Trust Notebook) with JavaScript; rerunning the cell also draws it.";
+
+/**
+ * A notebook figure's text/html: a static image with its hint, and a loader that draws
+ * the interactive figure over it wherever plotly.js can be found (see above).
+ */
+export function notebookFigureHtml(fig: PlotlyFigure, id: string, opts: NotebookFigureOptions = {}): string {
+  const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
+  const divId = `wflo-fig-${id}`;
+  const title = figureText(fig);
+  const stat = opts.svg
+    ? `<div class="wflo-static"><img alt="${escapeHtml(title)}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,${Buffer.from(opts.svg, "utf8").toString("base64")}">` +
+      `<div class="wflo-hint" style="font-size:12px;color:#777">${escapeHtml(STATIC_HINT)}</div></div>`
+    : "";
+  return (opts.carrier ? plotlyCarrierTag() + "\n" : "") +
+    `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px">${stat}</div>\n` +
+    `<script type="text/javascript">(function () {\n${LOADER_JS}\n` +
+    `  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })};\n` +
+    `  var L = wfloPlotly(), tries = 0, fails = 0;\n` +
+    // Notebook 6 runs this script while it builds the output, before the element (and the
+    // carrier next to it) is in the page: wait for the element, then load and draw.
+    `  function attempt() {\n` +
+    `    var el = document.getElementById(${scriptJson(divId)});\n` +
+    `    if (!el) { if (++tries < 600) setTimeout(attempt, 50); return; }\n` +
+    `    L.hook();\n` +
+    `    L.load().then(function (Plotly) {\n` +
+    `      if (el.getAttribute("data-drawn")) return;\n` +
+    `      el.setAttribute("data-drawn", "1");\n` +
+    `      var p = document.createElement("div");\n` +
+    `      p.className = "wflo-plot"; p.style.width = "100%"; p.style.height = ${height} + "px";\n` +
+    `      el.appendChild(p);\n` +
+    `      return Plotly.newPlot(p, fig.data, fig.layout, fig.config).then(function () { var s = el.querySelector(".wflo-static"); if (s) s.parentNode.removeChild(s); });\n` +
+    `    }).catch(function (e) {\n` +
+    `      if (++fails < 40) { setTimeout(attempt, 500); return; }\n` +
+    `      var h = el.querySelector(".wflo-hint"); if (h) h.textContent = "Static image: " + e.message + ".";\n` +
+    `    });\n` +
+    `  }\n` +
+    `  attempt();\n` +
+    `})();</script>`;
+}
