@@ -143,6 +143,11 @@ export function firstFigureTimes(page) {
   });
 }
 
+/** Resolves when the figures' loader holds plotly.js compressed, ready to be put back on save. */
+export function carrierReady(page, timeoutMs = 20_000) {
+  return page.waitForFunction(() => window.__wfloPlotly?.gz, null, { timeout: timeoutMs, polling: 100 });
+}
+
 /** Notebook 6's trust flag of the notebook open in `page`, once it is fully loaded. */
 export async function notebookTrusted(page) {
   await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded, null, { timeout: 30_000, polling: 100 });

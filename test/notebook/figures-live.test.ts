@@ -1,7 +1,8 @@
 // Figures survive everything a user does to a notebook, checked in Debian's Chromium on a
 // real Jupyter Notebook 6 server (playwright-core): run, rerun the cell that carried
-// plotly.js, Run All twice, save, reopen, rerun after reopening and save again, export to
-// HTML (nbconvert) and open the export offline, open an untrusted copy. Every one of the 10
+// plotly.js, Run All twice, save, reopen, rerun after reopening and save again, reopen a
+// notebook saved without plotly.js (the kernelspec's copy is used), export to HTML
+// (nbconvert) and open the export offline, open an untrusted copy. Every one of the 10
 // figures draws each time, or, untrusted, shows its static image and the hint. Also
 // measured (printed as diagnostics): the saved size, the time to the first figure, the
 // longest main-thread block while the first figure loads.
@@ -14,7 +15,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } from "../../scripts/notebook-env.mjs";
 import { checkExportedHtml, launchChromium, waitForFigures } from "../../scripts/notebook-browser.mjs";
-import { firstFigureTimes, notebookTrusted, runCells, saveNotebook, startFigureClock, startNotebookServer, staticImages, waitForKernel } from "../../scripts/notebook-live.mjs";
+import { carrierReady, firstFigureTimes, notebookTrusted, runCells, saveNotebook, startFigureClock, startNotebookServer, staticImages, waitForKernel } from "../../scripts/notebook-live.mjs";
 import { STATIC_HINT } from "../../src/notebook/index.js";
 
 const missing = missingSystemTools();
@@ -151,7 +152,26 @@ test("figures draw after run, rerun, Run All twice, save, reopen, export offline
   checkSaved(file, "saved after reopening and rerunning");
   await again.close();
 
-  // 7. Export to HTML with nbconvert; open it with the network cut off.
+  // 7. A notebook saved without plotly.js (by an older wflo, or edited by hand) and a kernel
+  // session that already sent it: the loader takes the kernelspec's copy from the Jupyter
+  // server, and the next save puts a carrier back.
+  const nbJson = JSON.parse(readFileSync(file, "utf8"));
+  for (const c of nbJson.cells) for (const o of c.outputs ?? []) {
+    if (!o.data?.["text/html"]) continue;
+    o.data["text/html"] = [o.data["text/html"]].flat().join("").replace(/<script type="application\/x-wflo-plotly\+gzip"[^>]*>[^<]*<\/script>\n?/, "");
+  }
+  writeFileSync(file, JSON.stringify(nbJson));
+  assert.equal(savedFigures(file).carriers, 0);
+  const trust = spawnSync(jupyterBin, ["trust", file], { env: jupyterEnv(join(work, ".jupyter-state")), encoding: "utf8", timeout: 30_000 });
+  assert.equal(trust.status, 0, trust.stderr);
+  const bare = await open("figs.ipynb");
+  await allDrawn(bare, "reopened without plotly.js in the notebook");
+  await carrierReady(bare);
+  await saveNotebook(bare);
+  checkSaved(file, "saved after plotly.js came from the kernelspec");
+  await bare.close();
+
+  // 8. Export to HTML with nbconvert; open it with the network cut off.
   const exp = spawnSync(jupyterBin, ["nbconvert", "--to", "html", "--output-dir", work, file], {
     env: jupyterEnv(join(work, ".jupyter-state")), encoding: "utf8", timeout: 60_000,
   });
@@ -161,7 +181,7 @@ test("figures draw after run, rerun, Run All twice, save, reopen, export offline
   const offline = await checkExportedHtml(browser.context, html, FIGURES);
   notes.push(`export offline: ${offline.figures} figures drawn in ${offline.ms} ms`);
 
-  // 8. An untrusted copy (a notebook that came from elsewhere: its signature is unknown).
+  // 9. An untrusted copy (a notebook that came from elsewhere: its signature is unknown).
   const untrusted = JSON.parse(readFileSync(file, "utf8"));
   untrusted.cells[0].source = "# Ten figures, from a colleague";
   writeFileSync(join(nbDir, "shared.ipynb"), JSON.stringify(untrusted));
