@@ -2,6 +2,7 @@
 // plotly.js comes from the npm package plotly.js-dist-min, never from a CDN.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { gzipSync } from "node:zlib";
 import type { PlotlyFigure } from "./types.js";
 
 /** Text that is safe inside an HTML element or attribute. */
@@ -40,42 +41,33 @@ export function plotlyJsTag(js: { version: string; code: string } = plotlyJs()):
     `(function (module, exports, define) {\n${code}\n})();\n</script>`;
 }
 
-/** The div and the drawing script of one figure; `id` must be unique in the page. */
-export function figureHtml(fig: PlotlyFigure, id: string): string {
-  const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
-  const divId = `wflo-fig-${id}`;
-  // The script may run before its output is attached to the page (Notebook 6 evaluates
-  // scripts while building the output element) and before plotly.js arrives: poll both.
-  return `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px;height:${height}px"></div>\n` +
-    `<script type="text/javascript">(function () {\n` +
-    `  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })};\n` +
-    `  var tries = 0;\n` +
-    `  function draw() {\n` +
-    `    var el = document.getElementById(${scriptJson(divId)});\n` +
-    `    if (el && window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); return; }\n` +
-    `    if (++tries < 1200) { setTimeout(draw, 50); return; }\n` +
-    `    if (el) el.textContent = "This figure needs plotly.js, which the first figure of the kernel session embeds: run the notebook from the top.";\n` +
-    `  }\n` +
-    `  draw();\n` +
-    `})();</script>`;
+/**
+ * plotly.js as a carrier: a <script> of a type the browser does not run, holding the
+ * library gzip-compressed in base64 (4.8 MB → 2.0 MB). Figures' loaders (figureHtml) find
+ * it anywhere in the page, decompress it once (DecompressionStream) and define
+ * window.Plotly. Inert markup survives nbconvert's export unchanged, is dropped by
+ * Notebook 6's sanitizer in untrusted notebooks (figures then show their static image),
+ * and can be moved between outputs by the save hook (see figureHtml) without running it.
+ */
+let carrierCache: { version: string; tag: string } | undefined;
+export const PLOTLY_CARRIER_TYPE = "application/x-wflo-plotly";
+export function plotlyCarrier(js: { version: string; code: string } = plotlyJs()): string {
+  if (carrierCache?.version !== js.version || js !== plotlySource) {
+    const b64 = gzipSync(Buffer.from(js.code, "utf8"), { level: 9 }).toString("base64");
+    const tag = `<script type="${PLOTLY_CARRIER_TYPE}" data-wflo-plotly="${escapeHtml(js.version)}" data-encoding="gzip-base64">${b64}</script>`;
+    if (js !== plotlySource) return tag;
+    carrierCache = { version: js.version, tag };
+  }
+  return carrierCache.tag;
 }
 
-export function figureText(fig: PlotlyFigure): string {
-  const title = fig.layout.title as { text?: string } | string | undefined;
-  const t = typeof title === "string" ? title : title?.text ?? "untitled";
-  const kinds = [...new Set(fig.data.map((d) => d.type))].join(", ");
-  return `<plotly figure "${t}": ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${kinds})>`;
-}
-
-// ---- self-sufficient notebook figures ---------------------------------------------------
 // A notebook figure must draw in every copy of the notebook (saved, reopened, exported,
 // shared), whatever happened to other cells. Each figure output therefore carries:
 //   - a static image (SVG, drawn at execution time by svg.ts) with a one-line hint: what an
 //     untrusted notebook, a viewer without JavaScript, or a page without plotly.js shows;
 //   - a small loader that finds plotly.js itself (never another cell's *script*):
 //       1. window.Plotly, when the page has it already;
-//       2. a plotly.js carrier anywhere in the page: <script type="application/x-wflo-plotly+gzip"
-//          data-wflo-plotly=…> holding plotly.js gzip-compressed, base64 (1.9 MB instead of 4.8);
+//       2. a plotly.js carrier anywhere in the page (plotlyCarrier above);
 //       3. in a live Notebook 6, a carrier in the notebook's saved outputs even when the page
 //          shows them sanitized (untrusted) — read from the notebook model;
 //       4. in a live Notebook 6, the copy in the kernelspec's own folder that the Jupyter
@@ -88,34 +80,15 @@ export function figureText(fig: PlotlyFigure): string {
 // The kernel sends the carrier with the first figure of a session (src/notebook/show.ts), so
 // a notebook executed headless (nbclient, nbconvert --execute) carries it as well.
 
-const CARRIER_TYPE = "application/x-wflo-plotly+gzip";
-let carrierSource: { version: string; gzBase64: string } | undefined;
-
-/** plotly.js from plotly.js-dist-min, gzip-compressed and base64-encoded (computed once). */
-export function plotlyCarrierData(): { version: string; gzBase64: string } {
-  if (!carrierSource) {
-    const js = plotlyJs();
-    const require = createRequire(import.meta.url);
-    const { gzipSync } = require("node:zlib") as typeof import("node:zlib");
-    carrierSource = { version: js.version, gzBase64: gzipSync(Buffer.from(js.code, "utf8"), { level: 9 }).toString("base64") };
-  }
-  return carrierSource;
-}
-
-/** The element that carries plotly.js in a notebook output; never executed by the page. */
-export function plotlyCarrierTag(data = plotlyCarrierData()): string {
-  return `<script type="${CARRIER_TYPE}" data-wflo-plotly="${escapeHtml(data.version)}">${data.gzBase64}</script>`;
-}
-
 // The loader, the same text in every figure. It keeps one shared state per page in
 // window.__wfloPlotly (so ten figures decompress plotly.js once) and never names the
-// carrier's marker attribute with "=" in its own text: a search for the carrier must not
-// find the loader.
+// carrier's type attribute as it appears in markup: a search for the carrier must not find
+// the loader.
 const LOADER_JS = `function wfloPlotly() {
   var w = window, L = w.__wfloPlotly;
   if (L && L.v === 1) return L;
   L = w.__wfloPlotly = { v: 1, p: null, gz: null, hooked: false };
-  var MARK = "data-wflo-" + "plotly=", TYPE = ${JSON.stringify(CARRIER_TYPE)};
+  var TYPE = ${JSON.stringify(PLOTLY_CARRIER_TYPE)}, MARK = "type=\\"" + TYPE + "\\"";
   function nb() { var J = w.Jupyter; return J && J.notebook && J.notebook.get_cells ? J.notebook : null; }
   function htmlOf(o) { var h = o && o.data && o.data["text/html"]; return Array.isArray(h) ? h.join("") : typeof h === "string" ? h : ""; }
   function outputs() {
@@ -130,7 +103,7 @@ const LOADER_JS = `function wfloPlotly() {
     var s = h.lastIndexOf("<script", i), b = h.indexOf(">", i) + 1, e = h.indexOf("</" + "script>", b);
     return e < 0 ? null : { start: s, end: e + 9, b64: h.slice(b, e).trim() };
   }
-  function fromPage() { var e = document.querySelector("script[data-wflo-plotly]"); return e ? e.textContent.trim() : null; }
+  function fromPage() { var e = document.querySelector("script[type=\\"" + TYPE + "\\"]"); return e ? e.textContent.trim() : null; }
   function fromModel() {
     var os = outputs();
     for (var i = 0; i < os.length; i++) { var c = carrierIn(htmlOf(os[i])); if (c) return c.b64; }
@@ -206,7 +179,7 @@ const LOADER_JS = `function wfloPlotly() {
           if (!first && h.indexOf('class="wflo-figure"') >= 0) first = o;
         });
         if (!found && first && L.gz) {
-          first.data["text/html"] = "<script type=\\"" + TYPE + "\\" " + MARK + "\\"" + (w.Plotly && w.Plotly.version || "") + "\\">" + L.gz + "</" + "script>\\n" + htmlOf(first);
+          first.data["text/html"] = "<script " + MARK + " data-wflo-plotly=\\"" + (w.Plotly && w.Plotly.version || "") + "\\" data-encoding=\\"gzip-base64\\">" + L.gz + "</" + "script>\\n" + htmlOf(first);
         }
       } catch (e) { console.error("wflo: could not keep plotly.js in the saved notebook", e); }
     });
@@ -214,30 +187,28 @@ const LOADER_JS = `function wfloPlotly() {
   return L;
 }`;
 
-export interface NotebookFigureOptions {
-  /** The static image (an SVG document) shown until plotly draws, or instead of it. */
-  svg?: string;
-  /** Put the plotly.js carrier in this output (the first figure of a kernel session). */
-  carrier?: boolean;
+export interface FigureHtmlOptions {
+  /** A static rendering (SVG) shown until plotly draws, and for good where scripts do not run. */
+  staticSvg?: string;
 }
 
 /** The hint under a static image: one line, plain text (an untrusted page drops styles). */
 export const STATIC_HINT = "Static image: the interactive figure needs a trusted notebook (File \u203a Trust Notebook) with JavaScript; rerunning the cell also draws it.";
 
 /**
- * A notebook figure's text/html: a static image with its hint, and a loader that draws
- * the interactive figure over it wherever plotly.js can be found (see above).
+ * The div and the loader of one figure; `id` must be unique in the page. With a static
+ * SVG, the div shows it (as an <img>, which sanitizers keep) with a one-line hint until
+ * plotly.js draws over it: an untrusted notebook, a viewer without JavaScript, or a page
+ * without plotly.js still shows the figure.
  */
-export function notebookFigureHtml(fig: PlotlyFigure, id: string, opts: NotebookFigureOptions = {}): string {
+export function figureHtml(fig: PlotlyFigure, id: string, opts: FigureHtmlOptions = {}): string {
   const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
   const divId = `wflo-fig-${id}`;
-  const title = figureText(fig);
-  const stat = opts.svg
-    ? `<div class="wflo-static"><img alt="${escapeHtml(title)}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,${Buffer.from(opts.svg, "utf8").toString("base64")}">` +
+  const still = opts.staticSvg
+    ? `<div class="wflo-static"><img alt="${escapeHtml(figureText(fig))}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,${Buffer.from(opts.staticSvg, "utf8").toString("base64")}">` +
       `<div class="wflo-hint" style="font-size:12px;color:#777">${escapeHtml(STATIC_HINT)}</div></div>`
     : "";
-  return (opts.carrier ? plotlyCarrierTag() + "\n" : "") +
-    `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px">${stat}</div>\n` +
+  return `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px">${still}</div>\n` +
     `<script type="text/javascript">(function () {\n${LOADER_JS}\n` +
     `  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })};\n` +
     `  var L = wfloPlotly(), tries = 0, fails = 0;\n` +
@@ -261,4 +232,11 @@ export function notebookFigureHtml(fig: PlotlyFigure, id: string, opts: Notebook
     `  }\n` +
     `  attempt();\n` +
     `})();</script>`;
+}
+
+export function figureText(fig: PlotlyFigure): string {
+  const title = fig.layout.title as { text?: string } | string | undefined;
+  const t = typeof title === "string" ? title : title?.text ?? "untitled";
+  const kinds = [...new Set(fig.data.map((d) => d.type))].join(", ");
+  return `<plotly figure "${t}": ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${kinds})>`;
 }

@@ -1,6 +1,7 @@
 // Showing things in a tslab cell. Outside a kernel (plain node, tests) the text/plain
 // part goes to stdout instead, so the same code runs everywhere.
 import { figureBundle, type MimeBundle } from "./bundle.js";
+import { plotlyJs } from "../figures/html.js";
 import { newDisplayId, publish, type DisplayWriter } from "./kernel.js";
 import type { PlotlyFigure } from "../figures/types.js";
 
@@ -17,9 +18,9 @@ export function isFigure(x: unknown): x is PlotlyFigure {
   return typeof x === "object" && x !== null && Array.isArray((x as PlotlyFigure).data) && typeof (x as PlotlyFigure).layout === "object";
 }
 
-// plotly.js goes out with the first figure of this kernel process, so a notebook executed
-// headless (nbclient) holds it; in Notebook 6 the loader keeps one copy in the saved file
-// whatever is rerun later. A restarted kernel starts with a fresh module and embeds it again.
+// plotly.js (its carrier, see bundle.ts) goes out with the first figure of this kernel
+// process; Notebook 6 keeps one copy in the saved file from then on. A restarted kernel
+// starts again with a fresh module and embeds it again.
 let plotlyEmbedded = false;
 
 /** Forget that plotly.js was sent: the next figure embeds it again (after clearing outputs). */
@@ -47,7 +48,7 @@ export function show(x: PlotlyFigure | Renderable | string, writer?: DisplayWrit
   } else if (isRenderable(x)) {
     send(x.toMimeBundle(), writer);
   } else if (isFigure(x)) {
-    const bundle = figureBundle(x, { id: newDisplayId(), carrier: !plotlyEmbedded });
+    const bundle = figureBundle(x, { id: newDisplayId(), plotly: plotlyEmbedded ? undefined : plotlyJs() });
     if (send(bundle, writer)) plotlyEmbedded = true;
   } else {
     throw new TypeError("show: expected a plotly figure, an object with toMimeBundle(), or an HTML string");

@@ -6,7 +6,7 @@
  * The farm is first propagated by the engine (`runWithTensors`, the path `simulate` takes), so
  * each turbine's WS_eff and Ct are exactly the engine's. Each point then superposes the deficit
  * of every turbine with dw > −1e-10 (PyWake's wake split, dw = 0 included), computed with the
- * formula functions of src/physics/deficit/ at the point's (dw, cw):
+ * model's kernel (`WakeKernel.pointDeficit`, ./kernels/) at the point's (dw, cw):
  *   IEA37 simple / Bastankhah / Niayifar: d = WS·centre(Ct·D²/(8σ²))·exp(−cw²/(2σ²)),
  *     σ = k·dw⁺ + ε·D, skipped beyond the engine's cull (GAUSS_CULL: < 1e-13·WS dropped);
  *   NOJ: d = 2·a(min(Ct, 1))·WS·(R/R_w)²·overlap(R_w, 0, cw), the overlap of a zero-size rotor
@@ -20,18 +20,7 @@
  * other point at dw = 0 — including one a hair from the centre — does count it, as in PyWake.
  */
 import { InputError } from "../errors.js";
-import { bastankhahCentre, bastankhahEpsilon } from "./deficit/bastankhahGaussian.js";
-import { IEA37_EPSILON, iea37Centre } from "./deficit/iea37SimpleBastankhahGaussian.js";
-import { ct2aMadsen } from "./deficit/induction.js";
-import { niayifarK } from "./deficit/niayifarGaussian.js";
-import { overlapFraction } from "./deficit/noj.js";
-import { GAUSS_CULL, runWithTensors, type WindFarmModel } from "./engine.js";
-import { expNeg } from "./expNeg.js";
-
-/** PyWake's wake split and σ's k·dw threshold (engine.ts). */
-const DW_WAKE = -1e-10;
-const DW_SIGMA = 1e-10;
-const GAUSS_CULL2 = 2 * GAUSS_CULL;
+import { resolvedModel, runWithTensors, type WindFarmModel } from "./engine.js";
 
 /** One flow case: where the wind comes from (degrees) and its free-stream speed (m/s). */
 export interface FlowMapCase {
@@ -65,15 +54,9 @@ export function flowMap(
   const ctI = tensors.ctILK;
   const n = x.length;
   const WS = opts.ws;
-  const linear = model.superposition.kind === "linear";
-  const D = model.turbine.diameterM;
-  const R = D / 2;
-  const D2over8 = (D * D) / 8;
-  const d = model.deficit;
-  const kind = d.kind;
-  const kExp = kind === "NiayifarGaussian" ? niayifarK(d, model.site.ti) : d.k;
-  const ceps = kind === "BastankhahGaussian" || kind === "NiayifarGaussian" ? d.ceps : 0;
-  const ctlim = kind === "BastankhahGaussian" || kind === "NiayifarGaussian" ? d.ctlim : 0;
+  const r = resolvedModel(model);
+  const kernel = r.kernel;
+  const linear = r.linear;
 
   // Sources in the engine's upstream-first order (ascending s = −cosθ·x − sinθ·y, ties by id),
   // so each point adds its deficits in the order the engine adds a turbine's.
@@ -84,8 +67,7 @@ export function flowMap(
   const key = Float64Array.from({ length: n }, (_, i) => -c * x[i] - s * y[i]);
   order.sort((i, j) => key[i] - key[j] || i - j);
 
-  // Per source, in that order: position, Ct and the Ct-dependent factor of its deficit
-  // (ε·D for the Gaussians, NOJ's 2·a(min(Ct, 1))·WS).
+  // Per source, in that order: position, Ct and the kernel's Ct-dependent factor.
   const srcX = new Float64Array(n);
   const srcY = new Float64Array(n);
   const ctP = new Float64Array(n);
@@ -94,11 +76,8 @@ export function flowMap(
     const i = order[p];
     srcX[p] = x[i];
     srcY[p] = y[i];
-    const ct = ctI[i];
-    ctP[p] = ct;
-    facP[p] = kind === "NOJ" ? 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS
-      : kind === "IEA37SimpleBastankhahGaussian" ? IEA37_EPSILON * D
-      : bastankhahEpsilon(ct, ceps, ctlim) * D;
+    ctP[p] = ctI[i];
+    facP[p] = kernel.sourceFactor(r, ctI[i], WS);
   }
 
   for (let a = 0; a < m; a++) {
@@ -109,32 +88,8 @@ export function flowMap(
       const dx = xa - srcX[p];
       const dy = ya - srcY[p];
       if (dx === 0 && dy === 0) continue; // the turbine's own rotor centre: it does not wake itself
-      const dw = -c * dx - s * dy;
-      if (!(dw > DW_WAKE)) continue;
-      const hcw = s * dx - c * dy;
-      const ct = ctP[p];
-      let def: number;
-      if (kind === "NOJ") {
-        if (!(dw > 0)) continue;
-        const f = facP[p];
-        if (f === 0) continue;
-        const rw = kExp * dw + R;
-        const ov = overlapFraction(rw, 0, Math.abs(hcw));
-        if (ov === 0) continue;
-        const ratio = R / rw;
-        def = f * (ratio * ratio * ov);
-      } else {
-        if (ct === 0) continue; // a(0) = 0: no deficit
-        const sigma = (dw > DW_SIGMA ? kExp * dw : 0) + facP[p];
-        const sigma2 = sigma * sigma;
-        const cw2 = hcw * hcw;
-        if (cw2 > GAUSS_CULL2 * sigma2) continue;
-        const inv2 = 1 / sigma2;
-        const gauss = expNeg(0.5 * cw2 * inv2);
-        def = kind === "IEA37SimpleBastankhahGaussian"
-          ? WS * iea37Centre(ct * (D2over8 * inv2)) * gauss
-          : WS * bastankhahCentre(ct * D2over8 * inv2) * gauss;
-      }
+      const def = kernel.pointDeficit(r, ctP[p], facP[p], WS, -c * dx - s * dy, s * dx - c * dy);
+      if (def === 0) continue;
       acc += linear ? def : def * def;
     }
     res[a] = acc === 0 ? WS : WS - (linear ? acc : Math.sqrt(acc));

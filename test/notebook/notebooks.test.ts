@@ -35,7 +35,7 @@ test("every notebook executes headless, exports to HTML and draws all its figure
     assert.match(log, new RegExp(`ok ${name}\\.html in Chromium: \\d+ figures drew`), `${name} was checked in Chromium`);
     const html = readFileSync(join(out, `${name}.html`), "utf8");
     assert.doesNotMatch(html, /<script[^>]+src="https?:/, `${name}.html loads no script from the network`);
-    assert.equal(html.match(/data-wflo-plotly=/g)?.length ?? 0, 1, `${name}.html embeds plotly.js exactly once`);
+    assert.equal(html.match(/<script type="application\/x-wflo-plotly"/g)?.length ?? 0, 1, `${name}.html embeds plotly.js exactly once`);
   }
   const timing = log.split("\n").find((l) => l.startsWith("RESULT "));
   t.diagnostic(`timings: ${timing?.slice(7)}`);

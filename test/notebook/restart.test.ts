@@ -5,18 +5,16 @@
 // missing configurations run. Driven through jupyter_client (kernel_client.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBuilt, jupyterEnv, missingSystemTools, pythonBin, repoRoot } from "../../scripts/notebook-env.mjs";
+import { ensureBuilt, missingSystemTools } from "../../scripts/notebook-env.mjs";
+import { runKernelSteps } from "./kernelSteps.js";
 
 const missing = missingSystemTools().filter((m) => m !== "chromium");
 const skip = missing.length > 0 && process.env.CI !== "true"
   ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
   : false;
-
-interface Step { status: string; stdout: string; stderr: string; displays: Record<string, string>; elapsed_s: number; restarted_at_s: number | null }
 
 const SEEDS = 10;
 // The setup cell as a notebook keeps it: no `clean`, so "Restart & Run All" resumes.
@@ -34,8 +32,6 @@ test("a kernel restarted mid-runBatch: the same cells in the new kernel resume i
   ensureBuilt({ quiet: true });
   const work = mkdtempSync(join(tmpdir(), "wflo-restart-"));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  mkdirSync(join(work, "notebooks"));
-  symlinkSync(join(repoRoot, "dist"), join(work, "dist"));
   const steps = [
     { code: setup, timeout: 60 },
     // Restart once a result is in (the progress display counts "running: k/10" with k ≥ 1).
@@ -44,17 +40,7 @@ test("a kernel restarted mid-runBatch: the same cells in the new kernel resume i
     { code: run, timeout: 150 },
     { code: `const report = await nb.validate(dir + "/run.h5");\nconsole.log(JSON.stringify({ ok: report.ok, results: report.results }));`, timeout: 60 },
   ];
-  writeFileSync(join(work, "steps.json"), JSON.stringify(steps));
-  const child = spawn("timeout", ["220", pythonBin, join(repoRoot, "test", "notebook", "kernel_client.py"), join(work, "steps.json"), join(work, "notebooks")], {
-    env: jupyterEnv(join(work, ".jupyter-state")), stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const code = await new Promise<number | null>((r) => child.on("close", r));
-  assert.equal(code, 0, `kernel_client.py failed:\n${err}`);
-  const res = JSON.parse(out) as { steps: Step[]; alive: boolean };
+  const res = await runKernelSteps(work, steps, 220);
   const [s0, killed, s2, resumed, validated] = res.steps;
   assert.equal(s0.status, "ok", s0.stderr);
   assert.equal(killed.status, "restarted", `never restarted: ${JSON.stringify(killed)}`);

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import {
   aepGWh, aepPerTurbineGWh, bastankhahGaussian, builtinLayout, builtinSite, builtinTurbine, candidateAepGWh, ct2aMadsen,
   deficitModel, noj, overlapFraction, simulate, superpositionModel, turbineCt, uniformSite, windFarmModel,
+  aepGradient, flowMap,
 } from "../../src/physics/index.js";
+import { kernelDispatchCount } from "../../src/physics/engine.js";
 import { assertClose } from "./helpers.js";
 
 const v80 = builtinTurbine("V80");
@@ -83,7 +85,7 @@ test("one wind speed: the fused fast path gives simulate's numbers to the last b
   }
 });
 
-test("several wind speeds: the speed-minor AEP path agrees with simulate's per-case propagation, every model and sum", () => {
+test("several wind speeds: simulate runs the speed-minor AEP loops of the fast path, bit for bit, every model and sum", () => {
   const { x, y } = builtinLayout("hornsrev1");
   const opts = { wdDeg: [0, 17, 90, 183, 270.5], ws: [3, 4, 7, 9.3, 12, 25] };
   for (const name of ["NOJ", "BastankhahGaussian", "NiayifarGaussian", "IEA37SimpleBastankhahGaussian"] as const) {
@@ -92,8 +94,31 @@ test("several wind speeds: the speed-minor AEP path agrees with simulate's per-c
       const sim = simulate(model, x, y, opts).aepPerTurbine();
       const fast = new Float64Array(x.length);
       aepPerTurbineGWh(model, x, y, fast, opts);
-      // the same terms; only the free-stream turbines' sum over speeds is grouped differently
-      for (let i = 0; i < x.length; i++) assertClose(fast[i], sim.get(i), 1e-14, `${name} ${sup} turbine ${i}`);
+      // simulate runs the fast path's kernels with tensors written on the way: bit for bit
+      for (let i = 0; i < x.length; i++) assert.equal(fast[i], sim.get(i), `${name} ${sup} turbine ${i}`);
+    }
+  }
+});
+
+test("each entry point chooses the wake kernel once per call, whatever the farm and flow cases", () => {
+  const { x, y } = builtinLayout("hornsrev1");
+  const gx = new Float64Array(x.length);
+  const gy = new Float64Array(x.length);
+  const out = new Float64Array(3);
+  for (const name of ["NOJ", "BastankhahGaussian", "NiayifarGaussian", "IEA37SimpleBastankhahGaussian"] as const) {
+    const model = windFarmModel({ site: builtinSite("hornsrev1"), turbine: v80, deficit: deficitModel(name), superposition: superpositionModel("squared") });
+    const calls: [string, () => unknown][] = [
+      ["aepGWh (80 turbines, 360 × 23 flow cases)", () => aepGWh(model, x, y)],
+      ["aepGWh (one speed: fused loop)", () => aepGWh(model, x, y, { wdDeg: [0, 90, 270], ws: [9] })],
+      ["simulate", () => simulate(model, x, y, { wdDeg: [0, 90, 270], ws: [7, 9, 11] }).aep()],
+      ["aepGradient", () => aepGradient(model, x, y, gx, gy, { wdDeg: [0, 90, 270], ws: [7, 9] })],
+      ["candidateAepGWh", () => candidateAepGWh(model, x.slice(0, 10), y.slice(0, 10), [0, 500, 900], [0, 0, 100], out, { wdDeg: [270], ws: [9] })],
+      ["flowMap", () => flowMap(model, x, y, Float64Array.of(0, 100), Float64Array.of(0, 0), { wdDeg: 270, ws: 9 })],
+    ];
+    for (const [what, call] of calls) {
+      const before = kernelDispatchCount();
+      call();
+      assert.equal(kernelDispatchCount() - before, 1, `${name}: ${what}`);
     }
   }
 });

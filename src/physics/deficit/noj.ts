@@ -48,3 +48,22 @@ export function overlapFraction(r1: number, r2: number, dist: number): number {
   const triangle = Math.sin(alpha) * r1 * dist;
   return (alpha * rMax * rMax + beta * rMin * rMin - triangle) / (r2 * r2 * Math.PI);
 }
+
+/**
+ * Slopes of `overlapFraction(r1, r2, dist)` w.r.t. r1 (the wake radius) and dist, into
+ * out[0], out[1]. Inside the partial-overlap band the area is the exact lens
+ * A = α·r1² + β·r2² − r1·dist·sin α (α, β the half-angles at the wake's and the rotor's
+ * centre), whose derivatives are classical: ∂A/∂r1 = 2·r1·α (the wake arc inside the disc),
+ * ∂A/∂dist = −2·r1·sin α (minus the common chord); both 0 in full and no overlap. At the
+ * band's edges the fraction has kinks (top hat): the slopes there are one-sided.
+ */
+export function overlapFractionSlopes(r1: number, r2: number, dist: number, out: Float64Array): void {
+  out[0] = 0;
+  out[1] = 0;
+  if (r2 === 0 || r1 < r2) return; // a point, or a wake narrower than the rotor: never here (R_w ≥ R)
+  if (dist <= r1 - r2 || !(dist < r1 + r2)) return;
+  const alpha = arccosLim((r1 * r1 + dist * dist - r2 * r2) / (2 * Math.max(r1 * dist, EPS2)));
+  const area = r2 * r2 * Math.PI;
+  out[0] = (2 * r1 * alpha) / area;
+  out[1] = (-2 * r1 * Math.sin(alpha)) / area;
+}

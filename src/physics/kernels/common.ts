@@ -1,0 +1,304 @@
+/**
+ * What every wake kernel shares with the engine: the resolved model constants, the scratch
+ * buffers (flat, structure-of-arrays, grown on demand and reused across calls), the
+ * free-stream rows, PyWake's wake split and the Gaussian cull, and the kernel interface.
+ *
+ * A kernel (one file per wake model in this folder) owns every loop whose arithmetic
+ * depends on its model: pair geometry, the single- and multi-speed AEP loops, a source's
+ * push of deficits in one flow case, the gradient's backward pass, and the deficit at an
+ * arbitrary point (flow maps, the smart-start value map). The engine (../engine.ts) owns
+ * flow cases, the downwind sort, the visiting order and the turbine curves, and picks the
+ * kernel once per call (`Resolved.kernel`), never per pair.
+ */
+import { InputError } from "../../errors.js";
+import type { DeficitModel } from "../deficit/index.js";
+import type { Site } from "../site.js";
+import type { SuperpositionModel } from "../superposition.js";
+import * as turbines from "../turbine.js";
+import type { Turbine } from "../turbine.js";
+
+const turbinePowerCt = turbines.turbinePowerCt;
+
+/** Site + turbine + wake models: everything AEP needs except the layout. A plain object. */
+export interface WindFarmModel<D extends DeficitModel = DeficitModel> {
+  readonly site: Site;
+  readonly turbine: Turbine;
+  readonly deficit: D;
+  readonly superposition: SuperpositionModel;
+}
+
+/** Watt-hours a year per watt, in GWh: 8760 h · 1e-9. */
+export const GWH_PER_W_YEAR = 8760 * 1e-9;
+/** PyWake's wake split, set slightly upstream against round-off. */
+export const DW_WAKE = -1e-10;
+/** Below this the k·dw term of σ is dropped (PyWake's eps). */
+export const DW_SIGMA = 1e-10;
+/**
+ * Gaussian cull: a pair whose exponent cw²/(2σ²) exceeds GAUSS_CULL, with σ at its source's Ct
+ * in this flow case, is skipped. Its factor is below e^-30 ≈ 9.4e-14 and the centre factor is
+ * ≤ 1, so the deficit dropped is < 1e-13·WS (< 2.5e-12 m/s): with squared sum the effective
+ * speed moves by at most that (by d²/(2√Σd²) when other wakes are present), a power by at most
+ * |dP/dws|·2.5e-12 m/s (< 1e-6 W on the V80 and IEA 37 curves), so the AEP moves by ~1e-12
+ * relative — three orders below the 1e-9 the reference tests ask; the gradient terms dropped are
+ * as small (∂d/∂cw = −d·cw/σ², with cw/σ ≈ 7.7 here). The cull compares cw² > 2·30·σ², no
+ * division. The pair lists are built with σ at the turbine's largest ε (ε grows with Ct, also
+ * in floating point: every step is monotone), a superset of what any flow case keeps.
+ */
+export const GAUSS_CULL = 30;
+export const GAUSS_CULL2 = 2 * GAUSS_CULL;
+
+/** Model constants, resolved once per model: one object shape for every kernel. */
+export interface Resolved {
+  kernel: WakeKernel;
+  linear: boolean;
+  D: number;
+  R: number;
+  /** Wake expansion. */
+  k: number;
+  ceps: number;
+  ctlim: number;
+  /** Largest ε = (σ − k·dw)/D any Ct of this turbine gives (ε grows with Ct): the cull bound. */
+  epsMax: number;
+  turbine: Turbine;
+}
+
+/** Per-speed values of a turbine in free stream, cached because most turbines see it. */
+export interface FreeStream {
+  powerK: Float64Array; ctK: Float64Array; dPowerK: Float64Array; dCtK: Float64Array;
+  /** Ct·D²/8 at each speed's free-stream Ct. */
+  ctD2over8K: Float64Array;
+  /** The kernel's Ct-dependent source factor at each speed (`WakeKernel.sourceFactor`). */
+  srcK: Float64Array;
+}
+
+/** Lines the engine and every kernel run, in one contract. */
+export interface WakeKernel {
+  /** The deficit models (PyWake names) this kernel computes. */
+  readonly deficits: readonly DeficitModel["kind"][];
+  /** Model constants (k, ε bound …) from the model; `base` carries what is model-independent. */
+  resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "epsMax">): Resolved;
+  /**
+   * The Ct-dependent factor a source's deficits share, at Ct and free-stream WS: ε·D for the
+   * Gaussians with Ct-dependent width, NOJ's 2·a(min(Ct, 1))·WS; 0 when there is none.
+   */
+  sourceFactor(r: Resolved, ct: number, ws: number): number;
+  /** Fills the pair lists of one direction (positions gathered in xP, yP); returns the pair count. */
+  pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number;
+  /** One direction at one speed, AEP only, without pair lists (see engine.ts). */
+  fusedSingleSpeed(
+    r: Resolved, sc: Scratch, n: number, c: number, s: number,
+    WS: number, free: FreeStream, pw: number, aepI: Float64Array,
+  ): void;
+  /**
+   * All speeds of one direction, AEP only, speed-minor; when `tensors` is given also writes
+   * WS_eff, power and Ct of each waked position into them (l = this direction).
+   */
+  directionAep(
+    r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+    pLK: Float64Array, l: number, L: number, aepI: Float64Array, tensors?: Tensors,
+  ): void;
+  /** Position p (Ct `ct`, summed deficit `acc`) pushes its deficits over pairs e0..e1 in one flow case. */
+  pushSource(
+    r: Resolved, sc: Scratch, p: number, e0: number, e1: number, ct: number, acc: number,
+    WS: number, kIdx: number, free: FreeStream, keepDeficits: boolean,
+  ): void;
+  /** Backward pass of one flow case (adjoints into gwQ, ghQ); absent: no analytic gradient. */
+  backward?(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): void;
+  /**
+   * Deficit at a point (dw, hcw) from a source of Ct `ct` and factor `factor`
+   * (`sourceFactor(r, ct, WS)`), PyWake's flow-map rule: rotor centre, a zero-size rotor,
+   * the engine's cull; 0 outside the wake.
+   */
+  pointDeficit(r: Resolved, ct: number, factor: number, WS: number, dw: number, hcw: number): number;
+}
+
+/** Tensors [n, wd, ws] a `simulate` keeps; absent in the fast AEP path. */
+export interface Tensors { wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array }
+
+/** The largest Ct the turbine's curve can return (tables clamp, so it is the table's maximum). */
+export function maxCt(t: Turbine): number {
+  if (t.kind === "cubic") return t.ct;
+  let m = 0;
+  for (let i = 0; i < t.ctTable.length; i++) if (t.ctTable[i] > m) m = t.ctTable[i];
+  return m;
+}
+
+export function unknownDeficit(d: { kind: string }): never {
+  throw new InputError(`unknown deficit model "${d.kind}"`, { field: "model.deficit" });
+}
+
+// ---------------------------------------------------------------------------------------
+// Scratch (grown on demand, reused across calls; one JS thread per module instance)
+
+export class Scratch {
+  n = -1;
+  orderP = new Int32Array(0);
+  keyI = new Float64Array(0);
+  /** Coordinates in upstream-first order, for the pair loops. */
+  xP = new Float64Array(0);
+  yP = new Float64Array(0);
+  pairStartP = new Int32Array(0);
+  pairDstE = new Int32Array(0);
+  pairAE = new Float64Array(0);
+  pairBE = new Float64Array(0);
+  pairHcwE = new Float64Array(0);
+  pairDwE = new Float64Array(0);
+  dE = new Float64Array(0);
+  accQ = new Float64Array(0);
+  wsEffQ = new Float64Array(0);
+  ctQ = new Float64Array(0);
+  dPowerQ = new Float64Array(0);
+  dCtQ = new Float64Array(0);
+  powerQ = new Float64Array(0);
+  epsQ = new Float64Array(0);
+  /** Per pair, for the gradient: IEA 37 √(1 − x) of the centre deficit; Bastankhah the Gaussian factor; NOJ ∂(geometry)/∂rw. */
+  auxE = new Float64Array(0);
+  /** Per pair, for NOJ's gradient: ∂(geometry)/∂cw. */
+  aux2E = new Float64Array(0);
+  /** Backward pass: deficit adjoint factor, and the adjoints of dw and hcw·∂/∂cw² per position. */
+  adjQ = new Float64Array(0);
+  gwQ = new Float64Array(0);
+  ghQ = new Float64Array(0);
+  /** Positions with at least one incoming pair this direction (the others see free stream at every speed). */
+  wakedW = new Int32Array(0);
+  nWaked = 0;
+  isWakedQ = new Uint8Array(0);
+  pc = new Float64Array(4);
+  /** Speed-minor tensors of the multi-speed AEP path: accQK[q·K + k], and per-source rows. */
+  accQK = new Float64Array(0);
+  epsDK = new Float64Array(0);
+  ctD2K = new Float64Array(0);
+
+  /** Sizes the speed-minor arrays for n positions × K speeds. */
+  ensureK(n: number, K: number): void {
+    if (this.accQK.length < n * K) this.accQK = new Float64Array(n * K);
+    if (this.epsDK.length < K) {
+      this.epsDK = new Float64Array(K);
+      this.ctD2K = new Float64Array(K);
+    }
+  }
+
+  /** Turbine count the current `orderP` holds a permutation of. */
+  orderN = -1;
+
+  /** Sizes the arrays for n turbines; keeps the last order as a warm start when n is unchanged. */
+  ensure(n: number): void {
+    if (n !== this.orderN) {
+      this.orderN = n;
+      if (n <= this.n) for (let i = 0; i < n; i++) this.orderP[i] = i;
+    }
+    if (n <= this.n) return;
+    const m = Math.max(n, 1);
+    const pairs = (m * (m - 1)) / 2 + 1;
+    this.n = n;
+    this.orderP = new Int32Array(m);
+    for (let i = 0; i < m; i++) this.orderP[i] = i;
+    this.keyI = new Float64Array(m);
+    this.xP = new Float64Array(m);
+    this.yP = new Float64Array(m);
+    this.pairStartP = new Int32Array(m + 1);
+    this.pairDstE = new Int32Array(pairs);
+    this.pairAE = new Float64Array(pairs);
+    this.pairBE = new Float64Array(pairs);
+    this.pairHcwE = new Float64Array(pairs);
+    this.pairDwE = new Float64Array(pairs);
+    this.dE = new Float64Array(pairs);
+    this.auxE = new Float64Array(pairs);
+    this.aux2E = new Float64Array(pairs);
+    this.adjQ = new Float64Array(m);
+    this.gwQ = new Float64Array(m);
+    this.ghQ = new Float64Array(m);
+    this.accQ = new Float64Array(m);
+    this.wsEffQ = new Float64Array(m);
+    this.ctQ = new Float64Array(m);
+    this.dPowerQ = new Float64Array(m);
+    this.dCtQ = new Float64Array(m);
+    this.powerQ = new Float64Array(m);
+    this.epsQ = new Float64Array(m);
+    this.wakedW = new Int32Array(m);
+    this.isWakedQ = new Uint8Array(m);
+  }
+}
+
+/** Power into aepI and Ct of position p at one speed (free stream when nothing reached it). */
+export function visitSingleSpeed(r: Resolved, sc: Scratch, p: number, WS: number, free: FreeStream, pw: number, aepI: Float64Array): number {
+  const acc = sc.accQ[p];
+  const i = sc.orderP[p];
+  if (acc === 0) {
+    aepI[i] += free.powerK[0] * pw;
+    return free.ctK[0];
+  }
+  const pc = sc.pc;
+  turbinePowerCt(r.turbine, WS - (r.linear ? acc : Math.sqrt(acc)), pc);
+  aepI[i] += pc[0] * pw;
+  return pc[1];
+}
+
+/**
+ * Speed-minor visit of waked position p in one direction: adds its AEP over the K speeds to
+ * aepI, and writes per speed its Ct into ctOutK and its WS_eff, power and Ct into the
+ * tensors when given. Returns nothing; the kernel then derives its source factors from ctOutK.
+ */
+export function visitSpeeds(
+  r: Resolved, sc: Scratch, p: number, ws: Float64Array, K: number, free: FreeStream,
+  pLK: Float64Array, l: number, L: number, aepI: Float64Array, ctOutK: Float64Array, tensors: Tensors | undefined,
+): void {
+  const { orderP, accQK, pc } = sc;
+  const { linear, turbine } = r;
+  const i = orderP[p];
+  const qK = p * K;
+  const lK = l * K;
+  const at0 = (i * L + l) * K;
+  let a = aepI[i];
+  for (let k = 0; k < K; k++) {
+    const acc = accQK[qK + k];
+    const pw = pLK[lK + k] * GWH_PER_W_YEAR;
+    if (acc === 0) {
+      a += free.powerK[k] * pw;
+      ctOutK[k] = -1; // free stream: the kernel takes the free-stream row
+      if (tensors) {
+        tensors.wsEffILK[at0 + k] = ws[k];
+        tensors.powerILK[at0 + k] = free.powerK[k];
+        tensors.ctILK[at0 + k] = free.ctK[k];
+      }
+    } else {
+      const wsEff = ws[k] - (linear ? acc : Math.sqrt(acc));
+      turbinePowerCt(turbine, wsEff, pc);
+      a += pc[0] * pw;
+      ctOutK[k] = pc[1];
+      if (tensors) {
+        tensors.wsEffILK[at0 + k] = wsEff;
+        tensors.powerILK[at0 + k] = pc[0];
+        tensors.ctILK[at0 + k] = pc[1];
+      }
+    }
+  }
+  aepI[i] = a;
+}
+
+/** xP, yP: the coordinates in upstream-first order (typed, contiguous, whatever x and y are). */
+export function gatherPositions(sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  const { orderP, xP, yP } = sc;
+  for (let p = 0; p < n; p++) {
+    const i = orderP[p];
+    xP[p] = x[i];
+    yP[p] = y[i];
+  }
+}
+
+/**
+ * Adjoint of position p's deficits once its Ct adjoint is complete: w̄ = pw·P' + c̄t·Ct'.
+ * WS_eff is WS when unwaked, a constant: its adjoint then feeds nothing upstream.
+ */
+export function setAdjoint(
+  p: number, linear: boolean, pw: number, ctbar: number,
+  accQ: Float64Array, dPowerQ: Float64Array, dCtQ: Float64Array, adjQ: Float64Array,
+): void {
+  const acc = accQ[p];
+  if (acc === 0) {
+    adjQ[p] = 0;
+    return;
+  }
+  const wbar = pw * dPowerQ[p] + ctbar * dCtQ[p];
+  adjQ[p] = linear ? -wbar : -wbar / Math.sqrt(acc);
+}
