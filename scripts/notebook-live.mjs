@@ -17,7 +17,7 @@ import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } fro
 import { launchChromium, waitForFigures } from "./notebook-browser.mjs";
 import { prepareWorkdir } from "./run-notebooks.mjs";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
       const p = s.address().port;
@@ -26,7 +26,7 @@ function freePort() {
   });
 }
 
-async function waitForServer(url, child, timeoutMs) {
+export async function waitForServer(url, child, timeoutMs) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`jupyter notebook exited with ${child.exitCode} before it served`);
@@ -37,138 +37,6 @@ async function waitForServer(url, child, timeoutMs) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`jupyter notebook did not answer ${url.replace(/token=\w+/, "token=…")} within ${timeoutMs / 1000} s`);
-}
-
-/**
- * A Jupyter Notebook 6 server on 127.0.0.1 with a token, serving `notebookDir`, with wflo's
- * kernelspec and Jupyter's state in `stateDir`. Resolves to { base, token, url(path), close() }.
- */
-export async function startNotebookServer(notebookDir, stateDir) {
-  const port = await freePort();
-  const token = randomBytes(16).toString("hex");
-  const server = spawn(jupyterBin, [
-    "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`,
-    // CI and containers run as root; Notebook refuses that unless told.
-    ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-  ], { env: jupyterEnv(stateDir), stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  server.stderr.on("data", (d) => (log += d));
-  const base = `http://127.0.0.1:${port}`;
-  const close = async () => {
-    server.kill("SIGTERM");
-    await new Promise((r) => {
-      if (server.exitCode !== null) return r();
-      const t = setTimeout(() => (server.kill("SIGKILL"), r()), 5000);
-      server.once("exit", () => (clearTimeout(t), r()));
-    });
-  };
-  try {
-    await waitForServer(`${base}/api/status?token=${token}`, server, 30_000);
-  } catch (e) {
-    await close();
-    e.message += `\n--- jupyter notebook log ---\n${log.slice(-3000)}`;
-    throw e;
-  }
-  return { base, token, url: (path) => `${base}/${path}?token=${token}`, close, log: () => log };
-}
-
-/** Notebook 6 in `page`: resolves when the kernel answered kernel_info; returns its implementation. */
-export async function waitForKernel(page, timeoutMs = 60_000) {
-  await page.waitForFunction(() => {
-    const k = window.Jupyter?.notebook?.kernel;
-    return k && k.is_connected() && k.info_reply && k.info_reply.implementation;
-  }, null, { timeout: timeoutMs, polling: 200 });
-  return page.evaluate(() => window.Jupyter.notebook.kernel.info_reply.implementation);
-}
-
-/**
- * Runs code cells (their indices among all cells; none: Run All) and resolves when each of
- * them has a new execution count and the kernel is idle, or an error output appeared.
- * Works for reruns: the counts before the run are the reference.
- */
-export async function runCells(page, indices = null, timeoutMs = 120_000) {
-  const before = await page.evaluate((idx) => {
-    const nb = window.Jupyter.notebook;
-    nb.set_autosave_interval(0);
-    const cells = nb.get_cells();
-    const which = (idx ?? cells.map((_, i) => i)).filter((i) => cells[i].cell_type === "code");
-    const counts = which.map((i) => cells[i].input_prompt_number ?? null);
-    if (idx === null) nb.execute_all_cells();
-    else nb.execute_cells(which);
-    return { which, counts };
-  }, indices);
-  await page.waitForFunction(({ which, counts }) => {
-    const nb = window.Jupyter.notebook;
-    const cells = nb.get_cells();
-    const idle = !nb.kernel_busy && document.querySelector("#kernel_indicator_icon.kernel_idle_icon");
-    const fresh = which.every((i, k) => typeof cells[i].input_prompt_number === "number" && cells[i].input_prompt_number !== counts[k]);
-    const errored = document.querySelector(".output_stderr, .output_error");
-    return idle && (fresh || errored);
-  }, before, { timeout: timeoutMs, polling: 100 });
-}
-
-/** Saves the notebook open in `page` (Notebook 6) and resolves once the server wrote it. */
-export function saveNotebook(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const nb = window.Jupyter.notebook;
-    nb.events.one("notebook_saved.Notebook", () => resolve());
-    nb.events.one("notebook_save_failed.Notebook", () => reject(new Error("Notebook 6 could not save the notebook")));
-    nb.save_notebook();
-  }));
-}
-
-/**
- * Starts a clock in the page: the first static image and the first drawn plotly figure of
- * .wflo-figure outputs are timed from now, and long main-thread tasks are recorded.
- * firstFigureTimes(page) reads them: { staticMs, firstMs, longestMs }.
- */
-export function startFigureClock(page) {
-  return page.evaluate(() => {
-    const c = (window.__wfloClock = { t0: performance.now(), long: [], staticMs: null, firstMs: null });
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => c.long.push(e.duration))).observe({ entryTypes: ["longtask"] });
-    const poll = () => {
-      if (c.staticMs === null && document.querySelector(".wflo-static img")) c.staticMs = performance.now() - c.t0;
-      if (document.querySelector(".wflo-figure .main-svg")) return void (c.firstMs = performance.now() - c.t0);
-      setTimeout(poll, 20);
-    };
-    poll();
-  });
-}
-
-export function firstFigureTimes(page) {
-  return page.evaluate(() => {
-    const c = window.__wfloClock;
-    return { staticMs: c.staticMs, firstMs: c.firstMs, longestMs: Math.max(0, ...c.long) };
-  });
-}
-
-/** Resolves when the figures' loader holds plotly.js compressed, ready to be put back on save. */
-export function carrierReady(page, timeoutMs = 20_000) {
-  return page.waitForFunction(() => window.__wfloPlotly?.gz, null, { timeout: timeoutMs, polling: 100 });
-}
-
-/** Notebook 6's trust flag of the notebook open in `page`, once it is fully loaded. */
-export async function notebookTrusted(page) {
-  await page.waitForFunction(() => window.Jupyter?.notebook?._fully_loaded, null, { timeout: 30_000, polling: 100 });
-  return page.evaluate(() => window.Jupyter.notebook.trusted);
-}
-
-/**
- * What an untrusted page shows: waits until `expected` static SVG images have loaded in
- * HTML outputs, then returns their count, the number of drawn plotly figures and each HTML
- * output's text.
- */
-export async function staticImages(page, expected, timeoutMs = 20_000) {
-  await page.waitForFunction((n) => {
-    const imgs = [...document.querySelectorAll('.output_html img[src^="data:image/svg+xml;base64,"]')];
-    return imgs.length >= n && imgs.every((i) => i.complete && i.naturalWidth > 100);
-  }, expected, { timeout: timeoutMs, polling: 100 });
-  return page.evaluate(() => ({
-    images: document.querySelectorAll('.output_html img[src^="data:image/svg+xml;base64,"]').length,
-    drawn: document.querySelectorAll(".main-svg").length,
-    texts: [...document.querySelectorAll(".output_html")].map((e) => e.textContent ?? ""),
-  }));
 }
 
 export async function liveCheck(name, { timeoutS = 300, expectProgress, screenshot, log = console.log } = {}) {

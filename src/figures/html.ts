@@ -73,8 +73,8 @@ export function plotlyCarrier(js: { version: string; code: string } = plotlyJs()
 //       4. in a live Notebook 6, the copy in the kernelspec's own folder that the Jupyter
 //          server serves at <base>kernelspecs/<kernel>/plotly.min.js.
 //   - and, in a live Notebook 6, a hook on "before_save" that keeps exactly one carrier in
-//     the notebook that is written to disk: when a rerun, a cleared output or a deleted cell
-//     took the carrier away it is put back into the first figure's output, and a second one
+//     the notebook that is written to disk, in the first figure's output: when a rerun, a
+//     cleared output or a deleted cell took the carrier away it is put back, and a second one
 //     (a new kernel session embeds its own) is dropped. So a saved notebook holds plotly.js
 //     once, in an output, where nbconvert's HTML export keeps it too.
 // The kernel sends the carrier with the first figure of a session (src/notebook/show.ts), so
@@ -147,6 +147,7 @@ const LOADER_JS = `function wfloPlotly() {
   L.load = function () {
     if (w.Plotly) return Promise.resolve(w.Plotly);
     if (L.p) return L.p;
+    var t0 = performance.now();
     var b64 = fromPage() || fromModel();
     if (b64 && typeof DecompressionStream === "function") {
       L.gz = b64;
@@ -159,7 +160,8 @@ const LOADER_JS = `function wfloPlotly() {
         return run(code);
       });
     }
-    L.p.catch(function () { L.p = null; });
+    // How long plotly.js took to arrive (decompress, or fetch, and evaluate): measured by the browser test.
+    L.p.then(function () { w.__wfloPlotlyLoadMs = performance.now() - t0; }, function () { L.p = null; });
     return L.p;
   };
   // Notebook 6: the notebook written to disk holds exactly one carrier.
@@ -169,17 +171,17 @@ const LOADER_JS = `function wfloPlotly() {
     L.hooked = true;
     n.events.on("before_save.Notebook", function () {
       try {
-        var first = null, found = false;
+        // Every carrier out, then one into the first figure output: wherever reruns, cleared
+        // outputs, deleted cells or a second kernel session left them, the file gets one.
+        var figs = [], gz = L.gz;
         outputs().forEach(function (o) {
-          var h = htmlOf(o);
+          var h = htmlOf(o), c;
           if (!h) return;
-          var c = carrierIn(h);
-          if (c && found) { o.data["text/html"] = h.slice(0, c.start) + h.slice(c.end); return; }
-          if (c) found = true;
-          if (!first && h.indexOf('class="wflo-figure"') >= 0) first = o;
+          while ((c = carrierIn(h))) { gz = gz || c.b64; h = h.slice(0, c.start) + h.slice(c.end).replace(/^\\n/, ""); o.data["text/html"] = h; }
+          if (h.indexOf('class="wflo-figure"') >= 0) figs.push(o);
         });
-        if (!found && first && L.gz) {
-          first.data["text/html"] = "<script " + MARK + " data-wflo-plotly=\\"" + (w.Plotly && w.Plotly.version || "") + "\\" data-encoding=\\"gzip-base64\\">" + L.gz + "</" + "script>\\n" + htmlOf(first);
+        if (figs.length && gz) {
+          figs[0].data["text/html"] = "<script " + MARK + " data-wflo-plotly=\\"" + (w.Plotly && w.Plotly.version || "") + "\\" data-encoding=\\"gzip-base64\\">" + gz + "</" + "script>\\n" + htmlOf(figs[0]);
         }
       } catch (e) { console.error("wflo: could not keep plotly.js in the saved notebook", e); }
     });
