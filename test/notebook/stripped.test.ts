@@ -1,28 +1,49 @@
-// The notebooks in git carry no outputs: a run's outputs (plotly.js, figures, timings,
-// paths of the machine that ran it) would make every save a multi-megabyte diff. Clear
-// them with Cell › All Output › Clear (or `jupyter nbconvert --clear-output --inplace`)
-// before committing; this test is the CI check that it was done.
+// The notebooks in git are source only: no outputs, no execution counts, no trust
+// signature (a run adds megabytes and changes on every run). `.ipynb_checkpoints/`, which
+// Jupyter writes next to every opened notebook, is ignored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { repoRoot } from "../../scripts/notebook-env.mjs";
+import { executionLeftovers, notebookFiles, strip } from "../../scripts/strip-notebooks.mjs";
 
-test("notebooks/*.ipynb are committed without outputs and import \"wflo\" by name", () => {
-  const dir = join(repoRoot, "notebooks");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ipynb"));
-  assert.ok(files.length >= 3);
+test("committed notebooks/*.ipynb carry no outputs (fix: node scripts/strip-notebooks.mjs)", () => {
+  const files = notebookFiles();
+  assert.ok(files.length >= 3, `${files.length} notebooks`);
   for (const f of files) {
-    const nb = JSON.parse(readFileSync(join(dir, f), "utf8")) as { cells: { cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }[]; metadata: { kernelspec?: { name: string } } };
-    assert.equal(nb.metadata.kernelspec?.name, "wflo", `${f}: the wflo kernel`);
+    const found = executionLeftovers(JSON.parse(readFileSync(f, "utf8")));
+    assert.deepEqual(found, [], `${basename(f)} carries what a run adds: run \`node scripts/strip-notebooks.mjs\``);
+  }
+});
+
+test("the check finds outputs, counts and signatures, and strip removes exactly those", () => {
+  const nb = {
+    metadata: { kernelspec: { name: "wflo" }, signature: "sha256:0" },
+    cells: [
+      { cell_type: "markdown", source: "x", metadata: {} },
+      { cell_type: "code", source: "show(f)", execution_count: 3, metadata: { scrolled: true, tags: ["keep"] }, outputs: [{ output_type: "display_data", data: {} }] },
+      { cell_type: "code", source: "1", execution_count: null, metadata: {}, outputs: [] },
+    ],
+  };
+  assert.deepEqual(executionLeftovers(nb), ["cell 1: 1 output", "cell 1: execution_count 3", "cell 1: metadata.scrolled", "metadata.signature"]);
+  const s = strip(structuredClone(nb));
+  assert.deepEqual(executionLeftovers(s), []);
+  assert.deepEqual(s.cells[1], { cell_type: "code", source: "show(f)", execution_count: null, metadata: { tags: ["keep"] }, outputs: [] });
+  assert.deepEqual(s.metadata, { kernelspec: { name: "wflo" } });
+});
+
+test(".ipynb_checkpoints/ is ignored by git", () => {
+  const lines = readFileSync(join(repoRoot, ".gitignore"), "utf8").split("\n").map((l) => l.trim());
+  assert.ok(lines.includes(".ipynb_checkpoints/") || lines.includes(".ipynb_checkpoints"), ".gitignore names .ipynb_checkpoints/");
+});
+
+test("notebooks/*.ipynb run in the wflo kernel and import \"wflo\" by name, not ../dist", () => {
+  for (const f of notebookFiles()) {
+    const nb = JSON.parse(readFileSync(f, "utf8")) as { cells: { cell_type: string; source: string | string[] }[]; metadata: { kernelspec?: { name: string } } };
+    assert.equal(nb.metadata.kernelspec?.name, "wflo", `${basename(f)}: the wflo kernel`);
     for (const [i, c] of nb.cells.entries()) {
-      if (c.cell_type !== "code") continue;
-      assert.deepEqual(c.outputs, [], `${f} cell ${i} has outputs: clear them before committing`);
-      assert.equal(c.execution_count ?? null, null, `${f} cell ${i} has an execution count`);
-      const src = [c.source].flat().join("");
-      assert.doesNotMatch(src, /from "\.\.\/dist/, `${f} cell ${i} imports ../dist: import "wflo"`);
+      if (c.cell_type === "code") assert.doesNotMatch([c.source].flat().join(""), /from "\.\.\/dist/, `${basename(f)} cell ${i} imports ../dist: import "wflo"`);
     }
   }
-  const ignored = readFileSync(join(repoRoot, ".gitignore"), "utf8");
-  assert.match(ignored, /^\.ipynb_checkpoints\/$/m, ".ipynb_checkpoints/ is ignored");
 });
