@@ -24,6 +24,8 @@ export interface SimulationResult {
   readonly powerW: NdArray<Float64Array>;
   /** Thrust coefficient, shape [n, wd, ws]. */
   readonly ct: NdArray<Float64Array>;
+  /** Effective turbulence intensity, shape [n, wd, ws]: the ambient TI plus the wake-added TI of the model's turbulence model (the ambient TI without one). */
+  readonly tiEff: NdArray<Float64Array>;
   /** Total AEP (GWh). */
   aep(): number;
   /** AEP per turbine (GWh), shape [n]. */
@@ -74,6 +76,7 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
     wsEff: ndarray(tensors.wsEffILK, shape),
     powerW: ndarray(tensors.powerILK, shape),
     ct: ndarray(tensors.ctILK, shape),
+    tiEff: ndarray(tensors.tiEffILK as Float64Array, shape),
     aep() {
       if (total === undefined) { total = 0; for (let i = 0; i < n; i++) total += aepI[i]; }
       return total;
