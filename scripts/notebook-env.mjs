@@ -2,8 +2,8 @@
 // (JUPYTER_PATH=<repo root> finds kernels/wflo), and Jupyter's own state kept in an
 // ignored folder of the repo instead of the home directory.
 // Used by `npm run notebook`, scripts/run-notebooks.mjs and test/notebook.
-import { mkdirSync, existsSync, statSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { mkdirSync, existsSync, statSync, readdirSync, rmSync } from "node:fs";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 
@@ -92,15 +92,29 @@ export function ensureBuilt({ quiet = false } = {}) {
 }
 
 /**
- * `import … from "wflo"` in the repository's own notebooks (served by `npm run notebook`):
- * the package links itself into its node_modules, as `npm install wflo` does in a user's
- * folder. tslab resolves modules like TypeScript's Node10 resolution (no self-reference
- * through "exports"), so the link must exist on disk. Returns what it did.
+ * Arguments for `jupyter notebook` from the user's own (`npm run notebook -- …`): serves
+ * notebooks/ unless the user names a --notebook-dir (Jupyter refuses two), and a relative one
+ * is taken from the folder npm was run in (INIT_CWD), not the repo root npm moves to.
  */
-export function ensureSelfLink() {
-  const link = join(repoRoot, "node_modules", "wflo");
-  if (existsSync(link)) return "present";
-  if (!existsSync(join(repoRoot, "node_modules"))) return "no node_modules (run npm ci)";
-  symlinkSync("..", link);
-  return "linked";
+export function notebookDirArgs(userArgs, { defaultDir = join(repoRoot, "notebooks"), cwd = process.env.INIT_CWD || process.cwd() } = {}) {
+  const out = [];
+  let named = false;
+  for (let i = 0; i < userArgs.length; i++) {
+    const a = userArgs[i];
+    const m = /^--(notebook-dir|NotebookApp\.notebook_dir|ServerApp\.root_dir)(=(.*))?$/.exec(a);
+    if (!m) {
+      out.push(a);
+      continue;
+    }
+    let dir = m[3];
+    if (dir === undefined) {
+      if (i + 1 >= userArgs.length) throw new Error(`${a} needs a directory`);
+      dir = userArgs[++i];
+    }
+    const abs = resolve(cwd, dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`--${m[1]} ${dir}: no such directory (${abs})`);
+    out.push(`--${m[1]}=${abs}`);
+    named = true;
+  }
+  return named ? out : [`--notebook-dir=${defaultDir}`, ...out];
 }

@@ -38,17 +38,11 @@ function parse(argv) {
   return o;
 }
 
-/**
- * Sets up a work folder: notebooks/ (copies), dist -> the repo's dist (for cells that
- * import "../dist/index.js") and node_modules/wflo -> the repo, so that `import … from
- * "wflo"` resolves as in a user's folder after `npm install wflo`.
- */
+/** Sets up a work folder: notebooks/ (copies) and dist -> the repo's dist. */
 export function prepareWorkdir(names, from = join(repoRoot, "notebooks")) {
   const base = mkdtempSync(join(tmpdir(), "wflo-notebooks-"));
   mkdirSync(join(base, "notebooks"), { recursive: true });
   symlinkSync(join(repoRoot, "dist"), join(base, "dist"));
-  mkdirSync(join(base, "node_modules"));
-  symlinkSync(repoRoot, join(base, "node_modules", "wflo"));
   for (const n of names) copyFileSync(join(from, n), join(base, "notebooks", n));
   return base;
 }
