@@ -36,6 +36,10 @@
 import { InputError } from "../errors.js";
 import { Scratch, kernelFor, type FreeStream, type Resolved, type Tensors, type WindFarmModel } from "./kernels/index.js";
 import { DW_WAKE, GAUSS_CULL, GWH_PER_W_YEAR, gatherPositions } from "./kernels/common.js";
+import { candidateGeneral, isGeneral, runGeneral, wakeModelOf } from "./kernels/general.js";
+import { generalAepGradient } from "./generalGradient.js";
+import type { TurbulenceModel } from "./turbulence/index.js";
+import type { RotorAverageName } from "./modelSpec.js";
 import type { DeficitModel } from "./deficit/index.js";
 import { flowCaseProbabilities, type Site } from "./site.js";
 import type { SuperpositionModel } from "./superposition.js";
@@ -58,12 +62,15 @@ export interface FlowCaseOptions {
 
 export function windFarmModel<D extends DeficitModel>(parts: {
   site: Site; turbine: import("./turbine.js").Turbine; deficit: D; superposition?: SuperpositionModel;
+  turbulence?: TurbulenceModel; rotorAverage?: RotorAverageName;
 }): WindFarmModel<D> {
   return {
     site: parts.site,
     turbine: parts.turbine,
     deficit: parts.deficit,
     superposition: parts.superposition ?? { kind: "squared" },
+    ...(parts.turbulence ? { turbulence: parts.turbulence } : {}),
+    ...(parts.rotorAverage && parts.rotorAverage !== "center" ? { rotorAverage: parts.rotorAverage } : {}),
   };
 }
 
@@ -277,6 +284,25 @@ function run(
 ): void {
   const n = x.length;
   checkLayout(x, y);
+  if (isGeneral(model)) {
+    // turbulence, GaussianOverlap, TurboGaussian …: the general kernel (./kernels/general.ts)
+    dispatches++;
+    if (!aepLK) {
+      runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, tensors);
+      return;
+    }
+    // The general kernel keeps no per-flow-case sums: they come from its power tensor.
+    const L = fc.wdDeg.length;
+    const K = fc.ws.length;
+    const size = n * L * K;
+    const t = tensors ?? { wsEffILK: new Float64Array(size), powerILK: new Float64Array(size), ctILK: new Float64Array(size) };
+    runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, t);
+    aepLK.fill(0, 0, L * K);
+    for (let i = 0; i < n; i++) {
+      for (let lk = 0; lk < L * K; lk++) aepLK[lk] += t.powerILK[i * L * K + lk] * (fc.pLK[lk] * GWH_PER_W_YEAR);
+    }
+    return;
+  }
   const r = dispatch(model);
   const sc = scratch;
   sc.ensure(n);
@@ -368,11 +394,14 @@ export function runWithTensors(model: WindFarmModel, x: ArrayLike<number>, y: Ar
   const fc = flowCases(model, opts);
   const n = x.length;
   const size = n * fc.wdDeg.length * fc.ws.length;
-  const tensors = into && into.wsEffILK.length === size
+  const tensors: Tensors = into && into.wsEffILK.length === size
     ? into
     : { wsEffILK: new Float64Array(size), powerILK: new Float64Array(size), ctILK: new Float64Array(size) };
+  if (!tensors.tiEffILK || tensors.tiEffILK.length !== size) tensors.tiEffILK = new Float64Array(size);
   const aepI = new Float64Array(n);
   run(model, x, y, fc, aepI, tensors);
+  // without a turbulence model the effective TI is the ambient TI
+  if (!model.turbulence) tensors.tiEffILK.fill(model.site.ti);
   return { fc, aepI, tensors };
 }
 
@@ -412,6 +441,12 @@ export function aepGradient(
   checkLayout(x, y);
   if (dAepDx.length < n || dAepDy.length < n) {
     throw new InputError(`gradient arrays need length ≥ ${n}`, { field: "dAepDx/dAepDy" });
+  }
+  if (isGeneral(model)) {
+    // reverse mode through the general propagation (turbulence, effective TI/WS, GaussianOverlap, Mirror)
+    dispatches++;
+    const f = flowCases(model, opts);
+    return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
   }
   const r = dispatch(model);
   const backward = r.kernel.backward;
@@ -499,6 +534,12 @@ export function candidateAepGWh(
   checkLayout(candX, candY, "candidates");
   const m = candX.length;
   if (out.length < m) throw new InputError(`output needs length ≥ ${m}`, { field: "out" });
+  if (isGeneral(model)) {
+    dispatches++;
+    const f = flowCases(model, opts);
+    candidateGeneral(model, placedX, placedY, candX, candY, out, f.wdDeg, f.ws, f.pLK);
+    return;
+  }
   const r = dispatch(model);
   const n = placedX.length;
   const fc = flowCases(model, opts);

@@ -384,7 +384,8 @@ export function generalAepGradient(
 
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
-  let aep = 0;
+  // per turbine over its flow cases, then over turbines (physics.md "Summing"), as the engine
+  const aepI = new Float64Array(n);
   for (let l = 0; l < L; l++) {
     const theta = (90 - wdDeg[l]) * (Math.PI / 180);
     const c = Math.cos(theta);
@@ -404,7 +405,7 @@ export function generalAepGradient(
         const tiEff = p === 0 || !turb ? ti : effectiveTi(turb.sum, ti, accT[p]);
         turbinePowerCt(turbine, wsEff, pc);
         wsEffP[p] = wsEff; tiEffP[p] = tiEff; ctP[p] = pc[1]; dPowerP[p] = pc[2]; dCtP[p] = pc[3];
-        aep += pc[0] * w;
+        aepI[i] += pc[0] * w;
         if (p === n - 1) break;
         const ct = pc[1];
         const wsRef = useWsEff ? wsEff : WS;
@@ -485,5 +486,7 @@ export function generalAepGradient(
       gAccT.fill(0);
     }
   }
+  let aep = 0;
+  for (let i = 0; i < n; i++) aep += aepI[i];
   return aep;
 }

@@ -59,11 +59,7 @@ export function propagateGeneral(
   const d = wake.deficit;
   const linear = wake.superposition === "linear";
   const turb = wake.turbulence;
-  const overlap = wake.rotorAverage === "GaussianOverlap";
-  const table = overlap ? gaussianOverlapTable() : undefined;
-  const ct2a = ct2aOf("ct2a" in d ? d.ct2a : "madsen");
   const turbCt2a = turb && turb.kind === "CrespoHernandez" ? ct2aOf(turb.ct2a) : ct2aMadsen;
-  const mirror = d.kind === "TurboGaussian" && d.ground === "Mirror";
   const order = new Int32Array(n);
   const key = new Float64Array(n);
   const accD = new Float64Array(n);
@@ -135,31 +131,7 @@ export function propagateGeneral(
           const cw = Math.abs(hcw);
           geometry(dw, ct, tiRef);
           if (dw > DW_WAKE) {
-            let def = 0;
-            if (d.kind === "NOJ") {
-              if (dw > 0) {
-                const rw = geo.wakeRadius;
-                const ratio = R / rw;
-                def = 2 * ct2a(ct) * wsRef * ratio * ratio * overlapFraction(rw, R, cw);
-              }
-            } else {
-              const sigma = geo.sigma;
-              const sigma2 = sigma * sigma;
-              let centre: number;
-              if (d.kind === "IEA37SimpleBastankhahGaussian") {
-                const sd = sigma / D;
-                centre = wsRef * (1 - Math.sqrt(1 - ct / (8 * (sd * sd))));
-              } else {
-                const a2 = 2 * ct2a((ct * D * D) / (8 * sigma2));
-                centre = wsRef * (a2 < 1 ? a2 : 1);
-              }
-              def = centre * (overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : Math.exp((-1 / (2 * sigma2)) * (cw * cw)));
-              if (mirror) {
-                const cwImg = Math.sqrt(4 * h * h + hcw * hcw);
-                const img = centre * (overlap ? gaussianOverlapFactor(R / sigma, cwImg / sigma, table) : Math.exp((-1 / (2 * sigma2)) * (cwImg * cwImg)));
-                def = linear ? def + img : Math.sqrt(def * def + img * img);
-              }
-            }
+            const def = pairDeficit(wake, D, h, ct, wsRef, tiRef, dw, hcw, R);
             accD[q] += linear ? def : def * def;
           }
           if (turb) {
@@ -181,4 +153,51 @@ export function propagateGeneral(
     }
   }
   return t;
+}
+
+/**
+ * The deficit (m/s) a source of diameter D, hub height h, Ct `ct` causes at (dw, hcw) on a rotor
+ * of radius `rDst` (0: a point), with its reference speed and TI already chosen (free or
+ * effective, per the model). Zero where dw ≤ −1e-10. The mirrored ground's image deficit is
+ * combined with the real one by the model's superposition, as PyWake's `Mirror`.
+ */
+export function pairDeficit(
+  wake: WakeModel, D: number, h: number, ct: number, wsRef: number, tiRef: number, dw: number, hcw: number, rDst: number,
+): number {
+  if (!(dw > DW_WAKE)) return 0;
+  const d = wake.deficit;
+  const R = D / 2;
+  const cw = Math.abs(hcw);
+  const ct2a = ct2aOf("ct2a" in d ? d.ct2a : "madsen");
+  if (d.kind === "NOJ") {
+    if (!(dw > 0)) return 0;
+    const rw = d.k * dw + R;
+    const ratio = R / rw;
+    return 2 * ct2a(ct) * wsRef * ratio * ratio * overlapFraction(rw, rDst, cw);
+  }
+  let sigma: number;
+  switch (d.kind) {
+    case "IEA37SimpleBastankhahGaussian": sigma = (dw > DW_SIGMA ? d.k * dw : 0) + D / SQRT8; break;
+    case "BastankhahGaussian": sigma = (dw > DW_SIGMA ? d.k * dw : 0) + bastankhahEpsilon(ct, d.ceps, d.ctlim) * D; break;
+    case "NiayifarGaussian": sigma = (dw > DW_SIGMA ? (d.a[0] * tiRef + d.a[1]) * dw : 0) + bastankhahEpsilon(ct, d.ceps, d.ctlim) * D; break;
+    case "TurboGaussian": sigma = turboSigma(dw, D, ct, tiRef, d.A, d.cTI[0], d.cTI[1], bastankhahEpsilon(ct, d.ceps, d.ctlim) * D); break;
+  }
+  const sigma2 = sigma * sigma;
+  let centre: number;
+  if (d.kind === "IEA37SimpleBastankhahGaussian") {
+    const sd = sigma / D;
+    centre = wsRef * (1 - Math.sqrt(1 - ct / (8 * (sd * sd))));
+  } else {
+    const a2 = 2 * ct2a((ct * D * D) / (8 * sigma2));
+    centre = wsRef * (a2 < 1 ? a2 : 1);
+  }
+  const overlap = wake.rotorAverage === "GaussianOverlap";
+  const table = overlap ? gaussianOverlapTable() : undefined;
+  const factor = (cwAt: number): number => (overlap ? gaussianOverlapFactor(rDst / sigma, cwAt / sigma, table) : Math.exp((-1 / (2 * sigma2)) * (cwAt * cwAt)));
+  let def = centre * factor(cw);
+  if (d.kind === "TurboGaussian" && d.ground === "Mirror") {
+    const img = centre * factor(Math.sqrt(4 * h * h + hcw * hcw));
+    def = wake.superposition === "linear" ? def + img : Math.sqrt(def * def + img * img);
+  }
+  return def;
 }

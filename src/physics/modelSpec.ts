@@ -10,6 +10,10 @@
  * `parseWakeModel` is pure: JSON value in, `WakeModel` out.
  */
 import { InputError } from "../errors.js";
+import { turboGaussian, type TurboGaussian } from "./deficit/turboGaussian.js";
+import type { WindFarmModel } from "./kernels/common.js";
+import type { Site } from "./site.js";
+import type { Turbine } from "./turbine.js";
 import { ADDED_TI_SUMS, TURBULENCE_NAMES, crespoHernandez, gcl, stf2005, stf2017, type AddedTiSum, type TurbulenceModel } from "./turbulence/index.js";
 
 export type Ct2aName = "madsen" | "mom1d";
@@ -26,12 +30,7 @@ export interface NiayifarSpec extends WsRef {
   /** k from the source's effective TI (PyWake's default, needs a turbulence model to differ) or from the ambient TI. */
   readonly useEffectiveTi: boolean;
 }
-export interface TurboSpec extends WsRef {
-  readonly kind: "TurboGaussian"; readonly A: number; readonly cTI: readonly [number, number]; readonly ceps: number; readonly ctlim: number;
-  readonly ct2a: Ct2aName; readonly useEffectiveTi: boolean;
-  /** "Mirror": an image turbine below the ground (PyWake's default for TurboGaussian). */
-  readonly ground: "Mirror" | "none";
-}
+export type TurboSpec = TurboGaussian;
 export type DeficitSpec = NOJSpec | BastankhahSpec | IEA37SimpleSpec | NiayifarSpec | TurboSpec;
 export type DeficitSpecName = DeficitSpec["kind"];
 export const DEFICIT_SPEC_NAMES: readonly DeficitSpecName[] = ["NOJ", "BastankhahGaussian", "IEA37SimpleBastankhahGaussian", "NiayifarGaussian", "TurboGaussian"];
@@ -59,7 +58,7 @@ export function defaultDeficit(name: DeficitSpecName): DeficitSpec {
     case "BastankhahGaussian": return { kind: "BastankhahGaussian", k: 0.0324555, ceps: 0.2, ctlim: 0.899, ct2a: "madsen", useEffectiveWs: false };
     case "IEA37SimpleBastankhahGaussian": return { kind: "IEA37SimpleBastankhahGaussian", k: 0.0324555, useEffectiveWs: false };
     case "NiayifarGaussian": return { kind: "NiayifarGaussian", a: [0.38, 0.004], ceps: 0.2, ctlim: 0.899, ct2a: "madsen", useEffectiveWs: false, useEffectiveTi: true };
-    case "TurboGaussian": return { kind: "TurboGaussian", A: 0.04, cTI: [1.5, 0.8], ceps: 0.25, ctlim: 0.999, ct2a: "madsen", useEffectiveWs: false, useEffectiveTi: false, ground: "Mirror" };
+    case "TurboGaussian": return turboGaussian();
   }
 }
 
@@ -195,6 +194,9 @@ export function parseWakeModel(v: unknown, field = "model", file?: string): Wake
       }
     }
     const k = v.k === undefined ? undefined : num(v.k, f("k"), file, (x) => x >= 0, "a number ≥ 0");
+    if (preset === "Bastankhah_PorteAgel_2014" && k === undefined) {
+      throw new InputError("is required by Bastankhah_PorteAgel_2014 (the wake expansion, e.g. 0.0324555)", { field: f("k"), file });
+    }
     const base = presetWakeModel(preset, k);
     return { ...base, deficit: withParams(base.deficit, v, field, file) };
   }
@@ -216,4 +218,30 @@ export function parseWakeModel(v: unknown, field = "model", file?: string): Wake
   const deficit = withParams(defaultDeficit(name), v, field, file);
   const turbulence = turbName ? turbulenceWith(turbName, v, field, file) : undefined;
   return { deficit, superposition, rotorAverage, ...(turbulence ? { turbulence } : {}) };
+}
+
+/** Site + turbine + the parsed wake model: what the engine runs (`aepGWh`, `simulate`, …). */
+export function windFarmModelOf(site: Site, turbine: Turbine, wake: WakeModel): WindFarmModel {
+  return {
+    site, turbine, deficit: wake.deficit, superposition: { kind: wake.superposition },
+    ...(wake.turbulence ? { turbulence: wake.turbulence } : {}),
+    ...(wake.rotorAverage !== "center" ? { rotorAverage: wake.rotorAverage } : {}),
+  };
+}
+
+/**
+ * A short name for the `"model"` value as written, e.g. `BastankhahGaussian+squared`,
+ * `NiayifarGaussian+squared+STF2017`, `Nygaard_2022`, `Bastankhah_PorteAgel_2014(k=0.04)`:
+ * the deficit and superposition names alone for the models wflo had before presets, so stored
+ * names do not change.
+ */
+export function wakeModelLabel(v: Record<string, unknown>): string {
+  const skip = new Set(["preset", "deficit", "superposition", "turbulence", "rotor_average"]);
+  const params = Object.keys(v).filter((k) => !skip.has(k)).sort().map((k) => `${k}=${JSON.stringify(v[k])}`);
+  const tail = params.length ? `(${params.join(",")})` : "";
+  if (typeof v.preset === "string") return v.preset + tail;
+  const parts = [String(v.deficit), String(v.superposition ?? "squared")];
+  if (v.turbulence !== undefined) parts.push(String(v.turbulence));
+  if (v.rotor_average !== undefined && v.rotor_average !== "center") parts.push(String(v.rotor_average));
+  return parts.join("+") + tail;
 }

@@ -28,6 +28,8 @@ export interface SimulationResult {
   readonly powerW: NdArray<Float64Array>;
   /** Thrust coefficient, shape [n, wd, ws]. */
   readonly ct: NdArray<Float64Array>;
+  /** Effective turbulence intensity, shape [n, wd, ws]: the ambient TI plus the wake-added TI of the model's turbulence model (the ambient TI without one). */
+  readonly tiEff: NdArray<Float64Array>;
   /** Total AEP (GWh). */
   aep(): number;
   /** AEP per turbine (GWh), shape [n]. */
@@ -77,6 +79,7 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
     get wsEff() { return ndarray(tensorsOf().wsEffILK, shape); },
     get powerW() { return ndarray(tensorsOf().powerILK, shape); },
     get ct() { return ndarray(tensorsOf().ctILK, shape); },
+    get tiEff() { return ndarray(tensorsOf().tiEffILK as Float64Array, shape); },
     aep() {
       if (total === undefined) { total = 0; for (let i = 0; i < n; i++) total += aepI[i]; }
       return total;

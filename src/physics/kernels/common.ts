@@ -14,6 +14,8 @@ import { InputError } from "../../errors.js";
 import type { DeficitModel } from "../deficit/index.js";
 import type { Site } from "../site.js";
 import type { SuperpositionModel } from "../superposition.js";
+import type { TurbulenceModel } from "../turbulence/index.js";
+import type { RotorAverageName } from "../modelSpec.js";
 import * as turbines from "../turbine.js";
 import type { Turbine } from "../turbine.js";
 
@@ -25,6 +27,10 @@ export interface WindFarmModel<D extends DeficitModel = DeficitModel> {
   readonly turbine: Turbine;
   readonly deficit: D;
   readonly superposition: SuperpositionModel;
+  /** Wake-added turbulence, propagated downwind as effective TI (none: TI_eff = ambient TI). */
+  readonly turbulence?: TurbulenceModel;
+  /** Rotor average of the Gaussian deficits (default "center"; NOJ always averages by area overlap). */
+  readonly rotorAverage?: RotorAverageName;
 }
 
 /** Watt-hours a year per watt, in GWh: 8760 h · 1e-9. */
@@ -138,7 +144,11 @@ export interface WakeKernel<R extends Resolved = Resolved> {
 export type ResolvedBase = Omit<Resolved, "kernel" | "k" | "epsMax">;
 
 /** Tensors [n, wd, ws] a `simulate` keeps; absent in the fast AEP path. */
-export interface Tensors { wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array }
+export interface Tensors {
+  wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array;
+  /** Effective TI; written by the general kernel (turbulence models), else the ambient TI by the engine. */
+  tiEffILK?: Float64Array;
+}
 
 /** The largest Ct the turbine's curve can return (tables clamp, so it is the table's maximum). */
 export function maxCt(t: Turbine): number {
