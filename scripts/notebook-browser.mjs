@@ -57,17 +57,21 @@ export async function waitForFigures(page, expected, { selector = ".wflo-figure"
 /**
  * Opens an exported notebook (file://) with the network cut off, and checks: every figure
  * drew, no output is an error or stderr, no script threw, nothing was fetched from outside.
- * Returns { figures, ms } or throws with every problem found.
+ * `allowBlocked`: URLs that are blocked but not a failure (nbconvert's stock templates
+ * load require.js and MathJax from cdnjs: offline they fail, and the figures must draw anyway).
+ * Returns { figures, ms, blocked } or throws with every problem found.
  */
-export async function checkExportedHtml(context, file, expectedFigures, { timeoutMs = 60_000 } = {}) {
+export async function checkExportedHtml(context, file, expectedFigures, { timeoutMs = 60_000, allowBlocked } = {}) {
   const page = await context.newPage();
   const problems = [];
   const external = [];
+  const blocked = [];
   page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
   await page.route("**/*", (route) => {
     const url = route.request().url();
     if (/^(file|data|blob|about):/.test(url)) return route.continue();
-    external.push(url);
+    if (allowBlocked?.test(url)) blocked.push(url);
+    else external.push(url);
     return route.abort();
   });
   const t0 = Date.now();
@@ -87,5 +91,5 @@ export async function checkExportedHtml(context, file, expectedFigures, { timeou
   }
   if (external.length) problems.push(`fetched from outside (no CDN allowed): ${[...new Set(external)].join(", ")}`);
   if (problems.length) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);
-  return { figures, ms: Date.now() - t0 };
+  return { figures, ms: Date.now() - t0, blocked: [...new Set(blocked)] };
 }

@@ -17,7 +17,7 @@ import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } fro
 import { launchChromium, waitForFigures } from "./notebook-browser.mjs";
 import { prepareWorkdir } from "./run-notebooks.mjs";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
       const p = s.address().port;
@@ -26,7 +26,7 @@ function freePort() {
   });
 }
 
-async function waitForServer(url, child, timeoutMs) {
+export async function waitForServer(url, child, timeoutMs) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`jupyter notebook exited with ${child.exitCode} before it served`);

@@ -135,6 +135,8 @@ export const WEC_FACTORS = [4, 2.5, 1.6, 1.25];
  */
 export function widenedDeficit(d: DeficitModel, xi: number): DeficitModel {
   if (d.kind === "NiayifarGaussian") return { ...d, a: [d.a[0] * xi, d.a[1] * xi] };
+  // TurbOPark: its growth rate A plays k's part
+  if (d.kind === "TurboGaussian") return { ...d, A: d.A * xi };
   return { ...d, k: d.k * xi };
 }
 

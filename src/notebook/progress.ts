@@ -45,6 +45,8 @@ export function etaS(p: ProgressState): number | undefined {
 }
 
 export function progressText(p: ProgressState): string {
+  // Before the batch has counted its configurations there is nothing to count: not "0/0 (100 %)".
+  if (p.total === 0 && p.phase === "starting") return `starting … · elapsed ${fmtDuration(p.elapsedS)}` + (p.message ? `\n${p.message}` : "");
   // Progress counts what is in the output, already-stored results included.
   const finished = (p.skipped ?? 0) + p.done + p.failed;
   const pct = p.total > 0 ? (100 * finished) / p.total : 100;
@@ -55,7 +57,8 @@ export function progressText(p: ProgressState): string {
   if (p.detail) parts.push(p.detail);
   parts.push(`elapsed ${fmtDuration(p.elapsedS)}`);
   const eta = etaS(p);
-  if (eta !== undefined) parts.push(`about ${fmtDuration(eta)} left`);
+  // Everything counted but not yet merged: "0.0 s left" would be a promise the merge breaks.
+  if (eta !== undefined && finished < p.total) parts.push(`about ${fmtDuration(eta)} left`);
   return parts.join(" · ") + (p.message ? `\n${p.message}` : "");
 }
 
@@ -63,6 +66,39 @@ const PHASE_COLOR: { [k in ProgressPhase]: string } = {
   starting: "#9a9a9a", running: "#1f77b4", merging: "#1f77b4", stopping: "#e6a100",
   finished: "#2ca02c", cancelled: "#e6a100", failed: "#d62728",
 };
+
+// A live display whose kernel restarts or dies can never be updated again: in Notebook 6
+// this hook (registered once per page by the first progress display) marks every display
+// still in a live phase as stopped, in the page and in the notebook's saved outputs, so
+// neither the page nor the saved file keeps "running 4/16 … 6.0 s left" forever.
+export const STALE_NOTE = "the kernel restarted or died while this ran: what was committed is kept; run the cell again to resume";
+const STALE_HOOK = `<script type="text/javascript">(function () {
+  var W = window, nb = W.Jupyter && W.Jupyter.notebook;
+  if (!nb || !nb.events || W.__wfloProgressHook) return;
+  W.__wfloProgressHook = true;
+  var LIVE = /data-phase="(starting|running|merging|stopping)"/, NOTE = ${JSON.stringify(STALE_NOTE)};
+  var ETA = / · about [^<·]* left/;
+  function stale() {
+    [].forEach.call(document.querySelectorAll(".wflo-progress"), function (el) {
+      if (!LIVE.test('data-phase="' + el.getAttribute("data-phase") + '"')) return;
+      el.setAttribute("data-phase", "stopped");
+      [].forEach.call(el.querySelectorAll("div"), function (d) { if (!d.children.length && ETA.test(d.textContent)) d.textContent = d.textContent.replace(ETA, ""); });
+      var d = document.createElement("div");
+      d.style.color = "#b35900";
+      d.textContent = NOTE;
+      el.appendChild(d);
+    });
+    nb.get_cells().forEach(function (cell) {
+      ((cell.output_area && cell.output_area.outputs) || []).forEach(function (o) {
+        var h = o.data && o.data["text/html"];
+        if (typeof h !== "string" || h.indexOf("wflo-progress") < 0 || !LIVE.test(h)) return;
+        o.data["text/html"] = h.replace(LIVE, 'data-phase="stopped"').replace(ETA, "").replace("</div><scr" + "ipt", '<div style="color:#b35900">' + NOTE + "</div></div><scr" + "ipt");
+        if (typeof o.data["text/plain"] === "string") o.data["text/plain"] = o.data["text/plain"].replace(ETA, "") + "\\n" + NOTE;
+      });
+    });
+  }
+  nb.events.on("kernel_restarting.Kernel kernel_dead.Kernel", stale);
+})();</script>`;
 
 export function progressHtml(p: ProgressState): string {
   const skipped = p.skipped ?? 0;
@@ -77,7 +113,7 @@ export function progressHtml(p: ProgressState): string {
     `<div style="margin-top:3px">${escapeHtml(first)}</div>` +
     rest.map((l) => `<div style="color:#555">${escapeHtml(l)}</div>`).join("") +
     (finished > p.total ? `<div style="color:${PHASE_COLOR.failed}">more results than configurations (${finished} > ${p.total})</div>` : "") +
-    `</div>`;
+    `</div>` + (FINAL_PHASES.includes(p.phase) ? "" : STALE_HOOK);
 }
 
 export function progressBundle(p: ProgressState): MimeBundle {

@@ -36,6 +36,10 @@
 import { InputError } from "../errors.js";
 import { Scratch, kernelFor, type FreeStream, type Resolved, type Tensors, type WindFarmModel } from "./kernels/index.js";
 import { DW_WAKE, GAUSS_CULL, GWH_PER_W_YEAR, gatherPositions } from "./kernels/common.js";
+import { candidateGeneral, isGeneral, runGeneral, wakeModelOf } from "./kernels/general.js";
+import { generalAepGradient } from "./generalGradient.js";
+import type { TurbulenceModel } from "./turbulence/index.js";
+import type { RotorAverageName } from "./modelSpec.js";
 import type { DeficitModel } from "./deficit/index.js";
 import { flowCaseProbabilities, type Site } from "./site.js";
 import type { SuperpositionModel } from "./superposition.js";
@@ -58,12 +62,15 @@ export interface FlowCaseOptions {
 
 export function windFarmModel<D extends DeficitModel>(parts: {
   site: Site; turbine: import("./turbine.js").Turbine; deficit: D; superposition?: SuperpositionModel;
+  turbulence?: TurbulenceModel; rotorAverage?: RotorAverageName;
 }): WindFarmModel<D> {
   return {
     site: parts.site,
     turbine: parts.turbine,
     deficit: parts.deficit,
     superposition: parts.superposition ?? { kind: "squared" },
+    ...(parts.turbulence ? { turbulence: parts.turbulence } : {}),
+    ...(parts.rotorAverage && parts.rotorAverage !== "center" ? { rotorAverage: parts.rotorAverage } : {}),
   };
 }
 
@@ -126,8 +133,12 @@ function lookup(model: WindFarmModel): Resolved {
   let r = resolvedCache.get(model);
   if (!r) {
     const D = model.turbine.diameterM;
-    const base = { linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0 };
-    r = kernelFor(model.deficit).resolve(model, base);
+    const kernel = kernelFor(model);
+    const base = {
+      linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0,
+      tiAmb: model.site.ti, tiEff: kernel.usesTiEff === true,
+    };
+    r = kernel.resolve(model, base);
     resolvedCache.set(model, r);
   }
   return r;
@@ -213,7 +224,7 @@ function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream
   for (let k = 0; k < K; k++) {
     turbinePowerCt(r.turbine, ws[k], pc);
     f.powerK[k] = pc[0]; f.ctK[k] = pc[1]; f.dPowerK[k] = pc[2]; f.dCtK[k] = pc[3];
-    f.srcK[k] = r.kernel.sourceFactor(r, pc[1], ws[k]);
+    f.srcK[k] = r.kernel.sourceFactor(r, pc[1], ws[k], r.tiAmb);
     f.ctD2over8K[k] = pc[1] * ((r.D * r.D) / 8);
   }
   return f;
@@ -221,8 +232,8 @@ function freeStream(r: Resolved, ws: Float64Array, pc: Float64Array): FreeStream
 
 /**
  * One flow case of one direction: visits positions upstream first, fills wsEffQ, ctQ,
- * dPowerQ, dCtQ (and the kernel's dE, auxE when `keepDeficits`); the caller reads powers
- * from `powerQ`.
+ * dPowerQ, dCtQ, tiEffQ when the kernel reads it (and the kernel's dE, auxE when
+ * `keepDeficits`); the caller reads powers from `powerQ`.
  */
 function propagateCase(
   r: Resolved, sc: Scratch, n: number, WS: number, kIdx: number, free: FreeStream, powerQ: Float64Array, keepDeficits: boolean,
@@ -230,6 +241,8 @@ function propagateCase(
   const { pairStartP, accQ, wsEffQ, ctQ, dPowerQ, dCtQ, pc } = sc;
   const { linear, turbine, kernel } = r;
   for (let q = 0; q < n; q++) accQ[q] = 0;
+  // No turbulence model yet: every source's effective TI is the ambient one.
+  if (r.tiEff) sc.tiEffQ.fill(r.tiAmb, 0, n);
   for (let p = 0; p < n; p++) {
     const acc = accQ[p];
     let ct: number;
@@ -262,6 +275,12 @@ function propagateCase(
 function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, aepI: Float64Array, tensors?: Tensors): void {
   const n = x.length;
   checkLayout(x, y);
+  if (isGeneral(model)) {
+    // turbulence, GaussianOverlap, TurboGaussian …: the general kernel (./kernels/general.ts)
+    dispatches++;
+    runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, tensors);
+    return;
+  }
   const r = dispatch(model);
   const kernel = r.kernel;
   const sc = scratch;
@@ -337,11 +356,14 @@ export function runWithTensors(model: WindFarmModel, x: ArrayLike<number>, y: Ar
   const fc = flowCases(model, opts);
   const n = x.length;
   const size = n * fc.wdDeg.length * fc.ws.length;
-  const tensors = into && into.wsEffILK.length === size
+  const tensors: Tensors = into && into.wsEffILK.length === size
     ? into
     : { wsEffILK: new Float64Array(size), powerILK: new Float64Array(size), ctILK: new Float64Array(size) };
+  if (!tensors.tiEffILK || tensors.tiEffILK.length !== size) tensors.tiEffILK = new Float64Array(size);
   const aepI = new Float64Array(n);
   run(model, x, y, fc, aepI, tensors);
+  // without a turbulence model the effective TI is the ambient TI
+  if (!model.turbulence) tensors.tiEffILK.fill(model.site.ti);
   return { fc, aepI, tensors };
 }
 
@@ -360,6 +382,12 @@ export function aepGradient(
   checkLayout(x, y);
   if (dAepDx.length < n || dAepDy.length < n) {
     throw new InputError(`gradient arrays need length ≥ ${n}`, { field: "dAepDx/dAepDy" });
+  }
+  if (isGeneral(model)) {
+    // reverse mode through the general propagation (turbulence, effective TI/WS, GaussianOverlap, Mirror)
+    dispatches++;
+    const f = flowCases(model, opts);
+    return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
   }
   const r = dispatch(model);
   const backward = r.kernel.backward;
@@ -447,6 +475,12 @@ export function candidateAepGWh(
   checkLayout(candX, candY, "candidates");
   const m = candX.length;
   if (out.length < m) throw new InputError(`output needs length ≥ ${m}`, { field: "out" });
+  if (isGeneral(model)) {
+    dispatches++;
+    const f = flowCases(model, opts);
+    candidateGeneral(model, placedX, placedY, candX, candY, out, f.wdDeg, f.ws, f.pLK);
+    return;
+  }
   const r = dispatch(model);
   const n = placedX.length;
   const fc = flowCases(model, opts);
@@ -473,7 +507,8 @@ export function candidateAepGWh(
       const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
       const WS = ws[kk];
       if (n > 0) propagateCase(r, sc, n, WS, kk, free, powerQ, false);
-      for (let p = 0; p < n; p++) facQ[p] = kernel.sourceFactor(r, ctQ[p], WS);
+      const tiEffQ = r.tiEff ? sc.tiEffQ : undefined;
+      for (let p = 0; p < n; p++) facQ[p] = kernel.sourceFactor(r, ctQ[p], WS, tiEffQ ? tiEffQ[p] : r.tiAmb);
       for (let a = 0; a < m; a++) {
         const xa = candX[a];
         const ya = candY[a];
@@ -484,7 +519,7 @@ export function candidateAepGWh(
           const dy = ya - placedY[i];
           const dw = -c * dx - s * dy;
           if (!(dw > DW_WAKE)) continue;
-          const d = kernel.pointDeficit(r, ctQ[p], facQ[p], WS, dw, s * dx - c * dy);
+          const d = kernel.pointDeficit(r, ctQ[p], facQ[p], WS, dw, s * dx - c * dy, tiEffQ ? tiEffQ[p] : r.tiAmb);
           acc += linear ? d : d * d;
         }
         let power: number;

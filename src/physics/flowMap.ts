@@ -21,6 +21,8 @@
  */
 import { InputError } from "../errors.js";
 import { resolvedModel, runWithTensors, type WindFarmModel } from "./engine.js";
+import { isGeneral, wakeModelOf } from "./kernels/general.js";
+import { pairDeficit } from "./generalPropagation.js";
 
 /** One flow case: where the wind comes from (degrees) and its free-stream speed (m/s). */
 export interface FlowMapCase {
@@ -54,6 +56,7 @@ export function flowMap(
   const ctI = tensors.ctILK;
   const n = x.length;
   const WS = opts.ws;
+  if (isGeneral(model)) return generalMap(model, x, y, pointsX, pointsY, opts, tensors, res);
   const r = resolvedModel(model);
   const kernel = r.kernel;
   const linear = r.linear;
@@ -72,12 +75,16 @@ export function flowMap(
   const srcY = new Float64Array(n);
   const ctP = new Float64Array(n);
   const facP = new Float64Array(n);
+  const tiP = new Float64Array(n);
+  // Effective TI per turbine when the propagation kept it (a turbulence model), else ambient.
+  const tiI = (tensors as { tiEffILK?: Float64Array }).tiEffILK;
   for (let p = 0; p < n; p++) {
     const i = order[p];
     srcX[p] = x[i];
     srcY[p] = y[i];
     ctP[p] = ctI[i];
-    facP[p] = kernel.sourceFactor(r, ctI[i], WS);
+    tiP[p] = tiI ? tiI[i] : r.tiAmb;
+    facP[p] = kernel.sourceFactor(r, ctI[i], WS, tiP[p]);
   }
 
   for (let a = 0; a < m; a++) {
@@ -88,8 +95,46 @@ export function flowMap(
       const dx = xa - srcX[p];
       const dy = ya - srcY[p];
       if (dx === 0 && dy === 0) continue; // the turbine's own rotor centre: it does not wake itself
-      const def = kernel.pointDeficit(r, ctP[p], facP[p], WS, -c * dx - s * dy, s * dx - c * dy);
+      const def = kernel.pointDeficit(r, ctP[p], facP[p], WS, -c * dx - s * dy, s * dx - c * dy, tiP[p]);
       if (def === 0) continue;
+      acc += linear ? def : def * def;
+    }
+    res[a] = acc === 0 ? WS : WS - (linear ? acc : Math.sqrt(acc));
+  }
+  return res;
+}
+
+/**
+ * The map of a model on the general kernel (turbulence, GaussianOverlap, TurboGaussian …): each
+ * source's deficit at the point for a zero-size rotor (GaussianOverlap then reads its table at
+ * R/σ = 0, as PyWake's flow map does), with the source's WS_eff and TI_eff where the model uses them.
+ */
+function generalMap(
+  model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, pointsX: Float64Array, pointsY: Float64Array,
+  opts: FlowMapCase, tensors: { wsEffILK: Float64Array; ctILK: Float64Array; tiEffILK?: Float64Array }, res: Float64Array,
+): Float64Array {
+  const wake = wakeModelOf(model);
+  const d = wake.deficit;
+  const useEffWs = "useEffectiveWs" in d && d.useEffectiveWs;
+  const useEffTi = "useEffectiveTi" in d && d.useEffectiveTi;
+  const linear = wake.superposition === "linear";
+  const { diameterM: D, hubHeightM: h } = model.turbine;
+  const WS = opts.ws;
+  const n = x.length;
+  const theta = (90 - opts.wdDeg) * (Math.PI / 180);
+  const c = Math.cos(theta);
+  const s = Math.sin(theta);
+  const order = Array.from({ length: n }, (_, i) => i);
+  const key = Float64Array.from({ length: n }, (_, i) => -c * x[i] - s * y[i]);
+  order.sort((i, j) => key[i] - key[j] || i - j);
+  for (let a = 0; a < pointsX.length; a++) {
+    let acc = 0;
+    for (const i of order) {
+      const dx = pointsX[a] - x[i];
+      const dy = pointsY[a] - y[i];
+      if (dx === 0 && dy === 0) continue;
+      const tiRef = useEffTi && tensors.tiEffILK ? tensors.tiEffILK[i] : model.site.ti;
+      const def = pairDeficit(wake, D, h, tensors.ctILK[i], useEffWs ? tensors.wsEffILK[i] : WS, tiRef, -c * dx - s * dy, s * dx - c * dy, 0);
       acc += linear ? def : def * def;
     }
     res[a] = acc === 0 ? WS : WS - (linear ? acc : Math.sqrt(acc));

@@ -24,6 +24,8 @@ export interface SimulationResult {
   readonly powerW: NdArray<Float64Array>;
   /** Thrust coefficient, shape [n, wd, ws]. */
   readonly ct: NdArray<Float64Array>;
+  /** Effective turbulence intensity, shape [n, wd, ws]: the ambient TI plus the wake-added TI of the model's turbulence model (the ambient TI without one). */
+  readonly tiEff: NdArray<Float64Array>;
   /** Total AEP (GWh). */
   aep(): number;
   /** AEP per turbine (GWh), shape [n]. */
@@ -74,13 +76,14 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
     wsEff: ndarray(tensors.wsEffILK, shape),
     powerW: ndarray(tensors.powerILK, shape),
     ct: ndarray(tensors.ctILK, shape),
+    tiEff: ndarray(tensors.tiEffILK as Float64Array, shape),
     aep() {
       if (total === undefined) { total = 0; for (let i = 0; i < n; i++) total += aepI[i]; }
       return total;
     },
     aepPerTurbine: () => ndarray(Float64Array.from(aepI), [n]),
-    aepPerDirection: () => ndarray(marginal(aepILK(), n, L, K, "direction"), [L]),
-    aepPerSpeed: () => ndarray(marginal(aepILK(), n, L, K, "speed"), [K]),
+    aepPerDirection: () => ndarray(perDirection(tensors.powerILK, pLK, n, L, K), [L]),
+    aepPerSpeed: () => ndarray(perSpeed(tensors.powerILK, pLK, n, L, K), [K]),
     aepTensor: () => ndarray(Float64Array.from(aepILK()), shape),
     aepNoWake() { const a = noWake(); let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; },
     aepNoWakePerTurbine: () => ndarray(noWake(), [n]),
@@ -88,22 +91,39 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
 }
 
 /**
- * AEP per direction (summed over turbines and speeds) or per speed (over turbines and
- * directions) of the [n, L, K] tensor `t`: within each turbine first, then over turbines,
- * one order of additions for both.
+ * AEP per direction (summed over turbines and speeds) and per speed (over turbines and
+ * directions) from the power tensor [n, L, K] and P(wd, ws): within each turbine first, then
+ * over turbines, one order of additions for both; each term power·P·8760e-9 as the AEP
+ * tensor holds it, computed on the way instead of materialising that tensor.
  */
-function marginal(t: Float64Array, n: number, L: number, K: number, keep: "direction" | "speed"): Float64Array {
-  const M = keep === "direction" ? L : K;
-  const inner = keep === "direction" ? K : L;
-  const out = new Float64Array(M);
-  for (let m = 0; m < M; m++) {
+function perDirection(powerILK: Float64Array, pLK: Float64Array, n: number, L: number, K: number): Float64Array {
+  const out = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
     let sm = 0;
     for (let i = 0; i < n; i++) {
+      const at = (i * L + l) * K;
       let si = 0;
-      for (let j = 0; j < inner; j++) si += t[keep === "direction" ? (i * L + m) * K + j : (i * L + j) * K + m];
+      for (let k = 0; k < K; k++) si += powerILK[at + k] * pLK[l * K + k] * GWH_PER_W_YEAR;
       sm += si;
     }
-    out[m] = sm;
+    out[l] = sm;
+  }
+  return out;
+}
+
+function perSpeed(powerILK: Float64Array, pLK: Float64Array, n: number, L: number, K: number): Float64Array {
+  const out = new Float64Array(K);
+  const si = new Float64Array(K);
+  // Turbine-major so each turbine's [L, K] block is read once; per speed the additions run
+  // over directions within a turbine, then over turbines, as in perDirection.
+  for (let i = 0; i < n; i++) {
+    si.fill(0);
+    const base = i * L * K;
+    for (let l = 0; l < L; l++) {
+      const at = base + l * K;
+      for (let k = 0; k < K; k++) si[k] += powerILK[at + k] * pLK[l * K + k] * GWH_PER_W_YEAR;
+    }
+    for (let k = 0; k < K; k++) out[k] += si[k];
   }
   return out;
 }

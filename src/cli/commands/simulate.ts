@@ -1,6 +1,6 @@
 /**
  * `wflo simulate <case.json> --wd <deg> --ws <m/s> --json`: one flow case of a case file;
- * effective wind speed, power and Ct per turbine.
+ * effective wind speed, power, Ct and effective turbulence intensity per turbine.
  */
 import { UsageError } from "../../errors.js";
 import { simulate } from "../../physics/index.js";
@@ -8,7 +8,7 @@ import { flag, numberOption, parseArgs } from "../args.js";
 import { casePath, loadCaseFile } from "./aep.js";
 
 export const usage = "usage: wflo simulate <case.json> --wd <deg> --ws <m/s> [--json]";
-export const summary = "one flow case of a case file: effective wind speed, power, Ct per turbine";
+export const summary = "one flow case of a case file: effective wind speed, power, Ct, TI per turbine";
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { json: "flag", wd: "value", ws: "value" });
@@ -23,14 +23,16 @@ export async function run(argv: string[]): Promise<number> {
     ws_eff: Array.from(sim.wsEff.data),
     power_W: Array.from(sim.powerW.data),
     ct: Array.from(sim.ct.data),
+    // the ambient TI plus what the case's turbulence model adds (the ambient TI without one)
+    ti_eff: Array.from(sim.tiEff.data),
   };
   if (flag(args, "json")) {
     console.log(JSON.stringify(out));
   } else {
     console.log(`${path}: wd ${wd}°, ws ${ws} m/s`);
-    console.log("turbine  ws_eff (m/s)  power (kW)  ct");
+    console.log("turbine  ws_eff (m/s)  power (kW)  ct      ti_eff");
     for (let i = 0; i < out.ws_eff.length; i++) {
-      console.log(`${String(i).padStart(7)}  ${out.ws_eff[i].toFixed(4).padStart(12)}  ${(out.power_W[i] / 1e3).toFixed(2).padStart(10)}  ${out.ct[i].toFixed(4)}`);
+      console.log(`${String(i).padStart(7)}  ${out.ws_eff[i].toFixed(4).padStart(12)}  ${(out.power_W[i] / 1e3).toFixed(2).padStart(10)}  ${out.ct[i].toFixed(4)}  ${out.ti_eff[i].toFixed(4)}`);
     }
   }
   return 0;

@@ -13,7 +13,12 @@
  * Only β uses the clipped c; a takes the raw Ct. WS is the free-stream speed at the source.
  * σ depends on the source's Ct, so only dw, cw² and the pair list are shared across speeds.
  */
-import { ct2aMadsen, dCt2aMadsen } from "./induction.js";
+import * as induction from "./induction.js";
+
+// Local copies: under tsx's CommonJS transform each use of an imported binding is a getter
+// call (see engine.ts); these sit in the kernels' innermost loops.
+const ct2aMadsen = induction.ct2aMadsen;
+const dCt2aMadsen = induction.dCt2aMadsen;
 
 export interface BastankhahGaussian {
   readonly kind: "BastankhahGaussian";

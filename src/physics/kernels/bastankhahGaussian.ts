@@ -17,14 +17,14 @@ import { niayifarK } from "../deficit/niayifarGaussian.js";
 import * as expNegModule from "../expNeg.js";
 import {
   DW_SIGMA, DW_WAKE, GAUSS_CULL2, maxCt, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds,
-  type FreeStream, type Resolved, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
+  type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
 
 // Local copies: a getter call per use under tsx's CommonJS transform otherwise (engine.ts).
-const { bastankhahCentre, bastankhahEpsilon, dBastankhahEpsilon } = bastankhah;
+const { bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon } = bastankhah;
 const expNeg = expNegModule.expNeg;
 
-function resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "epsMax">): Resolved {
+function resolve(model: WindFarmModel, base: ResolvedBase): Resolved {
   const d = model.deficit;
   if (d.kind !== "BastankhahGaussian" && d.kind !== "NiayifarGaussian") return unknownDeficit(d);
   const k = d.kind === "NiayifarGaussian" ? niayifarK(d, model.site.ti) : d.k;
@@ -96,9 +96,7 @@ function fusedSingleSpeed(
       if (cw2 > GAUSS_CULL2 * sigma2) continue;
       const inv2 = 1 / sigma2;
       const xc = ctD2over8 * inv2;
-      let cen = 2 * xc * (0.246 + xc * (0.0586 + 0.0883 * xc)); // bastankhahCentre, inlined
-      if (cen > 1) cen = 1;
-      const d = WS * cen * expNeg(0.5 * cw2 * inv2);
+      const d = WS * bastankhahCentre(xc) * expNeg(0.5 * cw2 * inv2);
       accQ[q] += linear ? d : d * d;
     }
   }
@@ -160,9 +158,7 @@ function directionAep(
         if (cw2 > GAUSS_CULL2 * sigma2) continue; // beyond the cull at this Ct's σ: no exp
         const inv2 = 1 / sigma2;
         const x = ctD2over8 * inv2;
-        let cen = 2 * x * (0.246 + x * (0.0586 + 0.0883 * x)); // bastankhahCentre, inlined
-        if (cen > 1) cen = 1;
-        const d = ws[k] * cen * expNeg(0.5 * cw2 * inv2);
+        const d = ws[k] * bastankhahCentre(x) * expNeg(0.5 * cw2 * inv2);
         accQK[dK + k] += linear ? d : d * d;
       }
     }
@@ -217,10 +213,7 @@ function gaussianSquaredSum(
     const cw2 = cw2E[e];
     if (cw2 > GAUSS_CULL2 * sigma2) continue; // beyond the cull at this Ct's σ: no exp
     const inv2 = 1 / sigma2;
-    const x = ctD2over8 * inv2;
-    let c = 2 * x * (0.246 + x * (0.0586 + 0.0883 * x)); // bastankhahCentre, inlined
-    if (c > 1) c = 1;
-    const d = WS * c * expNeg(0.5 * cw2 * inv2);
+    const d = WS * bastankhahCentre(ctD2over8 * inv2) * expNeg(0.5 * cw2 * inv2);
     accQ[dstE[e]] += d * d;
   }
 }
@@ -257,11 +250,8 @@ function backward(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): 
         const invS = 1 / ((pos ? kExp * dw : 0) + epsD);
         const inv2 = invS * invS;
         const x = ctD2over8 * inv2;
-        // bastankhahCentre and its slope, inlined: C = min(1, 2a(x))
-        const a2 = 2 * (x * (0.246 + x * (0.0586 + 0.0883 * x)));
-        const unclipped = a2 < 1;
-        const C = unclipped ? a2 : 1;
-        const dC = unclipped ? 2 * (0.246 + x * (2 * 0.0586 + 3 * 0.0883 * x)) : 0;
+        const C = bastankhahCentre(x);
+        const dC = dBastankhahCentre(x);
         const wg = WS * gaussE[e];
         const dDdSigma = wg * invS * (C * hcw * hcw * inv2 - 2 * x * dC);
         ctbar += dbar * (wg * dC * D2over8 * inv2 + dDdSigma * dEpsD);

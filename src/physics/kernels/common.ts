@@ -14,6 +14,8 @@ import { InputError } from "../../errors.js";
 import type { DeficitModel } from "../deficit/index.js";
 import type { Site } from "../site.js";
 import type { SuperpositionModel } from "../superposition.js";
+import type { TurbulenceModel } from "../turbulence/index.js";
+import type { RotorAverageName } from "../modelSpec.js";
 import * as turbines from "../turbine.js";
 import type { Turbine } from "../turbine.js";
 
@@ -25,6 +27,10 @@ export interface WindFarmModel<D extends DeficitModel = DeficitModel> {
   readonly turbine: Turbine;
   readonly deficit: D;
   readonly superposition: SuperpositionModel;
+  /** Wake-added turbulence, propagated downwind as effective TI (none: TI_eff = ambient TI). */
+  readonly turbulence?: TurbulenceModel;
+  /** Rotor average of the Gaussian deficits (default "center"; NOJ always averages by area overlap). */
+  readonly rotorAverage?: RotorAverageName;
 }
 
 /** Watt-hours a year per watt, in GWh: 8760 h · 1e-9. */
@@ -60,6 +66,10 @@ export interface Resolved {
   /** Largest ε = (σ − k·dw)/D any Ct of this turbine gives (ε grows with Ct): the cull bound. */
   epsMax: number;
   turbine: Turbine;
+  /** The site's ambient turbulence intensity: every source's effective TI until a turbulence model adds to it. */
+  tiAmb: number;
+  /** The kernel reads its sources' effective TI (`WakeKernel.usesTiEff`): the engine then fills tiEffQ / tiEffQK. */
+  tiEff: boolean;
 }
 
 /** Per-speed values of a turbine in free stream, cached because most turbines see it. */
@@ -71,22 +81,40 @@ export interface FreeStream {
   srcK: Float64Array;
 }
 
-/** Lines the engine and every kernel run, in one contract. */
-export interface WakeKernel {
+/**
+ * Lines the engine and every kernel run, in one contract.
+ *
+ * What a kernel may read about a source turbine besides its Ct and the free-stream WS (the
+ * engine fills these before the source casts its wakes):
+ *   one flow case (pushSource, backward, candidates):  sc.wsEffQ[p], and sc.tiEffQ[p] when `usesTiEff`
+ *   all speeds of a direction (directionAep, for a position it visited with visitSpeeds):
+ *                                                      sc.wsEffQK[p·K + k], and sc.tiEffQK[p·K + k] when `usesTiEff`
+ * (an unwaked source sees WS and the ambient TI `Resolved.tiAmb`). A kernel with constants of its
+ * own returns a subtype of `Resolved` from `resolve` and declares its functions on that subtype
+ * (method parameters are bivariant): nothing outside its file needs to know them.
+ */
+export interface WakeKernel<R extends Resolved = Resolved> {
   /** The deficit models (PyWake names) this kernel computes. */
   readonly deficits: readonly DeficitModel["kind"][];
-  /** Model constants (k, ε bound …) from the model; `base` carries what is model-independent. */
-  resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "epsMax">): Resolved;
   /**
-   * The Ct-dependent factor a source's deficits share, at Ct and free-stream WS: ε·D for the
-   * Gaussians with Ct-dependent width, NOJ's 2·a(min(Ct, 1))·WS; 0 when there is none.
+   * Optional: claims a model by more than its deficit's name (e.g. a turbulence model or a
+   * rotor average); kernels that have it are asked first, in KERNELS order.
    */
-  sourceFactor(r: Resolved, ct: number, ws: number): number;
+  accepts?(model: WindFarmModel): boolean;
+  /** The kernel reads its sources' effective TI (sc.tiEffQ / tiEffQK, `tiEff` of sourceFactor and pointDeficit). */
+  readonly usesTiEff?: boolean;
+  /** Model constants (k, ε bound …) from the model; `base` carries what is model-independent. */
+  resolve(model: WindFarmModel, base: ResolvedBase): R;
+  /**
+   * The factor a source's deficits share, from its Ct, the free-stream WS and its effective TI:
+   * ε·D for the Gaussians with Ct-dependent width, NOJ's 2·a(min(Ct, 1))·WS; 0 when there is none.
+   */
+  sourceFactor(r: R, ct: number, ws: number, tiEff: number): number;
   /** Fills the pair lists of one direction (positions gathered in xP, yP); returns the pair count. */
-  pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number;
+  pairs(r: R, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number;
   /** One direction at one speed, AEP only, without pair lists (see engine.ts). */
   fusedSingleSpeed(
-    r: Resolved, sc: Scratch, n: number, c: number, s: number,
+    r: R, sc: Scratch, n: number, c: number, s: number,
     WS: number, free: FreeStream, pw: number, aepI: Float64Array,
   ): void;
   /**
@@ -94,26 +122,33 @@ export interface WakeKernel {
    * WS_eff, power and Ct of each waked position into them (l = this direction).
    */
   directionAep(
-    r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+    r: R, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
     pLK: Float64Array, l: number, L: number, aepI: Float64Array, tensors?: Tensors,
   ): void;
   /** Position p (Ct `ct`, summed deficit `acc`) pushes its deficits over pairs e0..e1 in one flow case. */
   pushSource(
-    r: Resolved, sc: Scratch, p: number, e0: number, e1: number, ct: number, acc: number,
+    r: R, sc: Scratch, p: number, e0: number, e1: number, ct: number, acc: number,
     WS: number, kIdx: number, free: FreeStream, keepDeficits: boolean,
   ): void;
   /** Backward pass of one flow case (adjoints into gwQ, ghQ); absent: no analytic gradient. */
-  backward?(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): void;
+  backward?(r: R, sc: Scratch, n: number, WS: number, pw: number): void;
   /**
    * Deficit at a point (dw, hcw) from a source of Ct `ct` and factor `factor`
    * (`sourceFactor(r, ct, WS)`), PyWake's flow-map rule: rotor centre, a zero-size rotor,
-   * the engine's cull; 0 outside the wake.
+   * the engine's cull; 0 outside the wake. `tiEff` is the source's effective TI.
    */
-  pointDeficit(r: Resolved, ct: number, factor: number, WS: number, dw: number, hcw: number): number;
+  pointDeficit(r: R, ct: number, factor: number, WS: number, dw: number, hcw: number, tiEff: number): number;
 }
 
+/** What `resolve` receives: the model-independent constants. */
+export type ResolvedBase = Omit<Resolved, "kernel" | "k" | "epsMax">;
+
 /** Tensors [n, wd, ws] a `simulate` keeps; absent in the fast AEP path. */
-export interface Tensors { wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array }
+export interface Tensors {
+  wsEffILK: Float64Array; powerILK: Float64Array; ctILK: Float64Array;
+  /** Effective TI; written by the general kernel (turbulence models), else the ambient TI by the engine. */
+  tiEffILK?: Float64Array;
+}
 
 /** The largest Ct the turbine's curve can return (tables clamp, so it is the table's maximum). */
 export function maxCt(t: Turbine): number {
@@ -145,7 +180,9 @@ export class Scratch {
   pairDwE = new Float64Array(0);
   dE = new Float64Array(0);
   accQ = new Float64Array(0);
+  /** Per position in one flow case: effective speed, and effective TI when the kernel reads it. */
   wsEffQ = new Float64Array(0);
+  tiEffQ = new Float64Array(0);
   ctQ = new Float64Array(0);
   dPowerQ = new Float64Array(0);
   dCtQ = new Float64Array(0);
@@ -166,12 +203,19 @@ export class Scratch {
   pc = new Float64Array(4);
   /** Speed-minor tensors of the multi-speed AEP path: accQK[q·K + k], and per-source rows. */
   accQK = new Float64Array(0);
+  /** Speed-minor effective speed and TI of each position visitSpeeds visited ([p·K + k]). */
+  wsEffQK = new Float64Array(0);
+  tiEffQK = new Float64Array(0);
   epsDK = new Float64Array(0);
   ctD2K = new Float64Array(0);
 
   /** Sizes the speed-minor arrays for n positions × K speeds. */
   ensureK(n: number, K: number): void {
-    if (this.accQK.length < n * K) this.accQK = new Float64Array(n * K);
+    if (this.accQK.length < n * K) {
+      this.accQK = new Float64Array(n * K);
+      this.wsEffQK = new Float64Array(n * K);
+      this.tiEffQK = new Float64Array(n * K);
+    }
     if (this.epsDK.length < K) {
       this.epsDK = new Float64Array(K);
       this.ctD2K = new Float64Array(K);
@@ -210,6 +254,7 @@ export class Scratch {
     this.ghQ = new Float64Array(m);
     this.accQ = new Float64Array(m);
     this.wsEffQ = new Float64Array(m);
+    this.tiEffQ = new Float64Array(m);
     this.ctQ = new Float64Array(m);
     this.dPowerQ = new Float64Array(m);
     this.dCtQ = new Float64Array(m);
@@ -220,7 +265,7 @@ export class Scratch {
   }
 }
 
-/** Power into aepI and Ct of position p at one speed (free stream when nothing reached it). */
+/** Power into aepI and Ct of position p at one speed (free stream when nothing reached it); fused paths read no effective TI. */
 export function visitSingleSpeed(r: Resolved, sc: Scratch, p: number, WS: number, free: FreeStream, pw: number, aepI: Float64Array): number {
   const acc = sc.accQ[p];
   const i = sc.orderP[p];
@@ -236,25 +281,29 @@ export function visitSingleSpeed(r: Resolved, sc: Scratch, p: number, WS: number
 
 /**
  * Speed-minor visit of waked position p in one direction: adds its AEP over the K speeds to
- * aepI, and writes per speed its Ct into ctOutK and its WS_eff, power and Ct into the
- * tensors when given. Returns nothing; the kernel then derives its source factors from ctOutK.
+ * aepI, and writes per speed its Ct into ctOutK (−1: free stream), its WS_eff into sc.wsEffQK
+ * (its effective TI into sc.tiEffQK when the kernel reads it), and its WS_eff, power and Ct
+ * into the tensors when given. The kernel then derives its source factors from ctOutK.
  */
 export function visitSpeeds(
   r: Resolved, sc: Scratch, p: number, ws: Float64Array, K: number, free: FreeStream,
   pLK: Float64Array, l: number, L: number, aepI: Float64Array, ctOutK: Float64Array, tensors: Tensors | undefined,
 ): void {
-  const { orderP, accQK, pc } = sc;
+  const { orderP, accQK, wsEffQK, pc } = sc;
   const { linear, turbine } = r;
   const i = orderP[p];
   const qK = p * K;
   const lK = l * K;
   const at0 = (i * L + l) * K;
   let a = aepI[i];
+  // No turbulence model yet: the effective TI is the ambient one (where added TI will combine).
+  if (r.tiEff) sc.tiEffQK.fill(r.tiAmb, qK, qK + K);
   for (let k = 0; k < K; k++) {
     const acc = accQK[qK + k];
     const pw = pLK[lK + k] * GWH_PER_W_YEAR;
     if (acc === 0) {
       a += free.powerK[k] * pw;
+      wsEffQK[qK + k] = ws[k];
       ctOutK[k] = -1; // free stream: the kernel takes the free-stream row
       if (tensors) {
         tensors.wsEffILK[at0 + k] = ws[k];
@@ -263,6 +312,7 @@ export function visitSpeeds(
       }
     } else {
       const wsEff = ws[k] - (linear ? acc : Math.sqrt(acc));
+      wsEffQK[qK + k] = wsEff;
       turbinePowerCt(turbine, wsEff, pc);
       a += pc[0] * pw;
       ctOutK[k] = pc[1];

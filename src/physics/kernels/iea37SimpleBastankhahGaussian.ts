@@ -15,7 +15,7 @@ import * as expNegModule from "../expNeg.js";
 import * as turbines from "../turbine.js";
 import {
   DW_SIGMA, DW_WAKE, GAUSS_CULL2, GWH_PER_W_YEAR, setAdjoint, unknownDeficit, visitSingleSpeed,
-  type FreeStream, type Resolved, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
+  type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
 
 const IEA37_EPSILON = iea37.IEA37_EPSILON;
@@ -23,7 +23,7 @@ const iea37Centre = iea37.iea37Centre;
 const expNeg = expNegModule.expNeg;
 const turbinePowerCt = turbines.turbinePowerCt;
 
-function resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "epsMax">): Resolved {
+function resolve(model: WindFarmModel, base: ResolvedBase): Resolved {
   const d = model.deficit;
   if (d.kind !== "IEA37SimpleBastankhahGaussian") return unknownDeficit(d);
   return { ...base, kernel: iea37Kernel, k: d.k, epsMax: IEA37_EPSILON };

@@ -15,7 +15,7 @@ import * as induction from "../deficit/induction.js";
 import * as nojModel from "../deficit/noj.js";
 import {
   setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds,
-  type FreeStream, type Resolved, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
+  type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
 
 const ct2aMadsen = induction.ct2aMadsen;
@@ -24,7 +24,7 @@ const overlapFraction = nojModel.overlapFraction;
 const overlapFractionSlopes = nojModel.overlapFractionSlopes;
 const slopes = new Float64Array(2);
 
-function resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "epsMax">): Resolved {
+function resolve(model: WindFarmModel, base: ResolvedBase): Resolved {
   const d = model.deficit;
   if (d.kind !== "NOJ") return unknownDeficit(d);
   return { ...base, kernel: nojKernel, k: d.k, epsMax: 0 };
@@ -32,7 +32,7 @@ function resolve(model: WindFarmModel, base: Omit<Resolved, "kernel" | "k" | "ep
 
 /** f = 2·a(min(Ct, 1))·WS. */
 function sourceFactor(_r: Resolved, ct: number, ws: number): number {
-  return 2 * ct2aMadsen(ct < 1 ? ct : 1) * ws;
+  return 2 * ct2aMadsen(ct < 1 ? ct : 1) * ws; // the one copy: every loop below calls this
 }
 
 function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
@@ -82,7 +82,7 @@ function fusedSingleSpeed(
   for (let p = 0; p < n; p++) {
     const ct = visitSingleSpeed(r, sc, p, WS, free, pw, aepI);
     if (p === n - 1) break;
-    const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
+    const f = sourceFactor(r, ct, WS);
     if (f === 0) continue;
     const xi = xP[p];
     const yi = yP[p];
@@ -122,7 +122,7 @@ function directionAep(
       visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, fK, tensors);
       for (let k = 0; k < K; k++) {
         const ct = fK[k];
-        fK[k] = ct < 0 ? freeFK[k] : 2 * ct2aMadsen(ct < 1 ? ct : 1) * ws[k];
+        fK[k] = ct < 0 ? freeFK[k] : sourceFactor(r, ct, ws[k]);
       }
       f = fK;
     }
@@ -143,7 +143,7 @@ function pushSource(
 ): void {
   const { pairDstE, pairAE, dE, accQ } = sc;
   const linear = r.linear;
-  const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
+  const f = sourceFactor(r, ct, WS);
   if (!keepDeficits && !linear) {
     if (f !== 0) scaledSquaredSum(e0, e1, f, pairAE, pairDstE, accQ);
     return;
@@ -176,7 +176,7 @@ function backward(r: Resolved, sc: Scratch, n: number, WS: number, pw: number): 
     let ctbar = 0;
     if (e0 !== e1) {
       const ct = ctQ[p];
-      const f = 2 * ct2aMadsen(ct < 1 ? ct : 1) * WS;
+      const f = sourceFactor(r, ct, WS);
       const dF = ct < 1 ? 2 * dCt2aMadsen(ct) * WS : 0;
       let gwi = 0;
       let ghi = 0;
