@@ -61,83 +61,141 @@ export function plotlyCarrier(js: { version: string; code: string } = plotlyJs()
   return carrierCache.tag;
 }
 
-// The loader shared by every figure (one copy per output, ~2 KB): draw when plotly.js is
-// in the page (window.Plotly, or a carrier in any output, decompressed once per page);
-// otherwise keep the static image. In a live Notebook 6 page it also registers, once, a
-// before_save hook that leaves exactly one carrier in the saved notebook, in the first
-// figure output: rerunning the cell that carried it, Run All twice, clearing or deleting
-// that cell then never leave a saved or exported notebook without plotly.js.
-const LOADER = `function (fig, divId) {
-  var W = window, CT = ${JSON.stringify(PLOTLY_CARRIER_TYPE)};
-  function decode(b64) {
-    var bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+// A notebook figure must draw in every copy of the notebook (saved, reopened, exported,
+// shared), whatever happened to other cells. Each figure output therefore carries:
+//   - a static image (SVG, drawn at execution time by svg.ts) with a one-line hint: what an
+//     untrusted notebook, a viewer without JavaScript, or a page without plotly.js shows;
+//   - a small loader that finds plotly.js itself (never another cell's *script*):
+//       1. window.Plotly, when the page has it already;
+//       2. a plotly.js carrier anywhere in the page (plotlyCarrier above);
+//       3. in a live Notebook 6, a carrier in the notebook's saved outputs even when the page
+//          shows them sanitized (untrusted) — read from the notebook model;
+//       4. in a live Notebook 6, the copy in the kernelspec's own folder that the Jupyter
+//          server serves at <base>kernelspecs/<kernel>/plotly.min.js.
+//   - and, in a live Notebook 6, a hook on "before_save" that keeps exactly one carrier in
+//     the notebook that is written to disk, in the first figure's output: when a rerun, a
+//     cleared output or a deleted cell took the carrier away it is put back, and a second one
+//     (a new kernel session embeds its own) is dropped. So a saved notebook holds plotly.js
+//     once, in an output, where nbconvert's HTML export keeps it too.
+// The kernel sends the carrier with the first figure of a session (src/notebook/show.ts), so
+// a notebook executed headless (nbclient, nbconvert --execute) carries it as well.
+
+// The loader, the same text in every figure. It keeps one shared state per page in
+// window.__wfloPlotly (so ten figures decompress plotly.js once) and never names the
+// carrier's type attribute as it appears in markup: a search for the carrier must not find
+// the loader.
+const LOADER_JS = `function wfloPlotly() {
+  var w = window, L = w.__wfloPlotly;
+  if (L && L.v === 1) return L;
+  L = w.__wfloPlotly = { v: 1, p: null, gz: null, hooked: false };
+  var TYPE = ${JSON.stringify(PLOTLY_CARRIER_TYPE)}, MARK = "type=\\"" + TYPE + "\\"";
+  function nb() { var J = w.Jupyter; return J && J.notebook && J.notebook.get_cells ? J.notebook : null; }
+  function htmlOf(o) { var h = o && o.data && o.data["text/html"]; return Array.isArray(h) ? h.join("") : typeof h === "string" ? h : ""; }
+  function outputs() {
+    var n = nb(), out = [];
+    if (!n) return out;
+    n.get_cells().forEach(function (c) { ((c.output_area && c.output_area.outputs) || []).forEach(function (o) { out.push(o); }); });
+    return out;
   }
-  function plotly() {
-    if (W.Plotly) return Promise.resolve(W.Plotly);
-    if (W.__wfloPlotly) return W.__wfloPlotly;
-    var el = document.querySelector('script[type="' + CT + '"]');
-    if (!el || typeof DecompressionStream === "undefined") return null;
-    var carrier = { version: el.getAttribute("data-wflo-plotly"), b64: el.textContent.trim() };
-    var t0 = W.performance ? performance.now() : 0;
-    W.__wfloPlotly = decode(carrier.b64).then(function (code) {
-      if (!W.Plotly) {
-        var s = document.createElement("script");
-        s.text = "(function (module, exports, define) {\\n" + code + "\\n})();";
-        document.head.appendChild(s);
-      }
-      W.__wfloCarrier = carrier;
-      if (W.performance) W.__wfloPlotlyLoadMs = performance.now() - t0;
-      return W.Plotly;
+  function carrierIn(h) {
+    var i = h.indexOf(MARK);
+    if (i < 0) return null;
+    var s = h.lastIndexOf("<script", i), b = h.indexOf(">", i) + 1, e = h.indexOf("</" + "script>", b);
+    return e < 0 ? null : { start: s, end: e + 9, b64: h.slice(b, e).trim() };
+  }
+  function fromPage() { var e = document.querySelector("script[type=\\"" + TYPE + "\\"]"); return e ? e.textContent.trim() : null; }
+  function fromModel() {
+    var os = outputs();
+    for (var i = 0; i < os.length; i++) { var c = carrierIn(htmlOf(os[i])); if (c) return c.b64; }
+    return null;
+  }
+  function run(code) {
+    // A script from a blob: URL is compiled off the main thread (an inline or eval'd one
+    // froze the page for its whole compile). Parameters shadow module/exports/define:
+    // Notebook 6's require.js must not capture plotly.js.
+    return new Promise(function (resolve, reject) {
+      var url = URL.createObjectURL(new Blob(["(function (module, exports, define) {\\n", code, "\\n})();"], { type: "text/javascript" }));
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = function () { URL.revokeObjectURL(url); w.Plotly ? resolve(w.Plotly) : reject(new Error("plotly.js did not define window.Plotly")); };
+      s.onerror = function () {
+        // A page whose policy refuses blob: scripts: evaluate it here instead.
+        URL.revokeObjectURL(url);
+        try { new Function("module", "exports", "define", code)(); } catch (e) { return reject(e); }
+        w.Plotly ? resolve(w.Plotly) : reject(new Error("plotly.js did not define window.Plotly"));
+      };
+      document.head.appendChild(s);
     });
-    return W.__wfloPlotly;
   }
-  function saveHook() {
-    var nb = W.Jupyter && W.Jupyter.notebook;
-    if (!nb || !nb.events || W.__wfloSaveHook) return;
-    W.__wfloSaveHook = true;
-    var RE = /<script type="application\\/x-wflo-plotly"[^>]*>[^<]*<\\/script>\\n?/g;
-    nb.events.on("before_save.Notebook", function () {
-      var c = W.__wfloCarrier, first = true;
-      if (!c) return;
-      var tag = '<script type="' + CT + '" data-wflo-plotly="' + c.version + '" data-encoding="gzip-base64">' + c.b64 + "</scr" + "ipt>\\n";
-      nb.get_cells().forEach(function (cell) {
-        var outs = (cell.output_area && cell.output_area.outputs) || [];
-        outs.forEach(function (o) {
-          var h = o.data && o.data["text/html"];
-          if (Array.isArray(h)) h = h.join("");
-          if (typeof h !== "string" || h.indexOf("wflo-figure") < 0) return;
-          var bare = h.replace(RE, "");
-          o.data["text/html"] = first ? tag + bare : bare;
-          first = false;
-        });
+  function bytes(b64) { var s = atob(b64), u = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i); return u; }
+  function gunzip(b64) { return new Response(new Blob([bytes(b64)]).stream().pipeThrough(new DecompressionStream("gzip"))).text(); }
+  function gzip(text) {
+    return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer().then(function (buf) {
+      var u = new Uint8Array(buf), s = "";
+      for (var i = 0; i < u.length; i += 32768) s += String.fromCharCode.apply(null, u.subarray(i, i + 32768));
+      return btoa(s);
+    });
+  }
+  function fromServer() {
+    var n = nb();
+    if (!n || !n.kernel || typeof fetch !== "function") return null;
+    var name = n.kernel.name || (n.metadata && n.metadata.kernelspec && n.metadata.kernelspec.name);
+    if (!name) return null;
+    return fetch((n.base_url || "/") + "kernelspecs/" + encodeURIComponent(name) + "/plotly.min.js", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error("plotly.js not served by the kernelspec (" + r.status + ")"); return r.text(); });
+  }
+  L.load = function () {
+    if (w.Plotly) return Promise.resolve(w.Plotly);
+    if (L.p) return L.p;
+    var t0 = performance.now();
+    var b64 = fromPage() || fromModel();
+    if (b64 && typeof DecompressionStream === "function") {
+      L.gz = b64;
+      L.p = gunzip(b64).then(run);
+    } else {
+      var s = fromServer();
+      if (!s) return Promise.reject(new Error(b64 ? "this browser cannot decompress the embedded plotly.js" : "plotly.js is neither in this page nor in the notebook"));
+      L.p = s.then(function (code) {
+        if (typeof CompressionStream === "function") gzip(code).then(function (g) { L.gz = g; });
+        return run(code);
       });
-    });
-  }
-  var tries = 0;
-  function draw() {
-    var el = document.getElementById(divId);
-    var p = el ? plotly() : null;
-    if (p) {
-      p.then(function (P) {
-        if (!P) throw new Error("plotly.js did not define window.Plotly");
-        var st = el.querySelector(".wflo-static");
-        return P.newPlot(el, fig.data, fig.layout, fig.config).then(function () { if (st && st.parentNode) st.parentNode.removeChild(st); });
-      }).then(saveHook, function (e) { var h = el.querySelector(".wflo-hint"); if (h) h.textContent = "Static image (interactive figure failed: " + e + ")."; });
-      return;
     }
-    if (++tries < 600) { setTimeout(draw, 100); return; }
-    var h = el && el.querySelector(".wflo-hint");
-    if (h) h.textContent = "Static image: no plotly.js in this page (run a cell with a figure to embed it).";
-  }
-  draw();
+    // How long plotly.js took to arrive (decompress, or fetch, and evaluate): measured by the browser test.
+    L.p.then(function () { w.__wfloPlotlyLoadMs = performance.now() - t0; }, function () { L.p = null; });
+    return L.p;
+  };
+  // Notebook 6: the notebook written to disk holds exactly one carrier.
+  L.hook = function () {
+    var n = nb();
+    if (L.hooked || !n || !n.events) return;
+    L.hooked = true;
+    n.events.on("before_save.Notebook", function () {
+      try {
+        // Every carrier out, then one into the first figure output: wherever reruns, cleared
+        // outputs, deleted cells or a second kernel session left them, the file gets one.
+        var figs = [], gz = L.gz;
+        outputs().forEach(function (o) {
+          var h = htmlOf(o), c;
+          if (!h) return;
+          while ((c = carrierIn(h))) { gz = gz || c.b64; h = h.slice(0, c.start) + h.slice(c.end).replace(/^\\n/, ""); o.data["text/html"] = h; }
+          if (h.indexOf('class="wflo-figure"') >= 0) figs.push(o);
+        });
+        if (figs.length && gz) {
+          figs[0].data["text/html"] = "<script " + MARK + " data-wflo-plotly=\\"" + (w.Plotly && w.Plotly.version || "") + "\\" data-encoding=\\"gzip-base64\\">" + gz + "</" + "script>\\n" + htmlOf(figs[0]);
+        }
+      } catch (e) { console.error("wflo: could not keep plotly.js in the saved notebook", e); }
+    });
+  };
+  return L;
 }`;
 
 export interface FigureHtmlOptions {
   /** A static rendering (SVG) shown until plotly draws, and for good where scripts do not run. */
   staticSvg?: string;
 }
+
+/** The hint under a static image: one line, plain text (an untrusted page drops styles). */
+export const STATIC_HINT = "Static image: the interactive figure needs a trusted notebook (File \u203a Trust Notebook) with JavaScript; rerunning the cell also draws it.";
 
 /**
  * The div and the loader of one figure; `id` must be unique in the page. With a static
@@ -149,13 +207,33 @@ export function figureHtml(fig: PlotlyFigure, id: string, opts: FigureHtmlOption
   const height = typeof fig.layout.height === "number" ? fig.layout.height : 450;
   const divId = `wflo-fig-${id}`;
   const still = opts.staticSvg
-    ? `<div class="wflo-static"><img alt="${escapeHtml(figureText(fig))}" style="max-width:100%" src="data:image/svg+xml;base64,${Buffer.from(opts.staticSvg, "utf8").toString("base64")}">` +
-      `<div class="wflo-hint" style="font-size:12px;color:#777">Static image: trust the notebook (File › Trust Notebook) and rerun or reopen it for the interactive figure.</div></div>`
+    ? `<div class="wflo-static"><img alt="${escapeHtml(figureText(fig))}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,${Buffer.from(opts.staticSvg, "utf8").toString("base64")}">` +
+      `<div class="wflo-hint" style="font-size:12px;color:#777">${escapeHtml(STATIC_HINT)}</div></div>`
     : "";
-  // The script may run before its output is attached to the page (Notebook 6 evaluates
-  // scripts while building the output element) and before plotly.js arrives: poll both.
-  return `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px;min-height:${height}px">${still}</div>\n` +
-    `<script type="text/javascript">(${LOADER})(${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })}, ${scriptJson(divId)});</script>`;
+  return `<div class="wflo-figure" id="${escapeHtml(divId)}" style="width:100%;min-width:320px">${still}</div>\n` +
+    `<script type="text/javascript">(function () {\n${LOADER_JS}\n` +
+    `  var fig = ${scriptJson({ data: fig.data, layout: fig.layout, config: fig.config ?? {} })};\n` +
+    `  var L = wfloPlotly(), tries = 0, fails = 0;\n` +
+    // Notebook 6 runs this script while it builds the output, before the element (and the
+    // carrier next to it) is in the page: wait for the element, then load and draw.
+    `  function attempt() {\n` +
+    `    var el = document.getElementById(${scriptJson(divId)});\n` +
+    `    if (!el) { if (++tries < 600) setTimeout(attempt, 50); return; }\n` +
+    `    L.hook();\n` +
+    `    L.load().then(function (Plotly) {\n` +
+    `      if (el.getAttribute("data-drawn")) return;\n` +
+    `      el.setAttribute("data-drawn", "1");\n` +
+    `      var p = document.createElement("div");\n` +
+    `      p.className = "wflo-plot"; p.style.width = "100%"; p.style.height = ${height} + "px";\n` +
+    `      el.appendChild(p);\n` +
+    `      return Plotly.newPlot(p, fig.data, fig.layout, fig.config).then(function () { var s = el.querySelector(".wflo-static"); if (s) s.parentNode.removeChild(s); });\n` +
+    `    }).catch(function (e) {\n` +
+    `      if (++fails < 40) { setTimeout(attempt, 500); return; }\n` +
+    `      var h = el.querySelector(".wflo-hint"); if (h) h.textContent = "Static image: " + e.message + ".";\n` +
+    `    });\n` +
+    `  }\n` +
+    `  attempt();\n` +
+    `})();</script>`;
 }
 
 export function figureText(fig: PlotlyFigure): string {

@@ -3,8 +3,8 @@
 // notebooks; show/ProgressDisplay talk to the tslab kernel.
 export * from "../figures/index.js";
 export { figureBundle, PLOTLY_MIME, type MimeBundle } from "./bundle.js";
-export { figureHtml, figureText, plotlyJs, plotlyJsTag, plotlyCarrier, PLOTLY_CARRIER_TYPE, escapeHtml, scriptJson, type FigureHtmlOptions } from "../figures/html.js";
-export { figureSvg } from "../figures/svg.js";
+export { figureHtml, figureText, plotlyJs, plotlyJsTag, plotlyCarrier, PLOTLY_CARRIER_TYPE, STATIC_HINT, escapeHtml, scriptJson, type FigureHtmlOptions } from "../figures/html.js";
+export { figureSvg, type FigureSvgOptions } from "../figures/svg.js";
 export { displayWriter, inKernel, setDisplayWriter, DisplayHandle, type DisplayWriter } from "./kernel.js";
 export { show, isRenderable, isFigure, resetPlotlyEmbedding, plotlyEmbeddedInSession, type Renderable } from "./show.js";
 export { htmlTable, textTable, type Column, type RowMark } from "./table.js";

@@ -1,7 +1,8 @@
 // Figures that survive what users do to notebooks, on a real Jupyter Notebook 6 server
 // driven by Chromium (scripts/notebook-figures-live.mjs): a notebook of 10 figures is run,
 // its plotly.js-carrying cell rerun, Run All twice, saved (exactly one plotly.js carrier
-// left, in the first figure output), reopened, exported through the server and opened
+// left, in the first figure output), reopened, reopened after plotly.js was taken out of
+// the file (the kernelspec's copy is used, the next save restores one), exported through the server and opened
 // offline, and executed by nbconvert and opened untrusted (static images and the hint).
 // And a kernel restarted mid-runBatch: the display says it stopped, the rerun resumes.
 import { test } from "node:test";
@@ -20,7 +21,9 @@ test("10 figures draw after run, rerun, Run All twice, save, reopen, offline exp
   t.diagnostic(lines.join("\n"));
   t.diagnostic(`measured: ${JSON.stringify(r.measured)}`);
   const byName = Object.fromEntries(r.steps.map((s) => [s.name, s]));
-  for (const name of ["run all", "rerun the carrier cell", "Run All twice", "reopen", "export opened offline"]) assert.equal(byName[name].drawn, FIGURES, name);
+  for (const name of ["run all", "rerun the carrier cell", "Run All twice", "reopen", "reopen without plotly.js in the notebook", "export opened offline"]) {
+    assert.equal(byName[name].drawn, FIGURES, name);
+  }
   assert.equal(byName["untrusted (nbconvert --execute)"].staticShown, FIGURES);
   assert.equal(byName["untrusted (nbconvert --execute)"].drawn, 0);
   // One compressed plotly.js (2.0 MB) plus ten figures with their static SVGs.
