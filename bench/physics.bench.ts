@@ -13,8 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { parseWakeModel } from "../src/physics/modelSpec.js";
-import type { DeficitModel } from "../src/physics/deficit/index.js";
+import { parseWakeModel, windFarmModelOf } from "../src/physics/modelSpec.js";
 import {
   aepGWh, aepGradient, builtinLayout, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities,
   superpositionModel, turbinePowerCt, windFarmModel, type WindFarmModel,
@@ -131,11 +130,7 @@ for (const [label, spec, pywakeS] of [
   ["Niayifar_PorteAgel_2016", { preset: "Niayifar_PorteAgel_2016" }, 5.8],
   ["NiayifarGaussian+STF2017", { deficit: "NiayifarGaussian", turbulence: "STF2017" }, 2.0],
 ] as const) {
-  const w = parseWakeModel(spec);
-  const model = windFarmModel({
-    site: builtinSite("hornsrev1"), turbine: builtinTurbine("V80"), deficit: w.deficit as DeficitModel,
-    superposition: superpositionModel(w.superposition), ...(w.turbulence ? { turbulence: w.turbulence } : {}), rotorAverage: w.rotorAverage,
-  });
+  const model = windFarmModelOf(builtinSite("hornsrev1"), builtinTurbine("V80"), parseWakeModel(spec));
   let value = 0;
   const t = timeIt(() => { value = aepGWh(model, hr.x, hr.y); }, { warmup: 2, minRuns: 7, minSeconds: 3 });
   rows.push({ name: `HR1 ${label}`, pywakeS, target: 20, t, value });
