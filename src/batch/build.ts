@@ -6,7 +6,7 @@
  */
 import { InputError } from "../errors.js";
 import {
-  aepGWh, deficitModel, parseModelNames, parseSite, parseTurbine, superpositionModel, windFarmModel,
+  aepGWh, parseSite, parseTurbine, parseWakeModel, wakeModelLabel, windFarmModelOf,
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
 import { boundaryCanHold, candidateGrid, OPTIMIZER_METHODS, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
@@ -40,18 +40,12 @@ export function buildTurbine(spec: BatchSpec, t: number, w: Where = {}): Turbine
 
 /** Site + turbine type t + wake models. */
 export function buildModel(spec: BatchSpec, t: number, w: Where = {}): WindFarmModel {
-  const names = parseModelNames(spec.model, "model", w.file);
-  return windFarmModel({
-    site: buildSite(spec, w),
-    turbine: buildTurbine(spec, t, w),
-    deficit: deficitModel(names.deficit),
-    superposition: superpositionModel(names.superposition),
-  });
+  return windFarmModelOf(buildSite(spec, w), buildTurbine(spec, t, w), parseWakeModel(spec.model, "model", w.file));
 }
 
 /** The wake model's name as stored with each result (`wake_model` attribute). */
 export function wakeModelName(spec: BatchSpec): string {
-  return `${spec.model.deficit}+${spec.model.superposition ?? "squared"}`;
+  return wakeModelLabel(spec.model);
 }
 
 /** A farm's boundary, in the case-file form (layout's `parseBoundary`: circle, polygon, polygons + exclusions). */
@@ -67,7 +61,7 @@ export function checkSite(spec: BatchSpec, w: Where): void {
 }
 
 export function checkModel(spec: BatchSpec, w: Where): void {
-  parseModelNames(spec.model, "model", w.file);
+  parseWakeModel(spec.model, "model", w.file);
 }
 
 /**

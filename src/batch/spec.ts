@@ -15,7 +15,7 @@ import { readFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomically } from "../util/fs.js";
-import { parseSite, parseTurbine, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
+import { parseSite, parseTurbine, parseWakeModel, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
@@ -141,11 +141,9 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
   const wd = r.wd === undefined ? undefined : numberList(r.wd, "wd", w, () => true, "a direction in degrees");
   const ws = r.ws === undefined ? undefined : numberList(r.ws, "ws", w, (x) => x >= 0, "a wind speed ≥ 0 (m/s)");
 
-  need(isObject(r.model), `must be {"deficit": …, "superposition": …}`, "model", w);
+  need(isObject(r.model), `must be {"preset": …} or {"deficit": …, "superposition": …}`, "model", w);
   const m = r.model as Record<string, unknown>;
-  need(typeof m.deficit === "string", "is required: a deficit model name", "model.deficit", w);
-  if (m.superposition !== undefined) need(typeof m.superposition === "string", "must be a name", "model.superposition", w);
-  for (const k of Object.keys(m)) need(k === "deficit" || k === "superposition", "unknown field; expected deficit, superposition", `model.${k}`, w);
+  parseWakeModel(m, "model", w.file); // names and parameters (README "Wake models"); throws naming the field
 
   need(typeof r.site === "string" || isObject(r.site), "must be a built-in site name or a site definition object", "site", w);
   need(Array.isArray(r.turbines) && r.turbines.length > 0, "must be a non-empty list of turbine types (built-in names, .yaml/.json files or definitions)", "turbines", w);
@@ -187,7 +185,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     ...(r.name !== undefined ? { name: r.name as string } : {}),
     ...(r.description !== undefined ? { description: r.description as string } : {}),
     site: inlineSite(r.site as BatchSpec["site"], w),
-    model: { deficit: m.deficit as string, ...(m.superposition !== undefined ? { superposition: m.superposition as string } : {}) },
+    model: m as BatchSpec["model"],
     ...(wd ? { wd } : {}),
     ...(ws ? { ws } : {}),
     turbines: (r.turbines as BatchSpec["turbines"]).map((t, i) => inlineTurbine(t, i, w)),

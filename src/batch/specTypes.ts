@@ -30,7 +30,7 @@ export interface BatchSpec {
    */
   site: string | { [k: string]: Json };
   /** Wake model: deficit and superposition names, as in case files. */
-  model: { deficit: string; superposition?: string };
+  model: { preset?: string; deficit?: string; superposition?: string; [param: string]: Json | undefined };
   /** Flow cases: wind directions (deg) and speeds (m/s); default: the site's own. */
   wd?: number[];
   ws?: number[];

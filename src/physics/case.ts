@@ -6,7 +6,8 @@
  */
 import { InputError } from "../errors.js";
 import { DEFICIT_NAMES, deficitModel, type DeficitName } from "./deficit/index.js";
-import { windFarmModel, type WindFarmModel } from "./engine.js";
+import type { WindFarmModel } from "./engine.js";
+import { parseWakeModel, windFarmModelOf } from "./modelSpec.js";
 import { BUILTIN_LAYOUT_NAMES, builtinLayout, type BuiltinLayoutName, type Layout } from "./layouts.js";
 import { BUILTIN_SITE_NAMES, builtinSite, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
@@ -69,9 +70,9 @@ export function parseCaseModel(value: unknown, opts: CaseOptions | string = {}):
   }
   const site = parseSite(value.site, "site", file, o.readText);
   const turbine = parseTurbine(value.turbine, "turbine", o);
-  const { deficit, superposition } = parseModelNames(value.model, "model", file);
+  const wake = parseWakeModel(value.model, "model", file);
   if (value.layout !== undefined) parseLayout(value.layout, "layout", file);
-  const model = windFarmModel({ site, turbine, deficit: deficitModel(deficit), superposition: superpositionModel(superposition) });
+  const model = windFarmModelOf(site, turbine, wake);
   const wdDeg = value.wd === undefined ? site.defaultWdDeg : Float64Array.from(numbers(value.wd, "wd", file));
   const ws = value.ws === undefined ? site.defaultWs : Float64Array.from(numbers(value.ws, "ws", file));
   for (let k = 0; k < ws.length; k++) {
@@ -228,18 +229,7 @@ export function parseLayout(v: unknown, field = "layout", file?: string): Layout
 
 /** `{ "deficit": name, "superposition"?: "squared" | "linear" }` (squared by default, as in PyWake). */
 export function parseModelNames(v: unknown, field = "model", file?: string): { deficit: DeficitName; superposition: SuperpositionName } {
-  if (!isObj(v)) throw new InputError('must be an object {"deficit": ..., "superposition": ...}', { field, file });
-  for (const key of Object.keys(v)) {
-    if (key !== "deficit" && key !== "superposition") throw new InputError("unknown key (known: deficit, superposition)", { field: `${field}.${key}`, file });
-  }
-  const d = v.deficit;
-  if (d === undefined) throw new InputError("is missing", { field: `${field}.deficit`, file });
-  if (typeof d !== "string" || !(DEFICIT_NAMES as readonly string[]).includes(d)) {
-    throw new InputError(`unknown model ${JSON.stringify(d)} (known: ${DEFICIT_NAMES.join(", ")})`, { field: `${field}.deficit`, file });
-  }
-  const s = v.superposition ?? "squared";
-  if (s !== "squared" && s !== "linear") {
-    throw new InputError(`unknown superposition ${JSON.stringify(s)} (known: squared, linear)`, { field: `${field}.superposition`, file });
-  }
-  return { deficit: d as DeficitName, superposition: s };
+  // the full contract (presets, turbulence, parameters) is modelSpec.ts's; this keeps the names
+  const w = parseWakeModel(v, field, file);
+  return { deficit: w.deficit.kind, superposition: w.superposition };
 }

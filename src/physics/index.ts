@@ -13,3 +13,6 @@ export {
 export { simulate, type SimulationResult } from "./simulate.js";
 export { flowMap, type FlowMapCase } from "./flowMap.js";
 export * from "./case.js";
+export * from "./modelSpec.js";
+export * from "./turbulence/index.js";
+export { gaussianOverlapFactor, gaussianOverlapTable } from "./rotorAverage/gaussianOverlap.js";

@@ -11,6 +11,9 @@
  */
 import { InputError } from "../errors.js";
 import { turboGaussian, type TurboGaussian } from "./deficit/turboGaussian.js";
+import type { WindFarmModel } from "./kernels/common.js";
+import type { Site } from "./site.js";
+import type { Turbine } from "./turbine.js";
 import { ADDED_TI_SUMS, TURBULENCE_NAMES, crespoHernandez, gcl, stf2005, stf2017, type AddedTiSum, type TurbulenceModel } from "./turbulence/index.js";
 
 export type Ct2aName = "madsen" | "mom1d";
@@ -215,4 +218,30 @@ export function parseWakeModel(v: unknown, field = "model", file?: string): Wake
   const deficit = withParams(defaultDeficit(name), v, field, file);
   const turbulence = turbName ? turbulenceWith(turbName, v, field, file) : undefined;
   return { deficit, superposition, rotorAverage, ...(turbulence ? { turbulence } : {}) };
+}
+
+/** Site + turbine + the parsed wake model: what the engine runs (`aepGWh`, `simulate`, …). */
+export function windFarmModelOf(site: Site, turbine: Turbine, wake: WakeModel): WindFarmModel {
+  return {
+    site, turbine, deficit: wake.deficit, superposition: { kind: wake.superposition },
+    ...(wake.turbulence ? { turbulence: wake.turbulence } : {}),
+    ...(wake.rotorAverage !== "center" ? { rotorAverage: wake.rotorAverage } : {}),
+  };
+}
+
+/**
+ * A short name for the `"model"` value as written, e.g. `BastankhahGaussian+squared`,
+ * `NiayifarGaussian+squared+STF2017`, `Nygaard_2022`, `Bastankhah_PorteAgel_2014(k=0.04)`:
+ * the deficit and superposition names alone for the models wflo had before presets, so stored
+ * names do not change.
+ */
+export function wakeModelLabel(v: Record<string, unknown>): string {
+  const skip = new Set(["preset", "deficit", "superposition", "turbulence", "rotor_average"]);
+  const params = Object.keys(v).filter((k) => !skip.has(k)).sort().map((k) => `${k}=${JSON.stringify(v[k])}`);
+  const tail = params.length ? `(${params.join(",")})` : "";
+  if (typeof v.preset === "string") return v.preset + tail;
+  const parts = [String(v.deficit), String(v.superposition ?? "squared")];
+  if (v.turbulence !== undefined) parts.push(String(v.turbulence));
+  if (v.rotor_average !== undefined && v.rotor_average !== "center") parts.push(String(v.rotor_average));
+  return parts.join("+") + tail;
 }

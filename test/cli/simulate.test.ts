@@ -38,3 +38,36 @@ test("wflo simulate needs --wd and --ws; a turbine YAML path resolves beside the
   assert.equal(r.status, 2);
   assert.match(r.stderr, /turbine: cannot read "missing\.yaml"/);
 });
+
+test("wflo simulate --json: a literature preset's ti_eff, ws_eff, power (pywake_models2.json Niayifar_PorteAgel_2016)", () => {
+  const v = reference("pywake_models2.json").models.Niayifar_PorteAgel_2016;
+  const fc = v.flow_cases.find((f: { layout: string; ti: number; wd: number; ws: number }) => f.layout === "irregular9" && f.ti === 0.06 && f.wd === 225);
+  const dir = mkdtempSync(join(tmpdir(), "wflo-sim-"));
+  const p = join(dir, "np.json");
+  const site = { type: "uniform", p_wd: [1], ti: fc.ti, ws: [fc.ws] };
+  writeFileSync(p, JSON.stringify({ site, turbine: "V80", layout: v.layouts.irregular9, model: { preset: "Niayifar_PorteAgel_2016" } }));
+  const r = wflo("simulate", p, "--wd", String(fc.wd), "--ws", String(fc.ws), "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  // pywake_models2.json models.Niayifar_PorteAgel_2016.flow_cases (irregular9, ti 0.06, wd 225, ws 10)
+  assertAllClose(out.ti_eff, fc.TI_eff, 1e-9, "TI_eff");
+  assertAllClose(out.ws_eff, fc.WS_eff, 1e-9, "WS_eff");
+  assertAllClose(out.power_W, fc.Power_W, 1e-9, "Power_W");
+  assert.ok(Math.max(...out.ti_eff) > fc.ti * 1.5, "wake-added turbulence shows");
+});
+
+test("wflo simulate: a wrong model name or parameter exits 2 naming the field", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-sim-"));
+  for (const [model, field] of [
+    [{ preset: "Nygaard_2023" }, "model.preset"],
+    [{ deficit: "NiayifarGaussian", turbulence: "STF2019" }, "model.turbulence"],
+    [{ preset: "Nygaard_2022", k: 0.04 }, "model.k"],
+    [{ deficit: "TurboGaussian", rotor_average: "gaussian" }, "model.rotor_average"],
+  ] as const) {
+    const p = join(dir, "bad.json");
+    writeFileSync(p, JSON.stringify({ site: "hornsrev1", turbine: "V80", layout: { x: [0, 400], y: [0, 0] }, model }));
+    const r = wflo("simulate", p, "--wd", "270", "--ws", "8", "--json");
+    assert.equal(r.status, 2, r.stderr);
+    assert.ok(r.stderr.includes(`${field}:`), r.stderr);
+  }
+});

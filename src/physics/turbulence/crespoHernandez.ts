@@ -11,8 +11,7 @@
  * Niayifar & Porté-Agel (2016) use c2 = +0.0325 and 1-D momentum induction.
  */
 import type { AddedTiSum } from "./index.js";
-
-export type Ct2aName = "madsen" | "mom1d";
+import type { Ct2aName } from "../modelSpec.js";
 
 export interface CrespoHernandez {
   readonly kind: "CrespoHernandez";
