@@ -7,3 +7,4 @@ export declare const debianPackages: string[];
 export declare function jupyterEnv(stateDir?: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
 export declare function missingSystemTools(): string[];
 export declare function ensureBuilt(opts?: { quiet?: boolean }): boolean;
+export declare function notebookDirArgs(userArgs: string[], opts?: { defaultDir?: string; cwd?: string }): string[];

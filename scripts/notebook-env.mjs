@@ -3,7 +3,7 @@
 // ignored folder of the repo instead of the home directory.
 // Used by `npm run notebook`, scripts/run-notebooks.mjs and test/notebook.
 import { mkdirSync, existsSync, statSync, readdirSync, rmSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 
@@ -89,4 +89,32 @@ export function ensureBuilt({ quiet = false } = {}) {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Arguments for `jupyter notebook` from the user's own (`npm run notebook -- …`): serves
+ * notebooks/ unless the user names a --notebook-dir (Jupyter refuses two), and a relative one
+ * is taken from the folder npm was run in (INIT_CWD), not the repo root npm moves to.
+ */
+export function notebookDirArgs(userArgs, { defaultDir = join(repoRoot, "notebooks"), cwd = process.env.INIT_CWD || process.cwd() } = {}) {
+  const out = [];
+  let named = false;
+  for (let i = 0; i < userArgs.length; i++) {
+    const a = userArgs[i];
+    const m = /^--(notebook-dir|NotebookApp\.notebook_dir|ServerApp\.root_dir)(=(.*))?$/.exec(a);
+    if (!m) {
+      out.push(a);
+      continue;
+    }
+    let dir = m[3];
+    if (dir === undefined) {
+      if (i + 1 >= userArgs.length) throw new Error(`${a} needs a directory`);
+      dir = userArgs[++i];
+    }
+    const abs = resolve(cwd, dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`--${m[1]} ${dir}: no such directory (${abs})`);
+    out.push(`--${m[1]}=${abs}`);
+    named = true;
+  }
+  return named ? out : [`--notebook-dir=${defaultDir}`, ...out];
 }

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // `npm run notebook`: Jupyter Notebook (Debian's) on 127.0.0.1 with wflo's tslab kernel,
-// serving notebooks/. Jupyter's state stays in .jupyter-state/ of the repo, not in $HOME.
+// serving notebooks/ (or --notebook-dir=DIR, relative to where npm ran). Jupyter's state stays in .jupyter-state/ of the repo, not in $HOME.
 // Extra arguments go to `jupyter notebook` (e.g. --port=8899, --NotebookApp.token=...).
 import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, repoRoot } from "./notebook-env.mjs";
+import { ensureBuilt, jupyterBin, jupyterEnv, missingSystemTools, notebookDirArgs, repoRoot } from "./notebook-env.mjs";
 
 const missing = missingSystemTools().filter((m) => m !== "chromium");
 if (missing.length) {
@@ -12,10 +11,17 @@ if (missing.length) {
   process.exit(2);
 }
 ensureBuilt();
-const args = ["notebook", "--ip=127.0.0.1", "--no-browser", `--notebook-dir=${join(repoRoot, "notebooks")}`,
+let userArgs;
+try {
+  userArgs = notebookDirArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`npm run notebook: ${e.message}`);
+  process.exit(2);
+}
+const args = ["notebook", "--ip=127.0.0.1", "--no-browser",
   // New notebooks get the wflo kernel.
   "--MultiKernelManager.default_kernel_name=wflo",
-  ...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...process.argv.slice(2)];
+  ...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...userArgs];
 const child = spawn(jupyterBin, args, { cwd: repoRoot, env: jupyterEnv(), stdio: "inherit" });
 // Ctrl-C reaches Jupyter through the terminal's process group; Jupyter asks to confirm.
 process.on("SIGINT", () => {});

@@ -272,32 +272,69 @@ function propagateCase(
 // ---------------------------------------------------------------------------------------
 // Public entry points
 
-function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, aepI: Float64Array, tensors?: Tensors): void {
+/**
+ * The one AEP loop every entry point runs: aepI per turbine; the tensors [n, wd, ws] when
+ * given; the AEP per flow case `aepLK` (summed over turbines) when given. Extra outputs only
+ * add writes: the additions into aepI are the same, in the same order, with or without them
+ * (except that one speed without outputs takes the kernel's fused loop, equal to the bit).
+ */
+function run(
+  model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, aepI: Float64Array,
+  tensors?: Tensors, aepLK?: Float64Array,
+): void {
   const n = x.length;
   checkLayout(x, y);
   if (isGeneral(model)) {
     // turbulence, GaussianOverlap, TurboGaussian …: the general kernel (./kernels/general.ts)
     dispatches++;
-    runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, tensors);
+    if (!aepLK) {
+      runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, tensors);
+      return;
+    }
+    // The general kernel keeps no per-flow-case sums: they come from its power tensor.
+    const L = fc.wdDeg.length;
+    const K = fc.ws.length;
+    const size = n * L * K;
+    const t = tensors ?? { wsEffILK: new Float64Array(size), powerILK: new Float64Array(size), ctILK: new Float64Array(size) };
+    runGeneral(model, x, y, fc.wdDeg, fc.ws, fc.pLK, aepI, t);
+    aepLK.fill(0, 0, L * K);
+    for (let i = 0; i < n; i++) {
+      for (let lk = 0; lk < L * K; lk++) aepLK[lk] += t.powerILK[i * L * K + lk] * (fc.pLK[lk] * GWH_PER_W_YEAR);
+    }
     return;
   }
   const r = dispatch(model);
-  const kernel = r.kernel;
   const sc = scratch;
   sc.ensure(n);
-  const { wdDeg, ws, pLK } = fc;
-  const L = wdDeg.length;
-  const K = ws.length;
+  const L = fc.wdDeg.length;
+  const K = fc.ws.length;
   const free = freeStreamOf(r, fc, sc.pc);
   sc.ensureK(n, K);
   aepI.fill(0, 0, n);
+  if (aepLK) aepLK.fill(0, 0, L * K);
+  sc.aepLK = aepLK ?? null;
+  try {
+    directions(r, sc, n, x, y, fc, free, aepI, tensors, aepLK);
+  } finally {
+    sc.aepLK = null;
+  }
+}
+
+function directions(
+  r: Resolved, sc: Scratch, n: number, x: ArrayLike<number>, y: ArrayLike<number>, fc: FlowCases, free: FreeStream,
+  aepI: Float64Array, tensors: Tensors | undefined, aepLK: Float64Array | undefined,
+): void {
+  const kernel = r.kernel;
+  const { wdDeg, ws, pLK } = fc;
+  const L = wdDeg.length;
+  const K = ws.length;
   const { orderP } = sc;
   for (let l = 0; l < L; l++) {
     const theta = (90 - wdDeg[l]) * (Math.PI / 180);
     const c = Math.cos(theta);
     const s = Math.sin(theta);
     sortDownwind(orderP, sc.keyI, n, x, y, c, s);
-    if (K === 1 && !tensors) {
+    if (K === 1 && !tensors && !aepLK) {
       gatherPositions(sc, n, x, y);
       kernel.fusedSingleSpeed(r, sc, n, c, s, ws[0], free, pLK[l] * GWH_PER_W_YEAR, aepI);
       continue;
@@ -311,6 +348,7 @@ function run(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, f
       if (isWakedQ[p]) continue;
       const i = orderP[p];
       aepI[i] += freeL;
+      if (aepLK) for (let k = 0; k < K; k++) aepLK[l * K + k] += free.powerK[k] * (pLK[l * K + k] * GWH_PER_W_YEAR);
       if (tensors) {
         const at0 = (i * L + l) * K;
         for (let k = 0; k < K; k++) {
@@ -365,6 +403,27 @@ export function runWithTensors(model: WindFarmModel, x: ArrayLike<number>, y: Ar
   // without a turbulence model the effective TI is the ambient TI
   if (!model.turbulence) tensors.tiEffILK.fill(model.site.ti);
   return { fc, aepI, tensors };
+}
+
+/**
+ * Internal, for `simulate`: the fast path's loops with the AEP per turbine and per flow case
+ * (summed over turbines) kept, no tensors. `aepI` and `aepLK` are the caller's (lengths n, L·K).
+ */
+export function runWithBreakdown(
+  model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, opts: FlowCaseOptions | undefined,
+  aepI: Float64Array, aepLK: Float64Array,
+): FlowCases {
+  const fc = flowCases(model, opts);
+  if (aepI.length < x.length || aepLK.length < fc.pLK.length) {
+    throw new InputError(`breakdown arrays need lengths ≥ ${x.length} and ${fc.pLK.length}`, { field: "aepI/aepLK" });
+  }
+  run(model, x, y, fc, aepI, undefined, aepLK);
+  return fc;
+}
+
+/** The flow cases (and their probabilities) a call with these options runs. */
+export function flowCasesOf(model: WindFarmModel, opts?: FlowCaseOptions): FlowCases {
+  return flowCases(model, opts);
 }
 
 /**

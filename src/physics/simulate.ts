@@ -1,11 +1,15 @@
 /**
- * `simulate(model, x, y)`: one run over all flow cases keeping the per-turbine tensors, with
- * PyWake-style accessors (`sim.aep()`, `sim.aepPerTurbine()`, …). Sums are hierarchical
+ * `simulate(model, x, y)`: PyWake's `wfm(x, y)` with its accessors (`sim.aep()`,
+ * `sim.aepPerTurbine()`, …), computed by the very loops of the fast path (`aepGWh`): the total
+ * and per-turbine AEP are its numbers to the bit; per direction and per speed come from the
+ * AEP per flow case the same loops add up on the way. The tensors [n, wd, ws] (`wsEff`,
+ * `powerW`, `ct`, `aepTensor()`) are computed on first read only. Sums are hierarchical
  * (physics.md "Summing"): per turbine over its flow cases first, then over turbines.
  */
 import ndarray from "ndarray";
 import type { NdArray } from "ndarray";
-import { runWithTensors, type FlowCaseOptions, type WindFarmModel } from "./engine.js";
+import { flowCasesOf, runWithBreakdown, runWithTensors, type FlowCaseOptions, type WindFarmModel } from "./engine.js";
+import type { Tensors } from "./kernels/index.js";
 import { turbinePowerCt } from "./turbine.js";
 
 const GWH_PER_W_YEAR = 8760 * 1e-9;
@@ -45,23 +49,22 @@ export interface SimulationResult {
 export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLike<number>, opts?: FlowCaseOptions): SimulationResult {
   const xs = Float64Array.from(x);
   const ys = Float64Array.from(y);
-  const { fc, aepI, tensors } = runWithTensors(model, xs, ys, opts);
   const n = xs.length;
+  const fc0 = flowCasesOf(model, opts);
+  const aepI = new Float64Array(n);
+  const aepLK = new Float64Array(fc0.pLK.length);
+  // The fast path's loops, with each AEP term also added to its flow case's sum: aep() is
+  // aepGWh's number to the bit, the breakdowns cost L·K additions more, no [n, wd, ws] tensor.
+  const fc = runWithBreakdown(model, xs, ys, opts, aepI, aepLK);
   const L = fc.wdDeg.length;
   const K = fc.ws.length;
   const pLK = fc.pLK;
   const shape = [n, L, K];
   let total: number | undefined;
-  let tensor: Float64Array | undefined;
-  const aepILK = (): Float64Array => {
-    if (!tensor) {
-      tensor = new Float64Array(n * L * K);
-      for (let i = 0; i < n; i++) {
-        for (let lk = 0; lk < L * K; lk++) tensor[i * L * K + lk] = tensors.powerILK[i * L * K + lk] * pLK[lk] * GWH_PER_W_YEAR;
-      }
-    }
-    return tensor;
-  };
+  // WS_eff, power and Ct [n, wd, ws] only when one of them is read: the same loops again with
+  // the tensors written on the way (so they hold the very values the AEP above summed).
+  let tensors: Tensors | undefined;
+  const tensorsOf = (): Tensors => (tensors ??= runWithTensors(model, xs, ys, opts).tensors);
   const noWake = (): Float64Array => {
     const pc = new Float64Array(4);
     const perCase = new Float64Array(K);
@@ -73,57 +76,49 @@ export function simulate(model: WindFarmModel, x: ArrayLike<number>, y: ArrayLik
   return {
     model, x: xs, y: ys, wdDeg: fc.wdDeg, ws: fc.ws,
     probability: ndarray(Float64Array.from(pLK), [L, K]),
-    wsEff: ndarray(tensors.wsEffILK, shape),
-    powerW: ndarray(tensors.powerILK, shape),
-    ct: ndarray(tensors.ctILK, shape),
-    tiEff: ndarray(tensors.tiEffILK as Float64Array, shape),
+    get wsEff() { return ndarray(tensorsOf().wsEffILK, shape); },
+    get powerW() { return ndarray(tensorsOf().powerILK, shape); },
+    get ct() { return ndarray(tensorsOf().ctILK, shape); },
+    get tiEff() { return ndarray(tensorsOf().tiEffILK as Float64Array, shape); },
     aep() {
       if (total === undefined) { total = 0; for (let i = 0; i < n; i++) total += aepI[i]; }
       return total;
     },
     aepPerTurbine: () => ndarray(Float64Array.from(aepI), [n]),
-    aepPerDirection: () => ndarray(perDirection(tensors.powerILK, pLK, n, L, K), [L]),
-    aepPerSpeed: () => ndarray(perSpeed(tensors.powerILK, pLK, n, L, K), [K]),
-    aepTensor: () => ndarray(Float64Array.from(aepILK()), shape),
+    aepPerDirection: () => ndarray(perDirection(aepLK, L, K), [L]),
+    aepPerSpeed: () => ndarray(perSpeed(aepLK, L, K), [K]),
+    aepTensor: () => ndarray(aepILK(tensorsOf().powerILK, pLK, n, L * K), shape),
     aepNoWake() { const a = noWake(); let s = 0; for (let i = 0; i < n; i++) s += a[i]; return s; },
     aepNoWakePerTurbine: () => ndarray(noWake(), [n]),
   };
 }
 
+/** power·P·8760e-9 per turbine and flow case, the terms the engine sums. */
+function aepILK(powerILK: Float64Array, pLK: Float64Array, n: number, LK: number): Float64Array {
+  const out = new Float64Array(n * LK);
+  for (let i = 0; i < n; i++) {
+    for (let lk = 0; lk < LK; lk++) out[i * LK + lk] = powerILK[i * LK + lk] * pLK[lk] * GWH_PER_W_YEAR;
+  }
+  return out;
+}
+
 /**
- * AEP per direction (summed over turbines and speeds) and per speed (over turbines and
- * directions) from the power tensor [n, L, K] and P(wd, ws): within each turbine first, then
- * over turbines, one order of additions for both; each term power·P·8760e-9 as the AEP
- * tensor holds it, computed on the way instead of materialising that tensor.
+ * AEP per direction and per speed from the AEP per flow case, which the engine summed over
+ * turbines first (physics.md "Summing": short sums before long ones, never one running sum
+ * over all n·L·K terms).
  */
-function perDirection(powerILK: Float64Array, pLK: Float64Array, n: number, L: number, K: number): Float64Array {
+function perDirection(aepLK: Float64Array, L: number, K: number): Float64Array {
   const out = new Float64Array(L);
   for (let l = 0; l < L; l++) {
     let sm = 0;
-    for (let i = 0; i < n; i++) {
-      const at = (i * L + l) * K;
-      let si = 0;
-      for (let k = 0; k < K; k++) si += powerILK[at + k] * pLK[l * K + k] * GWH_PER_W_YEAR;
-      sm += si;
-    }
+    for (let k = 0; k < K; k++) sm += aepLK[l * K + k];
     out[l] = sm;
   }
   return out;
 }
 
-function perSpeed(powerILK: Float64Array, pLK: Float64Array, n: number, L: number, K: number): Float64Array {
+function perSpeed(aepLK: Float64Array, L: number, K: number): Float64Array {
   const out = new Float64Array(K);
-  const si = new Float64Array(K);
-  // Turbine-major so each turbine's [L, K] block is read once; per speed the additions run
-  // over directions within a turbine, then over turbines, as in perDirection.
-  for (let i = 0; i < n; i++) {
-    si.fill(0);
-    const base = i * L * K;
-    for (let l = 0; l < L; l++) {
-      const at = base + l * K;
-      for (let k = 0; k < K; k++) si[k] += powerILK[at + k] * pLK[l * K + k] * GWH_PER_W_YEAR;
-    }
-    for (let k = 0; k < K; k++) out[k] += si[k];
-  }
+  for (let l = 0; l < L; l++) for (let k = 0; k < K; k++) out[k] += aepLK[l * K + k];
   return out;
 }

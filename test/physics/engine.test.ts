@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   aepGWh, aepPerTurbineGWh, bastankhahGaussian, builtinLayout, builtinSite, builtinTurbine, candidateAepGWh, ct2aMadsen,
   deficitModel, noj, overlapFraction, simulate, superpositionModel, turbineCt, uniformSite, windFarmModel,
-  aepGradient, flowMap,
+  aepGradient, flowMap, turbinePowerCt,
 } from "../../src/physics/index.js";
 import { kernelDispatchCount } from "../../src/physics/engine.js";
 import { assertClose } from "./helpers.js";
@@ -122,3 +122,52 @@ test("each entry point chooses the wake kernel once per call, whatever the farm 
     }
   }
 });
+
+test("simulate: breakdowns from the fast path's own sums, tensors only when read and then the very values it summed", () => {
+  const { x, y } = builtinLayout("hornsrev1");
+  const opts = { wdDeg: [0, 17, 90, 183, 270.5], ws: [3, 4, 7, 9.3, 12, 25] };
+  for (const name of ["NOJ", "BastankhahGaussian", "IEA37SimpleBastankhahGaussian"] as const) {
+    const model = windFarmModel({ site: builtinSite("hornsrev1"), turbine: v80, deficit: deficitModel(name), superposition: superpositionModel("squared") });
+    const before = kernelDispatchCount();
+    const sim = simulate(model, x, y, opts);
+    const total = sim.aep();
+    const perWd = sim.aepPerDirection();
+    const perWs = sim.aepPerSpeed();
+    const perTurbine = sim.aepPerTurbine();
+    // aep and every breakdown came from one propagation: no tensor was built
+    assert.equal(kernelDispatchCount() - before, 1, `${name}: one run for the AEP and its breakdowns`);
+    const L = opts.wdDeg.length;
+    const K = opts.ws.length;
+    const tensor = sim.aepTensor(); // the tensors now: one more run
+    assert.equal(kernelDispatchCount() - before, 2, `${name}: the tensors cost one more run, once`);
+    void sim.wsEff; void sim.ct; void sim.powerW;
+    assert.equal(kernelDispatchCount() - before, 2, `${name}: tensors computed once`);
+    const scale = total;
+    for (let l = 0; l < L; l++) {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) for (let k = 0; k < K; k++) s += tensor.get(i, l, k);
+      assert.ok(Math.abs(s - perWd.get(l)) <= 1e-14 * scale, `${name}: direction ${l}`);
+    }
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) for (let l = 0; l < L; l++) s += tensor.get(i, l, k);
+      assert.ok(Math.abs(s - perWs.get(k)) <= 1e-14 * scale, `${name}: speed ${k}`);
+    }
+    for (let i = 0; i < x.length; i++) {
+      let s = 0;
+      for (let l = 0; l < L; l++) for (let k = 0; k < K; k++) s += tensor.get(i, l, k);
+      assert.ok(Math.abs(s - perTurbine.get(i)) <= 1e-14 * perTurbine.get(i), `${name}: turbine ${i}`);
+      // the tensors hold the same powers the AEP summed (the power row of an unwaked turbine is the free stream)
+      for (let l = 0; l < L; l++) for (let k = 0; k < K; k++) {
+        const p = sim.powerW.get(i, l, k);
+        assert.equal(p, turbinePowerW(sim.wsEff.get(i, l, k)), `${name}: power of turbine ${i} at its WS_eff`);
+      }
+    }
+  }
+});
+
+function turbinePowerW(ws: number): number {
+  const pc = new Float64Array(4);
+  turbinePowerCt(v80, ws, pc);
+  return pc[0];
+}

@@ -201,6 +201,11 @@ export class Scratch {
   nWaked = 0;
   isWakedQ = new Uint8Array(0);
   pc = new Float64Array(4);
+  /**
+   * AEP per flow case (GWh), [l·K + k], summed over turbines on the way when a caller asked
+   * for the breakdowns (simulate), else null: visitSpeeds and the engine add each term there too.
+   */
+  aepLK: Float64Array | null = null;
   /** Speed-minor tensors of the multi-speed AEP path: accQK[q·K + k], and per-source rows. */
   accQK = new Float64Array(0);
   /** Speed-minor effective speed and TI of each position visitSpeeds visited ([p·K + k]). */
@@ -298,11 +303,14 @@ export function visitSpeeds(
   let a = aepI[i];
   // No turbulence model yet: the effective TI is the ambient one (where added TI will combine).
   if (r.tiEff) sc.tiEffQK.fill(r.tiAmb, qK, qK + K);
+  const aepLK = sc.aepLK;
   for (let k = 0; k < K; k++) {
     const acc = accQK[qK + k];
     const pw = pLK[lK + k] * GWH_PER_W_YEAR;
     if (acc === 0) {
-      a += free.powerK[k] * pw;
+      const term = free.powerK[k] * pw;
+      a += term;
+      if (aepLK) aepLK[lK + k] += term;
       wsEffQK[qK + k] = ws[k];
       ctOutK[k] = -1; // free stream: the kernel takes the free-stream row
       if (tensors) {
@@ -314,7 +322,9 @@ export function visitSpeeds(
       const wsEff = ws[k] - (linear ? acc : Math.sqrt(acc));
       wsEffQK[qK + k] = wsEff;
       turbinePowerCt(turbine, wsEff, pc);
-      a += pc[0] * pw;
+      const term = pc[0] * pw;
+      a += term;
+      if (aepLK) aepLK[lK + k] += term;
       ctOutK[k] = pc[1];
       if (tensors) {
         tensors.wsEffILK[at0 + k] = wsEff;

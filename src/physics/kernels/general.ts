@@ -15,17 +15,29 @@
  * where cw/σ > 10 PyWake's clamped table gives F(R/σ, 10) < e^-28 since R/σ ≤ 2.5 for ε ≥ 0.2).
  * Top-hat turbulence: zero beyond wake radius + R by construction; STF: zero outside Frandsen's cone.
  */
-import { bastankhahEpsilon } from "../deficit/bastankhahGaussian.js";
-import { ct2aMadsen, ct2aMomentum } from "../deficit/induction.js";
-import { overlapFraction } from "../deficit/noj.js";
-import { turboSigma } from "../deficit/turboGaussian.js";
+import * as bastankhahModule from "../deficit/bastankhahGaussian.js";
+import * as inductionModule from "../deficit/induction.js";
+import * as nojModule from "../deficit/noj.js";
+import * as turboModule from "../deficit/turboGaussian.js";
+import * as expNegModule from "../expNeg.js";
 import type { WakeModel } from "../modelSpec.js";
-import { gaussianOverlapFactor, gaussianOverlapTable } from "../rotorAverage/gaussianOverlap.js";
+import * as overlapModule from "../rotorAverage/gaussianOverlap.js";
 import { frandsenWeighted } from "../turbulence/stf.js";
-import { turbinePowerCt, type Turbine } from "../turbine.js";
+import * as turbineModule from "../turbine.js";
+import type { Turbine } from "../turbine.js";
 import type { Tensors, WindFarmModel } from "./common.js";
 import { defaultDeficit, type DeficitSpec } from "../modelSpec.js";
 import { pairDeficit } from "../generalPropagation.js";
+
+// Module-local copies of what the hot loops call (an imported binding is a getter call under the
+// CommonJS transform tsx applies; see engine.ts).
+const { bastankhahEpsilon } = bastankhahModule;
+const { ct2aMadsen, ct2aMomentum } = inductionModule;
+const { overlapFraction } = nojModule;
+const { turboSigma } = turboModule;
+const { expNeg } = expNegModule;
+const { gaussianOverlapFactor, gaussianOverlapTable } = overlapModule;
+const { turbinePowerCt } = turbineModule;
 
 const DW_WAKE = -1e-10;
 const DW_SIGMA = 1e-10;
@@ -59,6 +71,9 @@ class Scratch {
   sigMaxE = new Float64Array(0);
   turbAE = new Float64Array(0);
   turbBE = new Float64Array(0);
+  pairQE = new Int32Array(0);
+  pairStartP = new Int32Array(0);
+  tiMaxAccQ = new Float64Array(0);
   ensure(n: number): void {
     if (n <= this.n) return;
     this.n = n;
@@ -76,6 +91,9 @@ class Scratch {
     this.sigMaxE = new Float64Array(pairs);
     this.turbAE = new Float64Array(pairs);
     this.turbBE = new Float64Array(pairs);
+    this.pairQE = new Int32Array(pairs);
+    this.pairStartP = new Int32Array(m + 1);
+    this.tiMaxAccQ = new Float64Array(m);
   }
 }
 const scratch = new Scratch();
@@ -94,7 +112,7 @@ export function propagateFast(
   const K = ws.length;
   const sc = scratch;
   sc.ensure(n);
-  const { order, key, xP, yP, accD, accT, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE } = sc;
+  const { order, key, xP, yP, accD, accT, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE, pairQE, pairStartP, tiMaxAccQ } = sc;
   const D = turbine.diameterM;
   const R = D / 2;
   const h = turbine.hubHeightM;
@@ -129,6 +147,14 @@ export function propagateFast(
   const tcD = turb && turb.kind === "CrespoHernandez" ? turb.c[3] : 0;
   const crespoMom1d = turb && turb.kind === "CrespoHernandez" && turb.ct2a === "mom1d";
   const tiPowC = turbKind === TURB_CRESPO ? Math.pow(ti, tcC) : 0;
+  const epsMaxD = defKind === DEF_BASTANKHAH || defKind === DEF_NIAYIFAR ? bastankhahEpsilon(ctTop, ceps, ctlim) * D : 0;
+  let wsMin = Infinity;
+  for (let k = 0; k < K; k++) if (ws[k] < wsMin) wsMin = ws[k];
+  if (!(wsMin >= 0)) wsMin = 0;
+  // the largest source prefactors (induction grows with Ct; a negative exponent takes the floor)
+  const aTop = crespoMom1d ? ct2aMomentum(ctTop) : ct2aMadsen(ctTop);
+  const crespoPrefMax = turbKind === TURB_CRESPO ? tcA * Math.pow(tcB >= 0 ? (aTop > 1e-10 ? aTop : 1e-10) : 1e-10, tcB) * tiPowC : 0;
+  const gclPrefMax = turbKind === TURB_GCL ? 0.29 * Math.sqrt(1 - Math.sqrt(1 - Math.min(ctTop, 1))) : 0;
   const pc = new Float64Array(4);
   const tensors = out.tensors;
   const pLK = out.pLK;
@@ -161,20 +187,92 @@ export function propagateFast(
           case TURB_STF2017:
             // Frandsen's weight times (√(I² + TI²) − TI) needs I, so keep the weight: w = weighted(1)… via ratio
             turbAE[e] = stfWeight(dw, cw, D);
-            turbBE[e] = Math.hypot(dw, cw) / D;
+            turbBE[e] = Math.sqrt(dw * dw + cw * cw) / D; // PyWake's hypot, to an ulp
             break;
           case TURB_STF2005:
             turbAE[e] = stfWeight(dw, cw, D);
             turbBE[e] = dw / D;
             break;
           case TURB_CRESPO:
-            turbAE[e] = dw > 0 ? Math.pow((dw > 1e-10 ? dw : 1e-10) / D, tcD) : 0;
+            turbAE[e] = -1; // (dw/D)^c3 on demand: a pow per kept pair, not per pair
             break;
           case TURB_GCL:
             turbAE[e] = dw > 0 ? Math.pow((dw > 1e-10 ? dw : 1e-10) / D, 1 / 3) : 0;
             break;
         }
       }
+    }
+    // Keep the pairs some speed can use: bounds on σ (and the top hats' wake radius) from the
+    // turbine's largest Ct and, for a TI-dependent k, the largest effective TI a source can reach
+    // in this direction (every added TI grows with Ct: the same propagation at Ct_max, with each
+    // top-hat overlap bounded by 1).
+    {
+      let f = 0;
+      e = 0;
+      tiMaxAccQ.fill(0, 0, n);
+      for (let p = 0; p < n; p++) {
+        pairStartP[p] = f;
+        let kMax = kFix;
+        if (defKind === DEF_NIAYIFAR) {
+          let tiMax = ti;
+          if (useEffTi && turbKind !== TURB_NONE && p > 0) {
+            const t = tiMaxAccQ[p];
+            tiMax = sum === SUM_SQRMAX ? Math.sqrt(ti * ti + t * t) : sum === SUM_SQUARED ? ti + Math.sqrt(t) : ti + t;
+          }
+          kMax = a0 >= 0 ? a0 * tiMax + a1 : a0 * ti + a1;
+        }
+        for (let q = p + 1; q < n; q++, e++) {
+          const dw = dwE[e];
+          const cw = cwE[e];
+          let sMax: number;
+          if (defKind === DEF_TURBO) sMax = turboBound ? sigMaxE[e] : Infinity;
+          else if (defKind === DEF_IEA37) sMax = (dw > DW_SIGMA ? kFix * dw : 0) + D / SQRT8;
+          else if (defKind === DEF_NOJ) sMax = 0;
+          else sMax = (dw > DW_SIGMA ? kMax * dw : 0) + epsMaxD;
+          let reach = false;
+          if (dw > DW_WAKE) {
+            if (defKind === DEF_NOJ) reach = dw > 0 && cw < kFix * dw + 2 * R;
+            else {
+              reach = overlap ? cw - R <= OVERLAP_CULL * sMax : cw * cw <= CULL2 * sMax * sMax;
+              if (!reach && mirror) {
+                const ci = cwImgE[e];
+                reach = overlap ? ci - R <= OVERLAP_CULL * sMax : ci * ci <= CULL2 * sMax * sMax;
+              }
+            }
+          }
+          let addMax = 0;
+          if (turbKind !== TURB_NONE) {
+            const wrMax = defKind === DEF_NOJ ? kFix * dw + R : 2 * sMax;
+            if (turbKind === TURB_STF2017 || turbKind === TURB_STF2005) {
+              const w = turbAE[e];
+              if (w !== 0) {
+                reach = true;
+                let iMax = turbKind === TURB_STF2017 ? 1 / (tcA + tcB * turbBE[e] / Math.sqrt(ctTop)) : tcA / (tcB + tcC * turbBE[e] * Math.sqrt(wsMin));
+                if (!(iMax >= 0)) iMax = turbKind === TURB_STF2017 ? 0 : 1 / 0;
+                addMax = w * (Math.sqrt(iMax * iMax + ti * ti) - ti);
+              }
+            } else if (dw > 0 && cw < wrMax + R) {
+              reach = true;
+              if (turbKind === TURB_CRESPO) turbAE[e] = Math.pow((dw > 1e-10 ? dw : 1e-10) / D, tcD);
+              addMax = turbKind === TURB_CRESPO ? crespoPrefMax * turbAE[e] : gclPrefMax / turbAE[e];
+            }
+            if (addMax > 0) {
+              const t = tiMaxAccQ[q];
+              tiMaxAccQ[q] = sum === SUM_LINEAR ? t + addMax : sum === SUM_SQUARED ? t + addMax * addMax : addMax > t ? addMax : t;
+            }
+          }
+          if (!reach) continue;
+          pairQE[f] = q;
+          dwE[f] = dw;
+          cwE[f] = cw;
+          if (mirror) cwImgE[f] = cwImgE[e];
+          if (turboBound) sigMaxE[f] = sigMaxE[e];
+          turbAE[f] = turbAE[e];
+          turbBE[f] = turbBE[e];
+          f++;
+        }
+      }
+      pairStartP[n] = f;
     }
     for (let k = 0; k < K; k++) {
       const WS = ws[k];
@@ -213,14 +311,12 @@ export function propagateFast(
         const ctD2over8 = ct * D * D;
         const a2noj = defKind === DEF_NOJ ? 2 * (mom1d ? ct2aMomentum(ct) : ct2aMadsen(ct)) : 0;
         const invSqrtCt = 1 / Math.sqrt(ct);
-        let crespoPref = 0;
-        if (turbKind === TURB_CRESPO) {
-          const ia = crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct);
-          crespoPref = tcA * Math.pow(ia > 1e-10 ? ia : 1e-10, tcB) * tiPowC;
-        }
+        let crespoPref = -1; // c0·a^c1·TI^c2 when first needed (a pow per source that reaches a rotor)
         const gclPref = turbKind === TURB_GCL ? 0.29 * Math.sqrt(1 - Math.sqrt(1 - ct)) : 0;
         const stf05Sqrt = turbKind === TURB_STF2005 ? Math.sqrt(WS) : 0;
-        for (let q = p + 1; q < n; q++, e++) {
+        const e1 = pairStartP[p + 1];
+        for (e = pairStartP[p]; e < e1; e++) {
+          const q = pairQE[e];
           const dw = dwE[e];
           const cw = cwE[e];
           // σ and wake radius
@@ -265,10 +361,11 @@ export function propagateFast(
                   centre = wsRef * (a2 < 1 ? a2 : 1);
                 }
               }
-              if (near) def = centre * (overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : Math.exp((-1 / (2 * sigma2)) * (cw * cw)));
+              // expNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
+              if (near) def = centre * (overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : expNeg((0.5 * (cw * cw)) / sigma2));
               if (nearImg) {
                 const ci = cwImgE[e];
-                const img = centre * (overlap ? gaussianOverlapFactor(R / sigma, ci / sigma, table) : Math.exp((-1 / (2 * sigma2)) * (ci * ci)));
+                const img = centre * (overlap ? gaussianOverlapFactor(R / sigma, ci / sigma, table) : expNeg((0.5 * (ci * ci)) / sigma2));
                 def = linear ? def + img : Math.sqrt(def * def + img * img);
               }
             }
@@ -287,6 +384,10 @@ export function propagateFast(
               if (defKind === DEF_TURBO && !live) {
                 sigma = turboSigma(dw, D, ct, tiRef, tA, tc0, tc1, epsD);
                 wr = 2 * sigma;
+              }
+              if (turbKind === TURB_CRESPO && crespoPref < 0) {
+                const ia = crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct);
+                crespoPref = tcA * Math.pow(ia > 1e-10 ? ia : 1e-10, tcB) * tiPowC;
               }
               added = (turbKind === TURB_CRESPO ? crespoPref * turbAE[e] : gclPref / turbAE[e]) * overlapFraction(wr, R, cw);
             }

@@ -93,8 +93,7 @@ function fusedSingleSpeed(
       const sigma2 = sigma * sigma;
       if (cw2 > GAUSS_CULL2 * sigma2) continue;
       const inv2 = 1 / sigma2;
-      // iea37Centre(Ct·D²/(8σ²)) inlined
-      const d = WS * (1 - Math.sqrt(1 - ct * (D2over8 * inv2))) * expNeg(0.5 * cw2 * inv2);
+      const d = WS * iea37Centre(ct * (D2over8 * inv2)) * expNeg(0.5 * cw2 * inv2);
       accQ[q] += linear ? d : d * d;
     }
   }
@@ -109,7 +108,7 @@ function directionAep(
   r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
   pLK: Float64Array, l: number, L: number, aepI: Float64Array, tensors?: Tensors,
 ): void {
-  const { orderP, pairStartP, isWakedQ, accQ, pc } = sc;
+  const { orderP, pairStartP, isWakedQ, accQ, pc, aepLK } = sc;
   const { linear, turbine } = r;
   for (let k = 0; k < K; k++) {
     const WS = ws[k];
@@ -124,7 +123,9 @@ function directionAep(
         turbinePowerCt(turbine, wsEff, pc);
         ct = pc[1];
         const i = orderP[p];
-        aepI[i] += pc[0] * pw;
+        const term = pc[0] * pw;
+        aepI[i] += term;
+        if (aepLK) aepLK[l * K + k] += term;
         if (tensors) {
           const at = (i * L + l) * K + k;
           tensors.wsEffILK[at] = wsEff;
@@ -135,7 +136,9 @@ function directionAep(
       if (isWakedQ[p] && acc === 0) {
         // waked in this direction but not at this speed (Ct = 0 upstream): free stream
         const i = orderP[p];
-        aepI[i] += free.powerK[k] * pw;
+        const term = free.powerK[k] * pw;
+        aepI[i] += term;
+        if (aepLK) aepLK[l * K + k] += term;
         if (tensors) {
           const at = (i * L + l) * K + k;
           tensors.wsEffILK[at] = WS;
