@@ -38,6 +38,10 @@ export { flowMap, type FlowMapCase } from "./physics/flowMap.js";
 export {
   parseCase, parseCaseModel, parseSite, parseTurbine, parseLayout, type Case, type CaseModel, type CaseOptions,
 } from "./physics/case.js";
+// The case/spec "model" contract (README "Wake models"): presets by PyWake's names, parts, parameters.
+export {
+  parseWakeModel, windFarmModelOf, presetWakeModel, PRESET_NAMES, type WakeModel, type PresetName,
+} from "./physics/modelSpec.js";
 // Models as publications define them, one line each: literature.iea37CaseStudy1(), ….
 export * as literature from "./physics/literature.js";
 export { iea37CaseStudy1, iea37CaseStudy3, iea37CaseStudy4 } from "./physics/literature.js";
