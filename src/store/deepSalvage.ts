@@ -46,6 +46,11 @@ export interface DeepSalvageResult {
   keyFromAttributes: string[];
   /** Groups with their data present but neither a name nor key attributes left. */
   unnamed: number;
+  /**
+   * Groups with data and key attributes but no surviving name, not taken because the
+   * writer's key attributes cannot be trusted to name them (see choose()); also in `lost`.
+   */
+  untrustedKeys: number;
   /** Result groups found whose data could not be read intact, and why. */
   lost: { key: string; reason: string }[];
   /** Runs of raw float64 data that no surviving structure refers to (see hdf5-scan.ts). */
@@ -57,6 +62,19 @@ export interface DeepSalvageResult {
 export interface DeepSalvageOptions {
   tmpDir?: string;
   timeoutMs?: number;
+  /**
+   * What groups read by name elsewhere (recover's other inputs beside the file: the same
+   * run's workers) say about whether the writer's key attributes match its group names:
+   * `agree` groups whose farm_idx/type_idx/ss_seed equal their name, `disagree` groups where
+   * one differs or is not an integer. Joined with the same count over the file's own
+   * surviving links.
+   */
+  keyAttrEvidence?: (path: string) => KeyAttrEvidence;
+}
+
+export interface KeyAttrEvidence {
+  agree: number;
+  disagree: number;
 }
 
 const DATASETS = ["layout", "aep", "aep_per_turbine", "layout_initial", "aep_history", "aep_history_iter"] as const;
@@ -69,7 +87,7 @@ export async function deepSalvage(paths: string[], opts: DeepSalvageOptions = {}
     const rebuilt: { idx: number; file: string; viaAttrs: Set<string> }[] = [];
     for (const [i, path] of paths.entries()) {
       const r: DeepSalvageResult = {
-        path, scanned: false, headers: 0, groups: [], keyFromAttributes: [], unnamed: 0, lost: [],
+        path, scanned: false, headers: 0, groups: [], keyFromAttributes: [], unnamed: 0, untrustedKeys: 0, lost: [],
         unlabeledBlocks: 0, unlabeledBytes: 0, errors: [],
       };
       out.push(r);
@@ -80,7 +98,7 @@ export async function deepSalvage(paths: string[], opts: DeepSalvageOptions = {}
       r.headers = scan.headers;
       r.unlabeledBlocks = scan.unlabeledBlocks;
       r.unlabeledBytes = scan.unlabeledBytes;
-      const chosen = choose(scan.groups, r);
+      const chosen = choose(scan.groups, r, opts.keyAttrEvidence?.(path) ?? { agree: 0, disagree: 0 });
       if (chosen.size === 0) continue;
       const file = join(work, `rebuilt-${i}.h5`);
       try {
@@ -174,8 +192,10 @@ function attrInt(g: RawGroup, name: string): number | undefined {
  * still passing its checksum: copies of one key with the same data are one result (the one
  * with the most attributes is kept); copies with different data are not salvaged.
  */
-function choose(groups: RawGroup[], r: DeepSalvageResult): Map<string, { group: RawGroup; viaAttrs: boolean }> {
+function choose(groups: RawGroup[], r: DeepSalvageResult, across: KeyAttrEvidence): Map<string, { group: RawGroup; viaAttrs: boolean }> {
   const anyChecksum = groups.some((g) => g.attrs.has("checksum"));
+  const own = keyAttrEvidence(groups);
+  const evidence = { agree: own.agree + across.agree, disagree: own.disagree + across.disagree };
   const byKey = new Map<string, { group: RawGroup; viaAttrs: boolean }[]>();
   for (const g of groups) {
     const named = g.name !== undefined && isResultKey(g.name);
@@ -189,6 +209,23 @@ function choose(groups: RawGroup[], r: DeepSalvageResult): Map<string, { group: 
     if (!key) {
       // The root group of a file (no name, no key attributes, no data) is not a result.
       if (hasData) r.unnamed++;
+      continue;
+    }
+    // A key from attributes is only as good as the writer's habits: the Python tool wrote
+    // whatever its config dict held (farm_idx = 0 in group farm10_t0_s0), and such a group
+    // would come back as another configuration's result, and could then even block the
+    // genuine one as a conflict. Without a checksum to bind attributes and data (wflo
+    // groups carry one, over farm_idx/type_idx/ss_seed too), the key is taken only when
+    // groups read by name show this writer's key attributes match its names, and none
+    // shows otherwise.
+    if (!named && !g.attrs.has("checksum") && (evidence.disagree > 0 || evidence.agree === 0)) {
+      r.untrustedKeys++;
+      r.lost.push({
+        key,
+        reason: evidence.disagree > 0
+          ? `no link to it survives, and the key its attributes give cannot be trusted: ${evidence.disagree} group(s) read by name carry farm_idx/type_idx/ss_seed that disagree with their names (nothing taken rather than a result under another configuration's key)`
+          : "no link to it survives, and no group read by name shows that this writer's farm_idx/type_idx/ss_seed match its group names (nothing taken rather than a result under a possibly wrong key)",
+      });
       continue;
     }
     const why = unusable(g, anyChecksum);
@@ -209,6 +246,20 @@ function choose(groups: RawGroup[], r: DeepSalvageResult): Map<string, { group: 
     chosen.set(key, { group: best.group, viaAttrs: list.every((c) => c.viaAttrs) });
   }
   return chosen;
+}
+
+/** Agreement of key attributes with group names over the groups whose link survives. */
+export function keyAttrEvidence(groups: RawGroup[]): KeyAttrEvidence {
+  const e = { agree: 0, disagree: 0 };
+  for (const g of groups) {
+    if (g.name === undefined || !isResultKey(g.name)) continue;
+    const present = ["farm_idx", "type_idx", "ss_seed"].filter((n) => g.attrs.has(n));
+    if (present.length === 0) continue;
+    const f = attrInt(g, "farm_idx"), t = attrInt(g, "type_idx"), s = attrInt(g, "ss_seed");
+    if (present.length === 3 && f !== undefined && t !== undefined && s !== undefined && formatKey({ farmIdx: f, typeIdx: t, seed: s }) === g.name) e.agree++;
+    else e.disagree++;
+  }
+  return e;
 }
 
 function unusable(g: RawGroup, anyChecksum: boolean): string | undefined {

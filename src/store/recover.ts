@@ -30,7 +30,7 @@
  *   is first copied to `<out>.parts/quarantine/` (evidence is never destroyed).
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, rmdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { quarantine } from "./commit.js";
 import { verifyOutput } from "./verify.js";
@@ -43,7 +43,7 @@ import { isGoodStatus, type FileKind, type FileReport, type GroupReport } from "
 import { finishSalvage, preparePaddedCopies, storedEofFromError, truncation, type SalvagePrep, type SalvageResult } from "./salvage.js";
 import { probeKeys, unlisted } from "./probe.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
-import { deepSalvage } from "./deepSalvage.js";
+import { deepSalvage, type KeyAttrEvidence } from "./deepSalvage.js";
 import {
   computeChecksum, dataChecksum, formatKey, isResultKey, parseKey,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
@@ -382,7 +382,7 @@ async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]>
 async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
   const todo = sources.filter((s) => s.file.status === "damaged" || s.file.status === "truncated" || s.file.status === "truncated-salvaged" || s.file.status === "unreadable");
   if (todo.length === 0) return;
-  const results = await deepSalvage(todo.map((s) => s.file.path), { tmpDir: opts.tmpDir, timeoutMs: opts.timeoutMs });
+  const results = await deepSalvage(todo.map((s) => s.file.path), { tmpDir: opts.tmpDir, timeoutMs: opts.timeoutMs, keyAttrEvidence: keyAttrEvidenceOf(sources) });
   for (const [k, s] of todo.entries()) {
     const r = results[k];
     s.file.errors.push(...r.errors);
@@ -401,9 +401,10 @@ async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
     }
     s.file.deepSalvaged = added;
     const lostNew = r.lost.filter((l) => !have.has(l.key));
-    if (added > 0 || lostNew.length > 0 || r.unnamed > 0 || r.unlabeledBlocks > 0) {
+    if (added > 0 || lostNew.length > 0 || r.unnamed > 0 || r.untrustedKeys > 0 || r.unlabeledBlocks > 0) {
       const parts = [`${added} more groups read from the object headers and data that survive (${r.headers} headers found)`];
       if (s.file.keyFromAttributes.length > 0) parts.push(`${s.file.keyFromAttributes.length} of them named by their attributes farm_idx/type_idx/ss_seed (key from attributes: no link to them survives)`);
+      if (r.untrustedKeys > 0) parts.push(`${r.untrustedKeys} groups with data whose only name would be their attributes, not taken: this writer's key attributes are not shown to match its group names`);
       if (r.unnamed > 0) parts.push(`${r.unnamed} groups with data but neither a name nor key attributes left (not recovered)`);
       if (r.unlabeledBlocks > 0) parts.push(`${r.unlabeledBlocks} blocks of unlabeled float64 data (${r.unlabeledBytes} bytes) whose metadata is lost (past a cut, or never written by a killed writer): present, but nothing says which result they belong to`);
       s.file.errors.push(`${s.file.path}: deep salvage: ${parts.join("; ")}`);
@@ -415,6 +416,31 @@ async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
       else if (s.file.status === "unreadable") s.file.status = "damaged";
     }
   }
+}
+
+/**
+ * Whether the groups read by name (without a checksum: the Python tool's) carry
+ * farm_idx/type_idx/ss_seed equal to their names: deep salvage names a group by its
+ * attributes only when they do and none disagrees (deepSalvage.ts, choose()). wflo groups
+ * are left out: they always agree, and say nothing about another writer's habits.
+ */
+function keyAttrEvidenceOf(sources: Source[]): (path: string) => KeyAttrEvidence {
+  // Per directory: a run's workers write side by side, and a file from elsewhere (another
+  // tool version) says nothing about them.
+  const byDir = new Map<string, KeyAttrEvidence>();
+  for (const s of sources) {
+    const dir = dirname(resolve(s.file.path));
+    let e = byDir.get(dir);
+    if (!e) byDir.set(dir, (e = { agree: 0, disagree: 0 }));
+    for (const g of s.groups) {
+      if (!g.record || g.record.checksum !== undefined) continue;
+      const bad = g.problems.some((p) => /^attrs\.(farm_idx|type_idx|ss_seed)$/.test(p.field));
+      const has = ["farm_idx", "type_idx", "ss_seed"].every((n) => g.record!.attrs[n] !== undefined);
+      if (bad) e.disagree++;
+      else if (has) e.agree++;
+    }
+  }
+  return (path) => byDir.get(dirname(resolve(path))) ?? { agree: 0, disagree: 0 };
 }
 
 function unlistedOnly(s: Source): boolean {
@@ -537,6 +563,32 @@ interface Variant {
 function assemble(sources: Source[], outReal: string | undefined): { result: RecoverReport; plan: Omit<WritePlan, "out" | "partsDir" | "keepOld"> } {
   const byKey = new Map<string, Variant[]>();
   let duplicates = 0;
+  // A key deep salvage took from a group's attributes is weaker than a name read from a
+  // link: where the same key is read by name with other data, the attribute-named copy is
+  // a result whose attributes lied, not a conflict that would hold the named one back.
+  const viaAttrs = (s: Source, key: string) => s.file.keyFromAttributes.includes(key);
+  const namedData = new Map<string, Set<string>>();
+  for (const s of sources) {
+    for (const g of s.groups) {
+      if (viaAttrs(s, g.key)) continue;
+      let set = namedData.get(g.key);
+      if (!set) namedData.set(g.key, (set = new Set()));
+      set.add(dataChecksum(g.record!));
+    }
+  }
+  for (const s of sources) {
+    s.groups = s.groups.filter((g) => {
+      if (!viaAttrs(s, g.key) || !namedData.has(g.key) || namedData.get(g.key)!.has(dataChecksum(g.record!))) return true;
+      s.file.salvaged--;
+      s.file.deepSalvaged--;
+      s.file.lost++;
+      if (g.status === "metadata") s.file.metadata--;
+      if (s.file.salvaged === 0 && s.file.status === "truncated-salvaged") s.file.status = "truncated";
+      s.file.keyFromAttributes = s.file.keyFromAttributes.filter((k) => k !== g.key);
+      s.file.errors.push(`${s.file.path}: deep salvage: a group named ${g.key} by its attributes holds other data than the group of that name read elsewhere: its attributes are not its key; not taken`);
+      return false;
+    });
+  }
   for (const s of sources) {
     for (const g of s.groups) {
       const rec = g.record!;

@@ -15,7 +15,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitResult, inspectFiles, mergeParts, partsDir, recover, type GroupReport } from "../../src/store/index.js";
+import { commitResult, inspectFiles, mergeParts, partsDir, recover, RECOVERED_FROM_ATTR, type GroupReport } from "../../src/store/index.js";
 import { scanHdf5 } from "../../src/store/hdf5-scan.js";
 import { probeSuperblock } from "../../src/store/hdf5-superblock.js";
 import { deepSalvage } from "../../src/store/deepSalvage.js";
@@ -83,27 +83,37 @@ test("the scan of an intact wflo output finds every group, named, with its data,
 test("a wflo output cut at every 10 %: recover gets back ≥ 90 % of the groups wholly before the cut, each identical", async (t) => {
   const intact = await intactRecords(output);
   const bytes = readFileSync(output);
-  const rows: string[] = [];
-  for (const pct of CUTS) {
-    const cut = Math.floor((bytes.length * pct) / 100);
+  // One recover over the nine cuts (same data, so no conflict): each output group's
+  // recovered_from names the cuts that gave it, which gives each cut's keys.
+  const cutFiles = CUTS.map((pct) => {
     const cutFile = join(tmp.dir, `out-cut${pct}.h5`);
-    writeFileSync(cutFile, bytes.subarray(0, cut));
+    writeFileSync(cutFile, bytes.subarray(0, Math.floor((bytes.length * pct) / 100)));
+    return cutFile;
+  });
+  const out = join(tmp.dir, "rec-cuts.h5");
+  const rep = await recover(cutFiles, out);
+  assert.equal(rep.conflicts.length, 0);
+  const [got] = await inspectFiles([out], { withRecords: true });
+  const keysOf = new Map<string, Set<string>>(cutFiles.map((f) => [f, new Set()]));
+  for (const g of got.groups) {
+    const want = intact.get(g.key);
+    assert.ok(want, `${g.key} recovered but not in the intact file`);
+    assert.equal(g.record!.checksum, want.record!.checksum, `${g.key} differs from the intact file`);
+    assert.deepEqual(Array.from(g.record!.layout), Array.from(want.record!.layout));
+    for (const src of JSON.parse(g.record!.attrs[RECOVERED_FROM_ATTR] as string) as string[]) keysOf.get(src)?.add(g.key);
+  }
+  const rows: string[] = [];
+  for (const [i, pct] of CUTS.entries()) {
+    const cut = Math.floor((bytes.length * pct) / 100);
     const expected = groupsBefore(output, cut);
-    const out = join(tmp.dir, `rec-${pct}.h5`);
-    const rep = await recover([cutFile], out);
-    const [got] = rep.recovered > 0 ? await inspectFiles([out], { withRecords: true }) : [{ groups: [] as GroupReport[] }];
-    for (const g of got.groups) {
-      const want = intact.get(g.key);
-      assert.ok(want, `cut ${pct} %: ${g.key} recovered but not in the intact file`);
-      assert.equal(g.record!.checksum, want.record!.checksum, `cut ${pct} %: ${g.key} differs from the intact file`);
-      assert.deepEqual(Array.from(g.record!.layout), Array.from(want.record!.layout));
-    }
-    const keys = new Set(got.groups.map((g) => g.key));
+    const keys = keysOf.get(cutFiles[i])!;
+    const f = rep.files.find((x) => x.path === cutFiles[i])!;
+    assert.equal(f.salvaged, keys.size, `cut ${pct} %: the report's count is the output's`);
     const back = expected.filter((k) => keys.has(k)).length;
     assert.ok(back >= Math.ceil(0.9 * expected.length), `cut ${pct} %: ${back} of the ${expected.length} groups before the cut recovered`);
-    const f = rep.files[0];
     rows.push(`${pct} %: ${expected.length} groups wholly before the cut, ${keys.size} recovered (${f.deepSalvaged} by deep salvage, ${f.keyFromAttributes.length} named by attributes)`);
   }
+  assert.ok(rows.length === 9 && keysOf.get(cutFiles[8])!.size >= 10, "the 90 % cut gives back most of the 16 results");
   for (const r of rows) t.diagnostic(r);
 });
 
