@@ -382,6 +382,22 @@ export function generalAepGradient(
     }
   };
 
+  // Culls, as the general kernel's (the dropped deficit is < e^-30·WS; a culled pair is skipped
+  // in the backward pass too, its slopes being as small): centre Gaussian where cw² > 60σ² (the
+  // mirror image lies farther out); GaussianOverlap where cw − R > 8σ while R < 2.5σ (beyond
+  // cw/σ = 10 PyWake clamps the table, and F(R/σ ≤ 2.5, 10) < e^-28). Turbulence: STF outside
+  // Frandsen's cone (weight 0, speed-independent), the top hats beyond wake radius + R.
+  const isNoj = d.kind === "NOJ";
+  const cullTurb = !turb || turb.kind === "CrespoHernandez" || turb.kind === "GCL";
+  const stf = turb !== undefined && (turb.kind === "STF2017" || turb.kind === "STF2005");
+  // Per direction: the pairs (position p → q > p) that can matter, grouped by p.
+  const maxPairs = (n * (n - 1)) / 2;
+  const pairStart = new Int32Array(n + 1);
+  const dstE = new Int32Array(maxPairs);
+  const dwE = new Float64Array(maxPairs);
+  const hcwE = new Float64Array(maxPairs);
+  const activeE = new Uint8Array(maxPairs);
+
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
   // per turbine over its flow cases, then over turbines (physics.md "Summing"), as the engine
@@ -392,6 +408,22 @@ export function generalAepGradient(
     const s = Math.sin(theta);
     for (let i = 0; i < n; i++) { order[i] = i; key[i] = -c * x[i] - s * y[i]; }
     order.sort((a, b) => key[a] - key[b] || a - b);
+    // Pairs downstream enough for a deficit (dw > −1e-10) or an added TI (every model needs
+    // dw > 0, STF also inside its cone); upstream pairs contribute nothing.
+    let e = 0;
+    for (let p = 0; p < n; p++) {
+      pairStart[p] = e;
+      const i = order[p];
+      for (let q = p + 1; q < n; q++) {
+        const j = order[q];
+        const dx = x[j] - x[i];
+        const dy = y[j] - y[i];
+        const dw = -c * dx - s * dy;
+        if (!(dw > DW_WAKE)) continue;
+        dstE[e] = q; dwE[e] = dw; hcwE[e] = s * dx - c * dy; e++;
+      }
+    }
+    pairStart[n] = e;
     for (let k = 0; k < K; k++) {
       const WS = ws[k];
       const w = pLK[l * K + k] * GWH_PER_W_YEAR;
@@ -406,27 +438,33 @@ export function generalAepGradient(
         turbinePowerCt(turbine, wsEff, pc);
         wsEffP[p] = wsEff; tiEffP[p] = tiEff; ctP[p] = pc[1]; dPowerP[p] = pc[2]; dCtP[p] = pc[3];
         aepI[i] += pc[0] * w;
-        if (p === n - 1) break;
         const ct = pc[1];
         const wsRef = useWsEff ? wsEff : WS;
         const tiRef = useTiEff ? tiEff : ti;
-        for (let q = p + 1; q < n; q++) {
-          const j = order[q];
-          const dx = x[j] - x[i];
-          const dy = y[j] - y[i];
-          const dw = -c * dx - s * dy;
-          const hcw = s * dx - c * dy;
+        for (let ee = pairStart[p]; ee < pairStart[p + 1]; ee++) {
+          const q = dstE[ee];
+          const dw = dwE[ee];
+          const hcw = hcwE[ee];
+          const cw = hcw < 0 ? -hcw : hcw;
           sigmaOf(dw, ct, tiRef);
-          if (dw > DW_WAKE) {
+          let active = 0;
+          const culled = isNoj ? false : overlap ? cw - R > 8 * sigma && R < 2.5 * sigma : cw * cw > 60 * sigma * sigma;
+          if (!culled) {
             pairDeficit(dw, hcw, ct, wsRef);
+            if (pd.v !== 0 || pd.dw !== 0 || pd.hcw !== 0) active = 1;
             accD[q] += linear ? pd.v : pd.v * pd.v;
           }
-          if (turb) {
-            pairAdded(dw, hcw, ct, WS);
-            const before = accT[q];
-            accT[q] = accumulateTi(turb.sum, before, pt.v);
-            if (maxRule && pt.v > before) argMaxT[q] = p;
+          if (turb && dw > 0) {
+            const rw = isNoj ? sigma : 2 * sigma;
+            if (stf || !(cw >= rw + R)) {
+              pairAdded(dw, hcw, ct, WS);
+              if (pt.v !== 0) active = 1;
+              const before = accT[q];
+              accT[q] = accumulateTi(turb.sum, before, pt.v);
+              if (maxRule && pt.v > before) argMaxT[q] = p;
+            }
           }
+          activeE[ee] = active;
         }
       }
       if (w === 0) continue;
@@ -437,24 +475,24 @@ export function generalAepGradient(
         const wsRef = useWsEff ? wsEffP[p] : WS;
         const tiRef = useTiEff ? tiEffP[p] : ti;
         let gCt = 0, gWsRef = 0, gTiRef = 0;
-        for (let q = p + 1; q < n; q++) {
+        for (let ee = pairStart[p]; ee < pairStart[p + 1]; ee++) {
+          if (!activeE[ee]) continue;
+          const q = dstE[ee];
           const gd = gAccD[q];
           const gt = gAccT[q];
           if (gd === 0 && gt === 0) continue;
           const j = order[q];
-          const dx = x[j] - x[i];
-          const dy = y[j] - y[i];
-          const dw = -c * dx - s * dy;
-          const hcw = s * dx - c * dy;
+          const dw = dwE[ee];
+          const hcw = hcwE[ee];
           sigmaOf(dw, ct, tiRef);
           let gDw = 0, gHcw = 0;
-          if (gd !== 0 && dw > DW_WAKE) {
+          if (gd !== 0) {
             pairDeficit(dw, hcw, ct, wsRef);
             const gDef = gd * (linear ? 1 : 2 * pd.v);
             gDw += gDef * pd.dw; gHcw += gDef * pd.hcw;
             gCt += gDef * pd.ct; gWsRef += gDef * pd.wsRef; gTiRef += gDef * pd.tiRef;
           }
-          if (gt !== 0) {
+          if (gt !== 0 && dw > 0) {
             pairAdded(dw, hcw, ct, WS);
             const turbSum = turb!.sum;
             const gAdd = turbSum === "linear" ? gt : turbSum === "squared" ? gt * 2 * pt.v : argMaxT[q] === p ? gt : 0;
@@ -482,8 +520,6 @@ export function generalAepGradient(
         }
         gAccT[p] = gT;
       }
-      gAccD.fill(0);
-      gAccT.fill(0);
     }
   }
   let aep = 0;

@@ -13,9 +13,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ensureBuilt, jupyterBin, missingSystemTools, notebookDirArgs, repoRoot } from "../../scripts/notebook-env.mjs";
 import { parseBatchSpec } from "../../src/batch/spec.js";
 import { buildModel } from "../../src/batch/build.js";
@@ -136,6 +136,8 @@ test("npm pack → npm install into an empty folder → wflo kernel install --pr
   const installedWflo = realpathSync(join(project, "node_modules", "wflo"));
   assert.equal(kspec.argv[2], join(installedWflo, "kernels", "wflo", "launch.cjs"), "the kernel runs the installed wflo's launcher");
   assert.match(kernel.out, /JUPYTER_PATH=/, "says how Jupyter finds a --prefix install");
+  // Served to the figures' loader at kernelspecs/wflo/plotly.min.js (npm pack drops the repo's link).
+  assert.equal(statSync(join(dirname(specFile), "plotly.min.js")).size, statSync(join(project, "node_modules", "plotly.js-dist-min", "plotly.min.js")).size, "the kernelspec serves plotly.js");
 
   // The notebook lives beside, not inside, the project: only the kernel knows where wflo is.
   const elsewhere = join(base, "notebooks");

@@ -47,3 +47,11 @@ test("notebooks/*.ipynb run in the wflo kernel and import \"wflo\" by name, not 
     }
   }
 });
+
+test("01-quickstart keeps its batch output between runs: Restart & Run All resumes, it does not delete", () => {
+  const f = notebookFiles().find((p) => basename(p).startsWith("01-"));
+  assert.ok(f);
+  const src = (JSON.parse(readFileSync(f, "utf8")) as { cells: { source: string | string[] }[] }).cells.map((c) => [c.source].flat().join("")).join("\n");
+  assert.match(src, /nb\.runBatch\(/);
+  assert.doesNotMatch(src, /workDir\([^)]*clean: true/, "the batch's folder is not emptied by running the notebook");
+});
