@@ -298,6 +298,31 @@ export function generalAepGradient(
     pd.tiRef = dSig * sTi;
   };
 
+  /** The pair's deficit alone (the forward pass): pairDeficit's value without its slopes. */
+  const deficitValue = (dw: number, hcw: number, ct: number, wsRef: number): number => {
+    const cw = Math.abs(hcw);
+    if (d.kind === "NOJ") {
+      if (!(dw > 0)) return 0;
+      const ratio = R / sigma;
+      return 2 * ct2a(defCt2a, ct) * ratio * ratio * wsRef * overlapFraction(sigma, R, cw);
+    }
+    const s2 = sigma * sigma;
+    let cX: number;
+    if (d.kind === "IEA37SimpleBastankhahGaussian") {
+      const sdD = sigma / D;
+      cX = 1 - Math.sqrt(1 - ct / (8 * (sdD * sdD)));
+    } else {
+      const a2 = 2 * ct2a(defCt2a, (ct * D * D) / (8 * s2));
+      cX = a2 < 1 ? a2 : 1;
+    }
+    const centre = wsRef * cX;
+    const f1 = overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : Math.exp((-1 / (2 * s2)) * (cw * cw));
+    if (!mirror) return centre * f1;
+    const cwImg = Math.sqrt(4 * h * h + hcw * hcw);
+    const f2 = overlap ? gaussianOverlapFactor(R / sigma, cwImg / sigma, table) : Math.exp((-1 / (2 * s2)) * (cwImg * cwImg));
+    return linear ? centre * (f1 + f2) : centre * Math.sqrt(f1 * f1 + f2 * f2);
+  };
+
   /** The pair's added TI and its partials into pt (after sigmaOf: the top hats use 2σ). */
   const pairAdded = (dw: number, hcw: number, ct: number, WS: number): void => {
     pt.v = 0; pt.dw = 0; pt.hcw = 0; pt.ct = 0; pt.wsRef = 0; pt.tiRef = 0;
@@ -397,6 +422,7 @@ export function generalAepGradient(
   const dwE = new Float64Array(maxPairs);
   const hcwE = new Float64Array(maxPairs);
   const activeE = new Uint8Array(maxPairs);
+  const coneE = new Uint8Array(stf ? maxPairs : 0);
 
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
@@ -420,7 +446,13 @@ export function generalAepGradient(
         const dy = y[j] - y[i];
         const dw = -c * dx - s * dy;
         if (!(dw > DW_WAKE)) continue;
-        dstE[e] = q; dwE[e] = dw; hcwE[e] = s * dx - c * dy; e++;
+        const hcw = s * dx - c * dy;
+        if (stf) {
+          // Frandsen's cone depends on geometry only: θ < θ_w as stf.ts evaluates it
+          const cw = hcw < 0 ? -hcw : hcw;
+          coneE[e] = dw > 1e-10 && RAD2DEG * Math.atan(cw / dw) < (RAD2DEG * Math.atan(1 / (dw / D)) + 10) / 2 ? 1 : 0;
+        }
+        dstE[e] = q; dwE[e] = dw; hcwE[e] = hcw; e++;
       }
     }
     pairStart[n] = e;
@@ -450,13 +482,13 @@ export function generalAepGradient(
           let active = 0;
           const culled = isNoj ? false : overlap ? cw - R > 8 * sigma && R < 2.5 * sigma : cw * cw > 60 * sigma * sigma;
           if (!culled) {
-            pairDeficit(dw, hcw, ct, wsRef);
-            if (pd.v !== 0 || pd.dw !== 0 || pd.hcw !== 0) active = 1;
-            accD[q] += linear ? pd.v : pd.v * pd.v;
+            const v = deficitValue(dw, hcw, ct, wsRef);
+            if (v !== 0 || isNoj) active = 1;
+            accD[q] += linear ? v : v * v;
           }
           if (turb && dw > 0) {
             const rw = isNoj ? sigma : 2 * sigma;
-            if (stf || !(cw >= rw + R)) {
+            if (stf ? coneE[ee] === 1 : !(cw >= rw + R)) {
               pairAdded(dw, hcw, ct, WS);
               if (pt.v !== 0) active = 1;
               const before = accT[q];
