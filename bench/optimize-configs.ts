@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { optimizeLayout } from "../src/layout/index.js";
-import { buildBoundary, buildModel, optimizerOptions } from "../src/batch/build.js";
+import { buildBoundary, buildModel, optimizerOptions, spacingM } from "../src/batch/build.js";
 import { parseBatchSpec } from "../src/batch/spec.js";
 
 const [specPath, first, count] = process.argv.slice(2);
@@ -22,7 +22,7 @@ const t0 = performance.now();
 const aepGWh: number[] = [];
 for (let seed = Number(first); seed < Number(first) + Number(count); seed++) {
   const r = optimizeLayout({
-    model, boundary, nTurbines: farm.n_turbines, minSpacingM: farm.min_spacing_m,
+    model, boundary, nTurbines: farm.n_turbines, minSpacingM: spacingM(spec, 0, 0),
     gridSize: spec.grid_size, randomPct: spec.random_pct, seed, optimizer: optimizerOptions(spec),
   });
   aepGWh.push(r.aepGWh);

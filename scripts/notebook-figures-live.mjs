@@ -60,6 +60,8 @@ async function openNotebook(context, base, token, file) {
   await page.addInitScript(() => {
     const note = () => {
       if (window.__firstFigureMs === undefined && document.querySelector(".wflo-figure .main-svg")) window.__firstFigureMs = performance.now();
+      // What a reader sees first: the static image, before plotly.js has loaded.
+      if (window.__firstStaticMs === undefined && document.querySelector(".wflo-figure .wflo-static img")) window.__firstStaticMs = performance.now();
     };
     new MutationObserver(note).observe(document, { childList: true, subtree: true });
     // The longest main-thread block (an inline 4.8 MB plotly.js froze the page for seconds).
@@ -185,6 +187,7 @@ export async function figuresLiveCheck({ figures = true, batch = true, log = con
     await run(page);
     step("run all", await waitDrawn(page, FIGURES));
     measured.liveFirstFigureMs = Math.round((await page.evaluate(() => window.__firstFigureMs)) - t0);
+    measured.liveFirstStaticMs = Math.round((await page.evaluate(() => window.__firstStaticMs)) - t0);
     measured.livePlotlyLoadMs = Math.round(await page.evaluate(() => window.__wfloPlotlyLoadMs));
     measured.liveLongestTaskMs = Math.round(await page.evaluate(() => window.__longestTaskMs));
 

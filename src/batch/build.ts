@@ -53,6 +53,27 @@ export function buildBoundary(spec: BatchSpec, f: number, w: Where = {}): Bounda
   return parseBoundary(spec.farms[f].boundary, `farms[${f}].boundary`, w.file);
 }
 
+/**
+ * Farm f's minimum spacing for turbine type t, in metres: `min_spacing_m`, or
+ * `min_spacing_D` (one value, or one per type) times type t's rotor diameter.
+ */
+export function spacingM(spec: BatchSpec, f: number, t: number, w: Where = {}): number {
+  const farm = spec.farms[f];
+  if (farm.min_spacing_m !== undefined) return farm.min_spacing_m;
+  const d = Array.isArray(farm.min_spacing_D) ? farm.min_spacing_D[t] : farm.min_spacing_D;
+  if (typeof d !== "number") throw new InputError("has no spacing for this turbine type (give min_spacing_m or min_spacing_D)", { file: w.file, field: `farms[${f}]` });
+  return d * buildTurbine(spec, t, w).diameterM;
+}
+
+/** How the spacing was given, for messages: "260 m" or "2 D × 130 m = 260 m". */
+function spacingText(spec: BatchSpec, f: number, t: number, w: Where): string {
+  const farm = spec.farms[f];
+  const m = spacingM(spec, f, t, w);
+  if (farm.min_spacing_m !== undefined) return `${m} m`;
+  const d = Array.isArray(farm.min_spacing_D) ? farm.min_spacing_D[t] : farm.min_spacing_D;
+  return `${d} D × ${buildTurbine(spec, t, w).diameterM} m = ${Number(m.toPrecision(6))} m (turbines[${t}])`;
+}
+
 // ---------------------------------------------------------------------------------------
 // up-front checks (main thread, before any work)
 
@@ -95,13 +116,18 @@ export const TURBINE_DIAMETER_RANGE_M = [1, 500] as const;
 export function checkFarm(spec: BatchSpec, f: number, w: Where): void {
   const farm = spec.farms[f];
   const b = buildBoundary(spec, f, w);
-  const cap = boundaryCanHold(b, farm.n_turbines, farm.min_spacing_m);
-  if (!cap.possible) {
-    throw new InputError(
-      `${farm.n_turbines} turbines at ${farm.min_spacing_m} m spacing cannot fit in farms[${f}].boundary: ` +
-      `at most ${cap.maxTurbines} (${cap.bound}). Lower n_turbines or min_spacing_m, or enlarge the boundary.`,
-      { file: w.file, field: `farms[${f}].n_turbines` },
-    );
+  // With min_spacing_D each turbine type has its own spacing in metres: each must fit.
+  const types = farm.min_spacing_m !== undefined ? [0] : spec.turbines.map((_, t) => t);
+  for (const t of types) {
+    const cap = boundaryCanHold(b, farm.n_turbines, spacingM(spec, f, t, w));
+    if (!cap.possible) {
+      const which = farm.min_spacing_m !== undefined ? "min_spacing_m" : "min_spacing_D";
+      throw new InputError(
+        `${farm.n_turbines} turbines at ${spacingText(spec, f, t, w)} spacing cannot fit in farms[${f}].boundary: ` +
+        `at most ${cap.maxTurbines} (${cap.bound}). Lower n_turbines or ${which}, or enlarge the boundary.`,
+        { file: w.file, field: `farms[${f}].n_turbines` },
+      );
+    }
   }
   const grid = candidateGrid(b, spec.grid_size);
   if (grid.x.length < farm.n_turbines) {

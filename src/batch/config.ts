@@ -12,7 +12,7 @@ import type { Boundary, OptimizeLayoutConfig } from "../layout/index.js";
 import type { WindFarmModel } from "../physics/index.js";
 import { formatKey, type ConfigKey } from "../store/key.js";
 import type { AttrValue, RootAttrs } from "../store/schema.js";
-import { optimizerOptions, wakeModelName } from "./build.js";
+import { optimizerOptions, spacingM, wakeModelName } from "./build.js";
 import { join } from "node:path";
 import { parseBatchSpecText, PARTS_SPEC_FILE, readPartsSpec, specJson } from "./spec.js";
 import type { BatchSpec } from "./specTypes.js";
@@ -99,7 +99,7 @@ export function layoutProblem(
     model: built.model,
     boundary: built.boundary,
     nTurbines: farm.n_turbines,
-    minSpacingM: farm.min_spacing_m,
+    minSpacingM: spacingM(spec, k.farmIdx, k.typeIdx),
     gridSize: spec.grid_size,
     randomPct: spec.random_pct,
     seed: k.seed,
@@ -131,7 +131,8 @@ export function resultAttrs(spec: BatchSpec, k: ConfigKey): Record<string, AttrV
     wake_model: wakeModelName(spec),
     turbine: turbineName(spec, k.typeIdx),
     ...(farm.name ? { farm: farm.name } : {}),
-    min_spacing_m: farm.min_spacing_m,
+    // Always metres in the output, however the spec gave it.
+    min_spacing_m: spacingM(spec, k.farmIdx, k.typeIdx),
     grid_size: spec.grid_size,
     random_pct: spec.random_pct,
   };

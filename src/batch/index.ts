@@ -13,7 +13,7 @@ export {
   layoutProblem, resultAttrs, rootAttrs, turbineName, farmName, formatKey, parseKey, tryParseKey, type ConfigKey,
   type BatchConfig, type Shard,
 } from "./config.js";
-export { buildModel, buildBoundary, buildSite, buildTurbine, optimizerOptions, wakeModelName } from "./build.js";
+export { buildModel, buildBoundary, buildSite, buildTurbine, optimizerOptions, spacingM, wakeModelName } from "./build.js";
 export {
   ProgressTracker, formatProgressLine, formatProgressBar, type BatchProgress, type BatchPhase,
 } from "./progress.js";

@@ -39,7 +39,7 @@ export const SPEC_LIMITS = {
 } as const;
 
 const TOP_FIELDS = new Set(["name", "description", "site", "model", "wd", "ws", "turbines", "farms", "seeds", "grid_size", "random_pct", "optimizer", "_fault"]);
-const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m"]);
+const FARM_FIELDS = new Set(["name", "boundary", "n_turbines", "min_spacing_m", "min_spacing_D"]);
 
 export interface BatchSpecOptions {
   /** The spec's file, for error messages. */
@@ -154,18 +154,31 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
 
   const farms: FarmSpec[] = (r.farms as unknown[]).map((f, i) => {
     const at = `farms[${i}]`;
-    need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m}", at, w);
+    need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m or min_spacing_D}", at, w);
     for (const k of Object.keys(f)) need(FARM_FIELDS.has(k), `unknown field; expected one of ${[...FARM_FIELDS].join(", ")}`, `${at}.${k}`, w);
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
     need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …} or {"builtin": …}`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
     need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1 && f.n_turbines <= SPEC_LIMITS.turbinesPerFarm,
       `must be an integer in [1, ${SPEC_LIMITS.turbinesPerFarm}], got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
-    need(f.min_spacing_m !== undefined, "is required (m)", `${at}.min_spacing_m`, w);
-    need(typeof f.min_spacing_m === "number" && Number.isFinite(f.min_spacing_m) && f.min_spacing_m >= 0,
-      `must be a number ≥ 0 (m), got ${JSON.stringify(f.min_spacing_m)}`, `${at}.min_spacing_m`, w);
+    need(f.min_spacing_m === undefined || f.min_spacing_D === undefined,
+      "give min_spacing_m (metres) or min_spacing_D (rotor diameters), not both", `${at}.min_spacing_D`, w);
+    need(f.min_spacing_m !== undefined || f.min_spacing_D !== undefined, "is required (m), or min_spacing_D in rotor diameters", `${at}.min_spacing_m`, w);
+    if (f.min_spacing_m !== undefined) {
+      need(typeof f.min_spacing_m === "number" && Number.isFinite(f.min_spacing_m) && f.min_spacing_m >= 0,
+        `must be a number ≥ 0 (m), got ${JSON.stringify(f.min_spacing_m)}`, `${at}.min_spacing_m`, w);
+    } else {
+      const d = f.min_spacing_D;
+      const nTypes = (r.turbines as unknown[]).length;
+      const okD = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 100;
+      need(okD(d) || (Array.isArray(d) && d.length === nTypes && d.every(okD)),
+        `must be a number of rotor diameters in [0, 100], or a list of ${nTypes} such numbers (one per turbine type), got ${JSON.stringify(d)}`, `${at}.min_spacing_D`, w);
+    }
     if (f.name !== undefined) need(typeof f.name === "string" && f.name.length <= SPEC_LIMITS.textChars, `must be a string of at most ${SPEC_LIMITS.textChars} characters`, `${at}.name`, w);
-    return { ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: f.boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number, min_spacing_m: f.min_spacing_m as number };
+    return {
+      ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: f.boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number,
+      ...(f.min_spacing_m !== undefined ? { min_spacing_m: f.min_spacing_m as number } : { min_spacing_D: Array.isArray(f.min_spacing_D) ? [...f.min_spacing_D as number[]] : f.min_spacing_D as number }),
+    };
   });
 
   // Two farms of one name would be told apart only by index in every table and figure.

@@ -16,7 +16,14 @@ export interface FarmSpec {
   /** `{"circle": {"center": [x, y], "radius": r}} | {"polygon": [[x, y], …]} | {"polygons": [[[x, y], …], …], "exclusions": [[[x, y], …], …]}` (m). */
   boundary: { [k: string]: Json };
   n_turbines: number;
-  min_spacing_m: number;
+  /** Minimum distance between turbines (m), the same for every turbine type. */
+  min_spacing_m?: number;
+  /**
+   * Or in rotor diameters of the configuration's turbine type: one value for every type
+   * (each in its own diameter), or a list with one value per turbine type (index t).
+   * Exactly one of min_spacing_m and min_spacing_D is given; spacingM() gives metres.
+   */
+  min_spacing_D?: number | number[];
 }
 
 /** The validated, normalised spec (`parseBatchSpec`'s result): self-contained plain JSON. */

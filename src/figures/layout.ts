@@ -97,15 +97,18 @@ export function layoutFigure(input: LayoutFigureInput): PlotlyFigure {
   data.push({
     type: "scatter", mode: "markers", name: input.initial ? "optimized" : "turbines", x: ox, y: oy, text, hoverinfo: "text",
     marker: aep
-      ? { size: 12, color: aep, colorscale: colors.aepScale, reversescale: true, showscale: true,
-          colorbar: { title: { text: "AEP (GWh)" }, thickness: 14, x: 1.02 }, line: { color: "#222", width: 1 } }
+      ? { size: 12, color: aep, colorscale: colors.aepScale, showscale: true,
+          // The bar says its range: plotly's ticks alone may leave out both ends.
+          colorbar: { title: { text: `AEP (GWh)<br>${Math.min(...aep).toFixed(1)}–${Math.max(...aep).toFixed(1)}` }, thickness: 14, x: 1.02 }, line: { color: "#222", width: 1 } }
       : { size: 12, color: colors.optimized, line: { color: "#222", width: 1 } },
   });
   const layout = baseLayout(input.title ?? "Layout", {
     xaxis: { title: { text: "x (m)" }, zeroline: false, showgrid: true, gridcolor: "#eee" },
     yaxis: { title: { text: "y (m)" }, zeroline: false, showgrid: true, gridcolor: "#eee", scaleanchor: "x", scaleratio: 1 },
-    legend: { orientation: "h", y: -0.12 },
-    height: 560,
+    // Below the x-axis title, not between it and the tick labels.
+    legend: { orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" },
+    margin: { l: 60, r: 30, t: 50, b: 110 },
+    height: 600,
   });
   if (input.windRose) {
     for (const t of windRoseTraces(input.windRose, "polar")) data.push({ ...t, showlegend: false });

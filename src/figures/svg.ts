@@ -238,7 +238,7 @@ export function figureSvg(fig: PlotlyFigure, opts: FigureSvgOptions = {}): strin
 
   // ---- cartesian axes: collect the axes the traces use and their data ranges ----
   const axes = new Map<string, Axis>();
-  const cartesian = traces.filter((t) => t.type !== "barpolar" && t.type !== "scatterpolar");
+  const cartesian = traces.filter((t) => CARTESIAN.has(t.type));
   const bars = traces.filter((t) => t.type === "bar");
   const boxes = traces.filter((t) => t.type === "box");
   const barStack = L.barmode === "stack" || L.barmode === "relative";
@@ -465,6 +465,9 @@ export function figureSvg(fig: PlotlyFigure, opts: FigureSvgOptions = {}): strin
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${esc(font)}">` +
     `<defs>${defs.join("")}</defs><rect width="${W}" height="${H}" fill="${esc(str(L.paper_bgcolor, "white"))}"/>${body.join("")}</svg>`;
 }
+
+// The trace types drawn on x/y axes (others get no axes of their own).
+const CARTESIAN = new Set(["scatter", "scattergl", "bar", "box", "heatmap", "contour"]);
 
 function axisValues(t: Obj, which: "x" | "y"): unknown[] {
   if (t.type === "heatmap" || t.type === "contour") {

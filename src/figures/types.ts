@@ -37,7 +37,9 @@ export const colors = {
   series: ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
   // Effective wind speed: slow (deep wake) dark blue to free stream pale yellow.
   speedScale: "Viridis",
-  aepScale: "YlGnBu",
+  // Per-turbine AEP: YlGnBu without its near-white end, so the lowest AEP stays visible
+  // on a white page; low = light green, high = dark blue.
+  aepScale: [[0, "rgb(161,218,180)"], [0.25, "rgb(65,182,196)"], [0.5, "rgb(44,127,184)"], [0.75, "rgb(37,52,148)"], [1, "rgb(8,29,88)"]] as [number, string][],
 } as const;
 
 /** Plain number[] from any numeric array (typed arrays serialize as objects in JSON). */

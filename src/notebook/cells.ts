@@ -111,11 +111,42 @@ export async function recover(inputs: string | string[], out: string, opts: Reco
     display.show(view.toMimeBundle());
     return view;
   } catch (err) {
+    inCell(err);
     display.show(statusBundle(`recover failed: ${(err as Error).message}`));
     throw err;
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The library's messages name the CLI's flags and commands; inside a cell the same advice
+ * is the cell helpers' options. `out` fills in the output path where the CLI's hint has one.
+ */
+export function inCellTerms(message: string): string {
+  return message
+    .replace(/rerun with --break-lock --force/g, "run the cell again with the option { breakStaleLock: true, forceLock: true }")
+    .replace(/rerun with --break-lock/g, "run the cell again with the option { breakStaleLock: true }")
+    .replace(/even with --break-lock --force/g, "even with { breakStaleLock: true, forceLock: true }")
+    .replace(/--break-lock --force/g, "{ breakStaleLock: true, forceLock: true }")
+    .replace(/--break-lock/g, "{ breakStaleLock: true }")
+    .replace(/Salvage it with: wflo recover (\S+) --out <new\.h5>/g, (_m, o: string) => `Salvage it with: await nb.recover(${JSON.stringify(o)}, "<new.h5>")`)
+    .replace(/run wflo recover on it/g, "salvage it with nb.recover(output, newOutput)")
+    .replace(/wflo recover --force/g, "nb.recover(…, { force: true })")
+    .replace(/the next run or wflo merge/g, "the next nb.runBatch with the same out")
+    .replace(/\(wflo merge\)/g, "(the next nb.runBatch with the same out merges them)");
+}
+
+/** The same error, its message in the cell's vocabulary (class, kind and field kept). */
+function inCell(err: unknown): unknown {
+  if (err instanceof Error) {
+    const m = inCellTerms(err.message);
+    if (m !== err.message) {
+      err.message = m;
+      if (err.stack) err.stack = `${err.name}: ${m}`;
+    }
+  }
+  return err;
 }
 
 /** BatchProgress (the batch's own counters) as the progress display's state. */
@@ -186,6 +217,7 @@ export async function runBatch(spec: unknown, opts: RunBatchOptions): Promise<Re
   running = work;
   try {
     const summary = await work;
+    summary.warnings = summary.warnings.map(inCellTerms);
     const final = summary.cancelled ? "cancelled" : "finished";
     const resume = summary.cancelled
       ? `stopped${interrupted ? " by a kernel interrupt" : ""}: ${summary.done} stored, ${summary.missing} to go; run the cell again to resume`
@@ -198,6 +230,7 @@ export async function runBatch(spec: unknown, opts: RunBatchOptions): Promise<Re
     show(view, writer);
     return view;
   } catch (err) {
+    inCell(err);
     progress.update({ phase: "failed", message: (err as Error).message });
     throw err;
   } finally {

@@ -21,10 +21,13 @@ export async function watchInterrupts(h: InterruptHandlers, opts: { force?: bool
   if (!opts.force && !inKernel()) return () => {};
   let disposed = false;
   const second = () => {
-    if (!disposed) h.abandon?.();
+    if (disposed) return;
+    quietInterruptTrace();
+    h.abandon?.();
   };
   const first = () => {
     if (disposed) return;
+    quietInterruptTrace();
     h.stop();
     if (h.abandon) process.once("SIGINT", second);
   };
@@ -34,4 +37,28 @@ export async function watchInterrupts(h: InterruptHandlers, opts: { force?: bool
     process.removeListener("SIGINT", first);
     process.removeListener("SIGINT", second);
   };
+}
+
+/**
+ * tslab answers a kernel interrupt by rejecting the cell's await with its own
+ * `Error("Interrupted asynchronously")` and printing it with console.error: a red stack
+ * trace in the cell, for what is here a clean, resumable stop the display already
+ * explains. tslab's SIGINT listener runs before ours and its console.error follows in the
+ * same turn (through the console it captured at start-up, which writes to
+ * process.stderr), so for that turn exactly that trace becomes one plain line on stdout.
+ */
+function quietInterruptTrace(): void {
+  const stderr = process.stderr;
+  const original = stderr.write;
+  const quiet = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    if (typeof chunk === "string" && chunk.startsWith("Error: Interrupted asynchronously")) {
+      process.stdout.write("interrupted (the cell's display says what was kept; run the cell again to resume)\n");
+      return true;
+    }
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof stderr.write;
+  stderr.write = quiet;
+  setTimeout(() => {
+    if (stderr.write === quiet) stderr.write = original;
+  }, 0);
 }

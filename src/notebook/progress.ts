@@ -45,8 +45,9 @@ export function etaS(p: ProgressState): number | undefined {
 }
 
 export function progressText(p: ProgressState): string {
-  // Before the batch has counted its configurations there is nothing to count: not "0/0 (100 %)".
-  if (p.total === 0 && p.phase === "starting") return `starting … · elapsed ${fmtDuration(p.elapsedS)}` + (p.message ? `\n${p.message}` : "");
+  // Before the batch has counted its configurations (or when it failed before) there is
+  // nothing to count: not "0/0 (100 %)".
+  if (p.total === 0 && p.done === 0 && p.phase !== "finished") return `${p.phase}${p.phase === "starting" ? " …" : ""} · elapsed ${fmtDuration(p.elapsedS)}` + (p.message ? `\n${p.message}` : "");
   // Progress counts what is in the output, already-stored results included.
   const finished = (p.skipped ?? 0) + p.done + p.failed;
   const pct = p.total > 0 ? (100 * finished) / p.total : 100;

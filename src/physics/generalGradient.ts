@@ -298,6 +298,31 @@ export function generalAepGradient(
     pd.tiRef = dSig * sTi;
   };
 
+  /** The pair's deficit alone (the forward pass): pairDeficit's value without its slopes. */
+  const deficitValue = (dw: number, hcw: number, ct: number, wsRef: number): number => {
+    const cw = Math.abs(hcw);
+    if (d.kind === "NOJ") {
+      if (!(dw > 0)) return 0;
+      const ratio = R / sigma;
+      return 2 * ct2a(defCt2a, ct) * ratio * ratio * wsRef * overlapFraction(sigma, R, cw);
+    }
+    const s2 = sigma * sigma;
+    let cX: number;
+    if (d.kind === "IEA37SimpleBastankhahGaussian") {
+      const sdD = sigma / D;
+      cX = 1 - Math.sqrt(1 - ct / (8 * (sdD * sdD)));
+    } else {
+      const a2 = 2 * ct2a(defCt2a, (ct * D * D) / (8 * s2));
+      cX = a2 < 1 ? a2 : 1;
+    }
+    const centre = wsRef * cX;
+    const f1 = overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : Math.exp((-1 / (2 * s2)) * (cw * cw));
+    if (!mirror) return centre * f1;
+    const cwImg = Math.sqrt(4 * h * h + hcw * hcw);
+    const f2 = overlap ? gaussianOverlapFactor(R / sigma, cwImg / sigma, table) : Math.exp((-1 / (2 * s2)) * (cwImg * cwImg));
+    return linear ? centre * (f1 + f2) : centre * Math.sqrt(f1 * f1 + f2 * f2);
+  };
+
   /** The pair's added TI and its partials into pt (after sigmaOf: the top hats use 2σ). */
   const pairAdded = (dw: number, hcw: number, ct: number, WS: number): void => {
     pt.v = 0; pt.dw = 0; pt.hcw = 0; pt.ct = 0; pt.wsRef = 0; pt.tiRef = 0;
@@ -382,6 +407,23 @@ export function generalAepGradient(
     }
   };
 
+  // Culls, as the general kernel's (the dropped deficit is < e^-30·WS; a culled pair is skipped
+  // in the backward pass too, its slopes being as small): centre Gaussian where cw² > 60σ² (the
+  // mirror image lies farther out); GaussianOverlap where cw − R > 8σ while R < 2.5σ (beyond
+  // cw/σ = 10 PyWake clamps the table, and F(R/σ ≤ 2.5, 10) < e^-28). Turbulence: STF outside
+  // Frandsen's cone (weight 0, speed-independent), the top hats beyond wake radius + R.
+  const isNoj = d.kind === "NOJ";
+  const cullTurb = !turb || turb.kind === "CrespoHernandez" || turb.kind === "GCL";
+  const stf = turb !== undefined && (turb.kind === "STF2017" || turb.kind === "STF2005");
+  // Per direction: the pairs (position p → q > p) that can matter, grouped by p.
+  const maxPairs = (n * (n - 1)) / 2;
+  const pairStart = new Int32Array(n + 1);
+  const dstE = new Int32Array(maxPairs);
+  const dwE = new Float64Array(maxPairs);
+  const hcwE = new Float64Array(maxPairs);
+  const activeE = new Uint8Array(maxPairs);
+  const coneE = new Uint8Array(stf ? maxPairs : 0);
+
   dAepDx.fill(0, 0, n);
   dAepDy.fill(0, 0, n);
   // per turbine over its flow cases, then over turbines (physics.md "Summing"), as the engine
@@ -392,6 +434,28 @@ export function generalAepGradient(
     const s = Math.sin(theta);
     for (let i = 0; i < n; i++) { order[i] = i; key[i] = -c * x[i] - s * y[i]; }
     order.sort((a, b) => key[a] - key[b] || a - b);
+    // Pairs downstream enough for a deficit (dw > −1e-10) or an added TI (every model needs
+    // dw > 0, STF also inside its cone); upstream pairs contribute nothing.
+    let e = 0;
+    for (let p = 0; p < n; p++) {
+      pairStart[p] = e;
+      const i = order[p];
+      for (let q = p + 1; q < n; q++) {
+        const j = order[q];
+        const dx = x[j] - x[i];
+        const dy = y[j] - y[i];
+        const dw = -c * dx - s * dy;
+        if (!(dw > DW_WAKE)) continue;
+        const hcw = s * dx - c * dy;
+        if (stf) {
+          // Frandsen's cone depends on geometry only: θ < θ_w as stf.ts evaluates it
+          const cw = hcw < 0 ? -hcw : hcw;
+          coneE[e] = dw > 1e-10 && RAD2DEG * Math.atan(cw / dw) < (RAD2DEG * Math.atan(1 / (dw / D)) + 10) / 2 ? 1 : 0;
+        }
+        dstE[e] = q; dwE[e] = dw; hcwE[e] = hcw; e++;
+      }
+    }
+    pairStart[n] = e;
     for (let k = 0; k < K; k++) {
       const WS = ws[k];
       const w = pLK[l * K + k] * GWH_PER_W_YEAR;
@@ -406,27 +470,33 @@ export function generalAepGradient(
         turbinePowerCt(turbine, wsEff, pc);
         wsEffP[p] = wsEff; tiEffP[p] = tiEff; ctP[p] = pc[1]; dPowerP[p] = pc[2]; dCtP[p] = pc[3];
         aepI[i] += pc[0] * w;
-        if (p === n - 1) break;
         const ct = pc[1];
         const wsRef = useWsEff ? wsEff : WS;
         const tiRef = useTiEff ? tiEff : ti;
-        for (let q = p + 1; q < n; q++) {
-          const j = order[q];
-          const dx = x[j] - x[i];
-          const dy = y[j] - y[i];
-          const dw = -c * dx - s * dy;
-          const hcw = s * dx - c * dy;
+        for (let ee = pairStart[p]; ee < pairStart[p + 1]; ee++) {
+          const q = dstE[ee];
+          const dw = dwE[ee];
+          const hcw = hcwE[ee];
+          const cw = hcw < 0 ? -hcw : hcw;
           sigmaOf(dw, ct, tiRef);
-          if (dw > DW_WAKE) {
-            pairDeficit(dw, hcw, ct, wsRef);
-            accD[q] += linear ? pd.v : pd.v * pd.v;
+          let active = 0;
+          const culled = isNoj ? false : overlap ? cw - R > 8 * sigma && R < 2.5 * sigma : cw * cw > 60 * sigma * sigma;
+          if (!culled) {
+            const v = deficitValue(dw, hcw, ct, wsRef);
+            if (v !== 0 || isNoj) active = 1;
+            accD[q] += linear ? v : v * v;
           }
-          if (turb) {
-            pairAdded(dw, hcw, ct, WS);
-            const before = accT[q];
-            accT[q] = accumulateTi(turb.sum, before, pt.v);
-            if (maxRule && pt.v > before) argMaxT[q] = p;
+          if (turb && dw > 0) {
+            const rw = isNoj ? sigma : 2 * sigma;
+            if (stf ? coneE[ee] === 1 : !(cw >= rw + R)) {
+              pairAdded(dw, hcw, ct, WS);
+              if (pt.v !== 0) active = 1;
+              const before = accT[q];
+              accT[q] = accumulateTi(turb.sum, before, pt.v);
+              if (maxRule && pt.v > before) argMaxT[q] = p;
+            }
           }
+          activeE[ee] = active;
         }
       }
       if (w === 0) continue;
@@ -437,24 +507,24 @@ export function generalAepGradient(
         const wsRef = useWsEff ? wsEffP[p] : WS;
         const tiRef = useTiEff ? tiEffP[p] : ti;
         let gCt = 0, gWsRef = 0, gTiRef = 0;
-        for (let q = p + 1; q < n; q++) {
+        for (let ee = pairStart[p]; ee < pairStart[p + 1]; ee++) {
+          if (!activeE[ee]) continue;
+          const q = dstE[ee];
           const gd = gAccD[q];
           const gt = gAccT[q];
           if (gd === 0 && gt === 0) continue;
           const j = order[q];
-          const dx = x[j] - x[i];
-          const dy = y[j] - y[i];
-          const dw = -c * dx - s * dy;
-          const hcw = s * dx - c * dy;
+          const dw = dwE[ee];
+          const hcw = hcwE[ee];
           sigmaOf(dw, ct, tiRef);
           let gDw = 0, gHcw = 0;
-          if (gd !== 0 && dw > DW_WAKE) {
+          if (gd !== 0) {
             pairDeficit(dw, hcw, ct, wsRef);
             const gDef = gd * (linear ? 1 : 2 * pd.v);
             gDw += gDef * pd.dw; gHcw += gDef * pd.hcw;
             gCt += gDef * pd.ct; gWsRef += gDef * pd.wsRef; gTiRef += gDef * pd.tiRef;
           }
-          if (gt !== 0) {
+          if (gt !== 0 && dw > 0) {
             pairAdded(dw, hcw, ct, WS);
             const turbSum = turb!.sum;
             const gAdd = turbSum === "linear" ? gt : turbSum === "squared" ? gt * 2 * pt.v : argMaxT[q] === p ? gt : 0;
@@ -482,8 +552,6 @@ export function generalAepGradient(
         }
         gAccT[p] = gT;
       }
-      gAccD.fill(0);
-      gAccT.fill(0);
     }
   }
   let aep = 0;

@@ -105,7 +105,8 @@ function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0
     x: [...p.x, p.x[0]], y: [...p.y, p.y[0]], line: { color, width: 2, ...(dash ? { dash } : {}) },
   });
   b.polygons.slice(1).forEach((p) => extra.push(line(p, "boundary", "#444444")));
-  b.exclusions.forEach((p) => extra.push(line(p, "exclusion", "#d62728", "dash")));
+  // The exclusion zones are in the legend once (one entry for all of them).
+  b.exclusions.forEach((p, i) => extra.push({ ...line(p, "exclusion zone", "#d62728", "dash"), legendgroup: "exclusion", showlegend: i === 0 }));
   return { main: { x: b.polygons[0].x, y: b.polygons[0].y }, extra };
 }
 

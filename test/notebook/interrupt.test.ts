@@ -44,6 +44,9 @@ test("a kernel interrupt stops runBatch cleanly and a re-run resumes it", { skip
   // The interrupted cell ends at once (tslab), the batch winds down behind it.
   assert.notEqual(interrupted.interrupted_at_s, null, `never interrupted: ${JSON.stringify(interrupted)}`);
   assert.equal(interrupted.status, "error");
+  // A clean stop is not an error trace: no red "Error: Interrupted asynchronously" (#13.5).
+  assert.doesNotMatch(interrupted.stderr, /Interrupted asynchronously/, `stderr: ${interrupted.stderr}`);
+  assert.match(interrupted.stdout, /^interrupted \(the cell's display says what was kept; run the cell again to resume\)$/m);
   const progress = Object.values(interrupted.displays)[0];
   const m = /^cancelled: (\d+)\/10 .*\nstopped by a kernel interrupt: (\d+) stored, (\d+) to go; run the cell again to resume$/s.exec(progress);
   assert.ok(m, `final progress state: ${progress}`);

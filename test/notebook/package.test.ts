@@ -12,11 +12,11 @@
 // machine, never in CI.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ensureBuilt, jupyterBin, missingSystemTools, repoRoot } from "../../scripts/notebook-env.mjs";
+import { dirname, join } from "node:path";
+import { ensureBuilt, jupyterBin, missingSystemTools, notebookDirArgs, repoRoot } from "../../scripts/notebook-env.mjs";
 import { parseBatchSpec } from "../../src/batch/spec.js";
 import { buildModel } from "../../src/batch/build.js";
 import { aepGWh } from "../../src/physics/engine.js";
@@ -125,6 +125,7 @@ test("npm pack → npm install into an empty folder → wflo kernel install --pr
   const pkg = JSON.parse(readFileSync(join(project, "node_modules", "wflo", "package.json"), "utf8")) as { dependencies: Record<string, string> };
   assert.ok(pkg.dependencies.tslab, "tslab is a dependency, not a devDependency");
   assert.ok(existsSync(join(project, "node_modules", "tslab", "dist", "main.js")), "npm install wflo brings tslab");
+  assert.ok(existsSync(join(project, "node_modules", ".bin", "wflo")), "npm linked the wflo command");
 
   const prefix = join(base, "jupyter-prefix");
   const kernel = await run("npx", ["--no", "wflo", "kernel", "install", "--prefix", prefix], { cwd: project, timeoutMs: 60_000 });
@@ -135,6 +136,8 @@ test("npm pack → npm install into an empty folder → wflo kernel install --pr
   const installedWflo = realpathSync(join(project, "node_modules", "wflo"));
   assert.equal(kspec.argv[2], join(installedWflo, "kernels", "wflo", "launch.cjs"), "the kernel runs the installed wflo's launcher");
   assert.match(kernel.out, /JUPYTER_PATH=/, "says how Jupyter finds a --prefix install");
+  // Served to the figures' loader at kernelspecs/wflo/plotly.min.js (npm pack drops the repo's link).
+  assert.equal(statSync(join(dirname(specFile), "plotly.min.js")).size, statSync(join(project, "node_modules", "plotly.js-dist-min", "plotly.min.js")).size, "the kernelspec serves plotly.js");
 
   // The notebook lives beside, not inside, the project: only the kernel knows where wflo is.
   const elsewhere = join(base, "notebooks");
@@ -177,4 +180,67 @@ test("npm pack → npm install into an empty folder → wflo kernel install --pr
   const expected = aepGWh(model, Float64Array.from(r.x), Float64Array.from(r.y));
   assert.ok(Math.abs(r.aepGWh - expected) <= 1e-9 * expected, `stored AEP ${r.aepGWh} GWh = recomputed ${expected} GWh`);
   t.diagnostic(`${times.join(", ")}; ${r.key}: ${r.aepGWh.toFixed(3)} GWh`);
+});
+
+// ---- `wflo kernel install` itself, from the repo (fast: no packing)
+
+const dev = [process.execPath, "--import", "tsx", join(repoRoot, "src", "cli", "dev.ts")];
+
+function wflo(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(dev[0], [...dev.slice(1), ...args], { cwd: repoRoot, encoding: "utf8", env });
+}
+
+test("wflo kernel: bad options exit 2 naming the option; --help exits 0", () => {
+  const cases: [string[], RegExp][] = [
+    [["kernel"], /expected a subcommand: install/],
+    [["kernel", "instal"], /unknown subcommand "instal"/],
+    [["kernel", "install", "--user", "--prefix", "/tmp/x"], /--user and --prefix exclude each other/],
+    [["kernel", "install", "--sys-prefix", "--user"], /--user and --sys-prefix exclude each other/],
+    [["kernel", "install", "--prefix"], /--prefix needs a value/],
+    [["kernel", "install", "--prefix", join(repoRoot, "package.json")], /--prefix .*package\.json is not a directory/],
+    [["kernel", "install", "--name", "my kernel"], /--name "my kernel": a kernel name has only/],
+    [["kernel", "install", "--jupyter", "/nonexistent/jupyter"], /--jupyter \/nonexistent\/jupyter: no such executable/],
+    [["kernel", "install", "--frobnicate"], /unknown option --frobnicate/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = wflo(args);
+    assert.equal(r.status, 2, `${args.join(" ")}: exit 2 (${r.stderr})`);
+    assert.match(r.stderr, msg, args.join(" "));
+  }
+  const h = wflo(["kernel", "--help"]);
+  assert.equal(h.status, 0);
+  for (const o of ["--user", "--sys-prefix", "--prefix DIR", "--name", "--display-name"]) assert.ok(h.stdout.includes(o), `--help names ${o}`);
+});
+
+test("wflo kernel install --user writes a kernelspec that runs the repo's launcher with this Node", { skip }, () => {
+  const data = mkdtempSync(join(tmpdir(), "wflo-kernel-user-"));
+  try {
+    // --user installs into Jupyter's data dir, which JUPYTER_DATA_DIR moves out of $HOME.
+    const r = wflo(["kernel", "install", "--user", "--name", "wflo-test", "--display-name", "wflo test"], { ...process.env, JUPYTER_DATA_DIR: data });
+    assert.equal(r.status, 0, r.stderr);
+    const spec = JSON.parse(readFileSync(join(data, "kernels", "wflo-test", "kernel.json"), "utf8")) as { argv: string[]; display_name: string; language: string; metadata: { wflo: { root: string } } };
+    assert.deepEqual(spec.argv, [process.execPath, "--disable-warning=ExperimentalWarning", join(repoRoot, "kernels", "wflo", "launch.cjs"), "{connection_file}"]);
+    assert.equal(spec.display_name, "wflo test");
+    assert.equal(spec.language, "typescript");
+    assert.equal(spec.metadata.wflo.root, repoRoot.replace(/\/$/, ""));
+    assert.match(r.stdout, new RegExp(`installed kernel "wflo-test" \\(wflo test\\) in ${join(data, "kernels", "wflo-test")}`));
+    // Jupyter finds it: the kernel list of that data dir names it.
+    const list = spawnSync(jupyterBin, ["kernelspec", "list", "--json"], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data, PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
+    assert.ok(JSON.parse(list.stdout).kernelspecs["wflo-test"], list.stdout + list.stderr);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("npm run notebook: --notebook-dir replaces notebooks/, relative to the folder npm ran in", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-nbdir-"));
+  try {
+    mkdirSync(join(dir, "mine"));
+    assert.deepEqual(notebookDirArgs(["--port=8899"], { cwd: dir }), [`--notebook-dir=${join(repoRoot, "notebooks")}`, "--port=8899"]);
+    assert.deepEqual(notebookDirArgs(["--notebook-dir=mine", "--port=8899"], { cwd: dir }), [`--notebook-dir=${join(dir, "mine")}`, "--port=8899"]);
+    assert.deepEqual(notebookDirArgs(["--notebook-dir", "mine"], { cwd: dir }), [`--notebook-dir=${join(dir, "mine")}`]);
+    assert.throws(() => notebookDirArgs(["--notebook-dir=missing"], { cwd: dir }), /--notebook-dir missing: no such directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

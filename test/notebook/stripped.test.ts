@@ -37,3 +37,21 @@ test(".ipynb_checkpoints/ is ignored by git", () => {
   const lines = readFileSync(join(repoRoot, ".gitignore"), "utf8").split("\n").map((l) => l.trim());
   assert.ok(lines.includes(".ipynb_checkpoints/") || lines.includes(".ipynb_checkpoints"), ".gitignore names .ipynb_checkpoints/");
 });
+
+test("notebooks/*.ipynb run in the wflo kernel and import \"wflo\" by name, not ../dist", () => {
+  for (const f of notebookFiles()) {
+    const nb = JSON.parse(readFileSync(f, "utf8")) as { cells: { cell_type: string; source: string | string[] }[]; metadata: { kernelspec?: { name: string } } };
+    assert.equal(nb.metadata.kernelspec?.name, "wflo", `${basename(f)}: the wflo kernel`);
+    for (const [i, c] of nb.cells.entries()) {
+      if (c.cell_type === "code") assert.doesNotMatch([c.source].flat().join(""), /from "\.\.\/dist/, `${basename(f)} cell ${i} imports ../dist: import "wflo"`);
+    }
+  }
+});
+
+test("01-quickstart keeps its batch output between runs: Restart & Run All resumes, it does not delete", () => {
+  const f = notebookFiles().find((p) => basename(p).startsWith("01-"));
+  assert.ok(f);
+  const src = (JSON.parse(readFileSync(f, "utf8")) as { cells: { source: string | string[] }[] }).cells.map((c) => [c.source].flat().join("")).join("\n");
+  assert.match(src, /nb\.runBatch\(/);
+  assert.doesNotMatch(src, /workDir\([^)]*clean: true/, "the batch's folder is not emptied by running the notebook");
+});

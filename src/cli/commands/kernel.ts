@@ -11,7 +11,7 @@
  * Exit 0 installed, 1 Jupyter missing or refusing (permissions), 2 bad options.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
@@ -71,33 +71,34 @@ export function kernelSpec(root: string, displayName: string): KernelSpec {
 }
 
 /**
- * The kernelspec's other files (Jupyter serves them at /kernelspecs/<name>/…, e.g. the
- * plotly.js figures fall back to). A link into node_modules, as the repo keeps them, is
- * dangling in an installed package (npm hoists dependencies): it is resolved from root.
+ * Files a kernelspec serves (Jupyter at <base>kernelspecs/<name>/<file>), from the package's
+ * dependencies: the figures' loader (src/figures/html.ts) fetches plotly.js there when a
+ * saved notebook holds none. The repo keeps them as links into node_modules, which npm pack
+ * leaves out and npm's hoisting would break anyway: they are resolved from the package.
  */
+const SERVED_FILES: Record<string, string> = { "plotly.min.js": "plotly.js-dist-min/plotly.min.js" };
+
+/** The kernelspec's other files: regular files of kernels/wflo, then SERVED_FILES from root's dependencies. */
 function copyResources(from: string, to: string, root: string): void {
-  let names: string[];
+  let names: string[] = [];
   try {
     names = readdirSync(from);
-  } catch {
-    return;
-  }
-  const req = createRequire(join(root, "package.json"));
+  } catch { /* no folder: only the served files */ }
   for (const n of names) {
     if (n === "kernel.json" || n === "launch.cjs") continue;
-    const src = join(from, n);
-    let real: string | undefined;
     try {
-      real = realpathSync(src);
+      const real = realpathSync(join(from, n));
+      if (statSync(real).isFile()) copyFileSync(real, join(to, n));
+    } catch { /* a dangling link: SERVED_FILES below */ }
+  }
+  const req = createRequire(join(root, "package.json"));
+  for (const [n, spec] of Object.entries(SERVED_FILES)) {
+    if (existsSync(join(to, n))) continue;
+    try {
+      copyFileSync(req.resolve(spec), join(to, n));
     } catch {
-      let link = "";
-      try { link = readlinkSync(src); } catch { /* not a link: unreadable, skipped */ }
-      const m = /node_modules\/((?:@[^/]+\/)?[^/]+\/.+)$/.exec(link.split("\\").join("/"));
-      if (m) {
-        try { real = req.resolve(m[1]); } catch { /* dependency missing: skipped */ }
-      }
+      console.error(`wflo kernel: ${spec} not found from ${root}: figures in notebooks saved without plotly.js will not draw`);
     }
-    if (real && statSync(real).isFile()) copyFileSync(real, join(to, n));
   }
 }
 

@@ -15,10 +15,14 @@
 import * as bastankhah from "../deficit/bastankhahGaussian.js";
 import { niayifarK } from "../deficit/niayifarGaussian.js";
 import * as expNegModule from "../expNeg.js";
+import * as common from "./common.js";
 import {
-  DW_SIGMA, DW_WAKE, GAUSS_CULL2, maxCt, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds,
   type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
+
+// Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
+// call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
+const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, maxCt, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 // Local copies: a getter call per use under tsx's CommonJS transform otherwise (engine.ts).
 const { bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon } = bastankhah;

@@ -156,6 +156,8 @@ export function propagateFast(
   const crespoPrefMax = turbKind === TURB_CRESPO ? tcA * Math.pow(tcB >= 0 ? (aTop > 1e-10 ? aTop : 1e-10) : 1e-10, tcB) * tiPowC : 0;
   const gclPrefMax = turbKind === TURB_GCL ? 0.29 * Math.sqrt(1 - Math.sqrt(1 - Math.min(ctTop, 1))) : 0;
   const pc = new Float64Array(4);
+  let crespoLastCt = NaN;
+  let crespoLastPref = 0;
   const tensors = out.tensors;
   const pLK = out.pLK;
   const aepI = out.aepI;
@@ -308,6 +310,15 @@ export function propagateFast(
         const tiRef = useEffTi ? tiEff : ti;
         const epsD = defKind === DEF_IEA37 ? D / SQRT8 : defKind === DEF_NOJ ? 0 : bastankhahEpsilon(ct, ceps, ctlim) * D;
         const kExp = defKind === DEF_NIAYIFAR ? a0 * tiRef + a1 : kFix;
+        // TurbOPark's per-source constants (turboSigma's, in its order of operations: same bits)
+        let tAlpha = 0, tBeta = 0, tFac = 0, tT2p1 = 0, tT2 = 0;
+        if (defKind === DEF_TURBO) {
+          tAlpha = tc0 * tiRef;
+          tBeta = (tc1 * tiRef) / Math.sqrt(ct > 1e-20 ? ct : 1e-20);
+          tFac = (tA * tiRef * D) / tBeta;
+          tT2 = Math.sqrt(1 + tAlpha * tAlpha);
+          tT2p1 = tT2 + 1;
+        }
         const ctD2over8 = ct * D * D;
         const a2noj = defKind === DEF_NOJ ? 2 * (mom1d ? ct2aMomentum(ct) : ct2aMadsen(ct)) : 0;
         const invSqrtCt = 1 / Math.sqrt(ct);
@@ -332,7 +343,9 @@ export function propagateFast(
               if (overlap ? cwNear - R > OVERLAP_CULL * sm : cwNear * cwNear > CULL2 * sm * sm) live = false;
             }
             if (live) {
-              sigma = turboSigma(dw, D, ct, tiRef, tA, tc0, tc1, epsD);
+              const u = tAlpha + (tBeta * dw) / D;
+              const t1 = Math.sqrt(u * u + 1);
+              sigma = tFac * (t1 - tT2 - Math.log(((t1 + 1) * tAlpha) / (tT2p1 * (tAlpha + (tBeta * Math.abs(dw)) / D)))) + epsD;
               wr = 2 * sigma;
             }
           } else {
@@ -382,12 +395,19 @@ export function propagateFast(
               }
             } else if (wr > 0 && cw < wr + R && dw > 0) {
               if (defKind === DEF_TURBO && !live) {
-                sigma = turboSigma(dw, D, ct, tiRef, tA, tc0, tc1, epsD);
+                const u = tAlpha + (tBeta * dw) / D;
+              const t1 = Math.sqrt(u * u + 1);
+              sigma = tFac * (t1 - tT2 - Math.log(((t1 + 1) * tAlpha) / (tT2p1 * (tAlpha + (tBeta * Math.abs(dw)) / D)))) + epsD;
                 wr = 2 * sigma;
               }
               if (turbKind === TURB_CRESPO && crespoPref < 0) {
-                const ia = crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct);
-                crespoPref = tcA * Math.pow(ia > 1e-10 ? ia : 1e-10, tcB) * tiPowC;
+                // the unwaked sources of a flow case share one Ct: one pow for all of them
+                if (ct !== crespoLastCt) {
+                  const ia = crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct);
+                  crespoLastPref = tcA * Math.pow(ia > 1e-10 ? ia : 1e-10, tcB) * tiPowC;
+                  crespoLastCt = ct;
+                }
+                crespoPref = crespoLastPref;
               }
               added = (turbKind === TURB_CRESPO ? crespoPref * turbAE[e] : gclPref / turbAE[e]) * overlapFraction(wr, R, cw);
             }

@@ -13,10 +13,14 @@
 import * as iea37 from "../deficit/iea37SimpleBastankhahGaussian.js";
 import * as expNegModule from "../expNeg.js";
 import * as turbines from "../turbine.js";
+import * as common from "./common.js";
 import {
-  DW_SIGMA, DW_WAKE, GAUSS_CULL2, GWH_PER_W_YEAR, setAdjoint, unknownDeficit, visitSingleSpeed,
   type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
+
+// Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
+// call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
+const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, GWH_PER_W_YEAR, setAdjoint, unknownDeficit, visitSingleSpeed } = common;
 
 const IEA37_EPSILON = iea37.IEA37_EPSILON;
 const iea37Centre = iea37.iea37Centre;

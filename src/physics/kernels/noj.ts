@@ -13,10 +13,14 @@
  */
 import * as induction from "../deficit/induction.js";
 import * as nojModel from "../deficit/noj.js";
+import * as common from "./common.js";
 import {
-  setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds,
   type FreeStream, type Resolved, type ResolvedBase, type Scratch, type Tensors, type WakeKernel, type WindFarmModel,
 } from "./common.js";
+
+// Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
+// call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
+const { setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 const ct2aMadsen = induction.ct2aMadsen;
 const dCt2aMadsen = induction.dCt2aMadsen;

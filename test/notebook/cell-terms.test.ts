@@ -1,0 +1,37 @@
+// Inside a cell, the library's advice speaks the cell helpers' options, not the CLI's
+// flags: a held lock says { breakStaleLock: true }, a damaged output says nb.recover(…).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { notebook as nb } from "../../src/notebook/index.js";
+import { LockError } from "../../src/store/lock.js";
+
+test("CLI hints become cell options", () => {
+  assert.equal(nb.inCellTerms("lock x is unreadable (3 bytes); if no wflo run uses it, rerun with --break-lock"),
+    "lock x is unreadable (3 bytes); if no wflo run uses it, run the cell again with the option { breakStaleLock: true }");
+  assert.match(nb.inCellTerms("if that run is gone, rerun with --break-lock --force"), /run the cell again with the option \{ breakStaleLock: true, forceLock: true \}$/);
+  assert.equal(nb.inCellTerms("nothing was run. Salvage it with: wflo recover /d/out.h5 --out <new.h5>"),
+    'nothing was run. Salvage it with: await nb.recover("/d/out.h5", "<new.h5>")');
+  assert.doesNotMatch(nb.inCellTerms("parts kept; they are merged by the next run or wflo merge"), /wflo merge/);
+  assert.equal(nb.inCellTerms("no CLI words here"), "no CLI words here");
+});
+
+test("nb.runBatch on an output whose lock is unreadable: the error names the cell option, and stays a LockError", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-cellterms-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "run.h5");
+  mkdirSync(`${out}.parts`);
+  writeFileSync(join(`${out}.parts`, "writer.lock"), "{{");
+  const spec = {
+    site: "iea37", model: { deficit: "IEA37SimpleBastankhahGaussian" }, turbines: ["IEA37_3.35MW"],
+    farms: [{ boundary: { circle: { center: [0, 0], radius: 500 } }, n_turbines: 3, min_spacing_D: 2 }], seeds: 1, grid_size: 6, random_pct: 0,
+  };
+  await assert.rejects(nb.runBatch(spec, { out, workers: 1 }), (e: unknown) => {
+    assert.ok(e instanceof LockError, String(e));
+    assert.match((e as Error).message, /run the cell again with the option \{ breakStaleLock: true \}/);
+    assert.doesNotMatch((e as Error).message, /--break-lock/);
+    return true;
+  });
+});
