@@ -120,7 +120,8 @@ export function batchSummaryBundle(s: BatchSummary): MimeBundle {
     ["time", `${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`],
   ];
   if (s.bestAepGWh !== undefined) rows.push(["best AEP", `${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey})`]);
-  if (s.meanAepGWh !== undefined) rows.push(["mean AEP", `${s.meanAepGWh.toFixed(3)} GWh`]);
+  // Across every farm and turbine type of the run: say so, it is not a per-farm figure.
+  if (s.meanAepGWh !== undefined) rows.push(["mean AEP (all farms and types together)", `${s.meanAepGWh.toFixed(3)} GWh`]);
   if (s.outputResults !== undefined) rows.push(["results in the output", String(s.outputResults)]);
   const cols: Column<[string, string]>[] = [{ header: "", value: (r) => r[0] }, { header: "", value: (r) => r[1] }];
   const mark = (r: [string, string]): RowMark => (r[0] === "failed" && s.failed > 0 ? "bad" : r[0] === "state" && s.cancelled ? "warn" : undefined);
