@@ -16,35 +16,46 @@ function distinct(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Box per (farm, turbine type), every seed shown as a point; farms on x, types by colour. */
+/**
+ * One panel per farm, each with its own AEP axis (farms of different sizes differ by far
+ * more than the seed spread this figure exists to show); in a panel, a box per turbine
+ * type with every seed a point; types keep one colour and one legend entry across panels.
+ */
 export function aepDistributionFigure(rows: AepRow[], opts: { title?: string; perTurbine?: { [turbineType: string]: number } } = {}): PlotlyFigure {
   const types = distinct(rows.map((r) => r.turbineType));
-  const data: PlotlyTrace[] = types.map((t, k) => {
-    const rs = rows.filter((r) => r.turbineType === t);
-    return {
-      type: "box",
-      name: t,
-      x: rs.map((r) => r.farm),
-      y: rs.map((r) => r.aepGWh),
-      text: rs.map((r) => r.key ?? ""),
-      boxpoints: "all",
-      jitter: 0.4,
-      pointpos: 0,
-      marker: { color: colors.series[k % colors.series.length], size: 6 },
-      hovertemplate: "%{text}<br>%{y:.3f} GWh<extra>%{x} · " + t + "</extra>",
-    };
+  const farms = distinct(rows.map((r) => r.farm));
+  const n = Math.max(1, farms.length);
+  const gap = n > 1 ? 0.06 : 0;
+  const w = (1 - gap * (n - 1)) / n;
+  const data: PlotlyTrace[] = [];
+  const layout = baseLayout(opts.title ?? "AEP per farm and turbine type (one panel per farm, own AEP axis)", {
+    boxmode: "group",
+    showlegend: true,
+    legend: { title: { text: "turbine type" }, orientation: "h", x: 0, xanchor: "left", y: -0.18, yanchor: "top" },
+    margin: { l: 60, r: 30, t: 70, b: 90 },
+    annotations: [] as unknown[],
+    height: 460,
   });
-  return {
-    data,
-    layout: baseLayout(opts.title ?? "AEP per farm and turbine type", {
-      boxmode: "group",
-      xaxis: { title: { text: "farm" }, type: "category" },
-      yaxis: { title: { text: "AEP (GWh)" }, gridcolor: "#eee" },
-      legend: { title: { text: "turbine type" } },
-      height: 440,
-    }),
-    config: { ...defaultConfig },
-  };
+  farms.forEach((farm, f) => {
+    const ax = f === 0 ? "" : String(f + 1);
+    const x0 = f * (w + gap);
+    types.forEach((t, k) => {
+      const rs = rows.filter((r) => r.farm === farm && r.turbineType === t);
+      if (rs.length === 0) return;
+      data.push({
+        type: "box", name: t, legendgroup: t, showlegend: !data.some((d) => d.legendgroup === t),
+        xaxis: `x${ax}`, yaxis: `y${ax}`,
+        x: rs.map(() => t), y: rs.map((r) => r.aepGWh), text: rs.map((r) => r.key ?? ""),
+        boxpoints: "all", jitter: 0.4, pointpos: 0,
+        marker: { color: colors.series[k % colors.series.length], size: 6 },
+        hovertemplate: "%{text}<br>%{y:.3f} GWh<extra>" + farm + " · " + t + "</extra>",
+      });
+    });
+    layout[`xaxis${ax}`] = { domain: [x0, x0 + w], anchor: `y${ax}`, type: "category", showticklabels: types.length > 1 };
+    layout[`yaxis${ax}`] = { anchor: `x${ax}`, title: { text: f === 0 ? "AEP (GWh)" : "" }, gridcolor: "#eee" };
+    (layout.annotations as unknown[]).push({ text: farm, xref: "paper", yref: "paper", x: x0 + w / 2, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
+  });
+  return { data, layout, config: { ...defaultConfig } };
 }
 
 /** Each configuration's smart-start AEP against its optimized AEP; the diagonal is "no gain". */

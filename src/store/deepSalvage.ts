@@ -199,8 +199,11 @@ function choose(groups: RawGroup[], r: DeepSalvageResult, across: KeyAttrEvidenc
   const byKey = new Map<string, { group: RawGroup; viaAttrs: boolean }[]>();
   for (const g of groups) {
     const named = g.name !== undefined && isResultKey(g.name);
-    if (g.name !== undefined && !named) continue; // the root, `_failed`, anything not a result
     const hasData = g.datasets.has("layout") && g.datasets.has("aep");
+    // The root, `_failed`, anything not a result; but a group with a result's data under a
+    // name that is no key (a flipped byte in the name heap: "far}2_t1_s9") is as good as
+    // unnamed, and its attributes may name it (under the same rules as below).
+    if (g.name !== undefined && !named && !hasData) continue;
     let key = named ? g.name! : undefined;
     if (!key) {
       const f = attrInt(g, "farm_idx"), t = attrInt(g, "type_idx"), s = attrInt(g, "ss_seed");

@@ -90,6 +90,12 @@ export interface RecoverFileReport {
   /** Of those, the keys taken from attributes farm_idx/type_idx/ss_seed: no link naming the group survives. */
   keyFromAttributes: string[];
   /**
+   * Groups deep salvage found intact but did not take: no link names them, and their
+   * writer's key attributes are not shown to match its group names (deepSalvage.ts): the
+   * data is there, its key is not known.
+   */
+  attributeKeysRefused?: number;
+  /**
    * Runs of raw float64 data that no surviving structure names (a writer killed before its
    * metadata reached the disk): the data is there but cannot be attributed, so it is counted,
    * never recovered.
@@ -274,7 +280,7 @@ function safeRealpath(p: string): string {
 async function readAll(paths: string[], opts: RecoverOptions): Promise<Source[]> {
   const sources: Source[] = paths.map((path) => ({
     file: { path, status: "unreadable", salvaged: 0, lost: 0, metadata: 0, warnings: [], failures: 0,
-      deepSalvaged: 0, keyFromAttributes: [], unlabeledBlocks: 0, unlabeledBytes: 0, kind: "unknown", sizeBytes: -1, errors: [] },
+      deepSalvaged: 0, keyFromAttributes: [], attributeKeysRefused: 0, unlabeledBlocks: 0, unlabeledBytes: 0, kind: "unknown", sizeBytes: -1, errors: [] },
     groups: [], failures: [], root: {},
   }));
   const toInspect: number[] = [];
@@ -389,6 +395,7 @@ async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
     if (!r.scanned) continue;
     s.file.unlabeledBlocks = r.unlabeledBlocks;
     s.file.unlabeledBytes = r.unlabeledBytes;
+    s.file.attributeKeysRefused = r.untrustedKeys;
     const have = new Set(s.groups.map((g) => g.key));
     const viaAttrs = new Set(r.keyFromAttributes);
     let added = 0;

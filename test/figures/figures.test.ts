@@ -79,7 +79,7 @@ test("wind rose: percent of total, clockwise from north, stacked speed bins", ()
   assert.throws(() => windRoseFigure({ directionsDeg: [0], frequency: [0] }), /sum to zero/);
 });
 
-test("AEP distribution: one box per turbine type, farms on a category axis, every seed a point", () => {
+test("AEP distribution: a panel per farm with its own AEP axis, a box per turbine type, every seed a point", () => {
   const rows = [
     { farm: "farm0", turbineType: "IEA37", aepGWh: 100, key: "farm0_t0_s0" },
     { farm: "farm0", turbineType: "IEA37", aepGWh: 101, key: "farm0_t0_s1" },
@@ -87,11 +87,14 @@ test("AEP distribution: one box per turbine type, farms on a category axis, ever
     { farm: "farm0", turbineType: "V80", aepGWh: 50 },
   ];
   const fig = aepDistributionFigure(rows);
-  assert.deepEqual(fig.data.map((d) => d.name), ["IEA37", "V80"]);
-  assert.deepEqual(fig.data[0].x, ["farm0", "farm0", "farm1"]);
-  assert.deepEqual(fig.data[0].y, [100, 101, 200]);
+  // farm0: IEA37 and V80; farm1: IEA37 only, on its own axes.
+  assert.deepEqual(fig.data.map((d) => [d.name, d.xaxis, d.yaxis, d.showlegend]), [["IEA37", "x", "y", true], ["V80", "x", "y", true], ["IEA37", "x2", "y2", false]]);
+  assert.deepEqual(fig.data[0].y, [100, 101]);
+  assert.deepEqual(fig.data[2].y, [200]);
   assert.equal(fig.data[0].boxpoints, "all");
-  assert.equal(fig.layout.boxmode, "group");
+  assert.equal((fig.layout.yaxis2 as { matches?: string }).matches, undefined, "each farm's AEP axis scales on its own");
+  assert.deepEqual((fig.layout.annotations as { text: string }[]).map((a) => a.text), ["farm0", "farm1"]);
+  assert.equal((fig.layout.legend as { yanchor: string }).yanchor, "top");
 });
 
 test("AEP gain: smart start on x, optimized on y, the no-gain diagonal spans both", () => {

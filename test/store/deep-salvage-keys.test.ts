@@ -101,6 +101,7 @@ test("recover over the messy cuts, and a tidy writer's file from another directo
   assertWritten(got.groups, { ...files.messy.truth, ...files.tidy.truth }, out);
   assert.equal(rep.files.reduce((a, f) => a + f.keyFromAttributes.length, 0), 0);
   assert.ok(rep.files.some((f) => f.errors.some((e) => /not taken: this writer's key attributes are not shown to match/.test(e))), "the refusal is reported");
+  assert.ok(rep.files.some((f) => (f.attributeKeysRefused ?? 0) > 0), "and counted (attribute_keys_refused in --json)");
 });
 
 test("a tidy writer's cuts beside a file read by name: groups come back under their attribute keys, as written, ≥ 90 % of those before the cut", async () => {

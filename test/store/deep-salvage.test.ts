@@ -141,11 +141,12 @@ test("wflo recover --json reports deep salvage per file (deep_salvaged, key_from
   writeFileSync(cutFile, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
   const r = cli(["recover", cutFile, "--out", join(tmp.dir, "cli-rec.h5"), "--json"]);
   assert.equal(r.status, 1, r.stderr); // something was lost: the end of the file
-  const j = JSON.parse(r.stdout) as { recovered: number; files: { status: string; deep_salvaged: number; key_from_attributes: string[]; unlabeled_blocks: number }[] };
+  const j = JSON.parse(r.stdout) as { recovered: number; files: { status: string; deep_salvaged: number; key_from_attributes: string[]; unlabeled_blocks: number; attribute_keys_refused: number }[] };
   assert.equal(j.files[0].status, "truncated-salvaged");
   assert.ok(j.files[0].deep_salvaged > 0 && j.files[0].deep_salvaged <= j.recovered);
   assert.ok(Array.isArray(j.files[0].key_from_attributes));
   assert.equal(typeof j.files[0].unlabeled_blocks, "number");
+  assert.equal(j.files[0].attribute_keys_refused, 0, "a wflo group's checksum vouches for its key attributes");
 });
 
 let corpus: Corpus;

@@ -6,7 +6,7 @@
  * included) into one new validated output, written by the commit protocol. Inputs are
  * never modified. With --json prints
  * {"recovered", "conflicts": [], "files": [{"path", "status", "salvaged", "deep_salvaged",
- * "key_from_attributes", "unlabeled_blocks", ...}], ...}.
+ * "key_from_attributes", "attribute_keys_refused", "unlabeled_blocks", ...}], ...}.
  * Exit 0 when every input was recovered whole, 1 when something was lost, damaged or
  * conflicting (or the output's lock is held), 2 on usage errors and bad input (including
  * an existing --out that is neither an input nor allowed by --force).
@@ -25,8 +25,9 @@ function text(r: RecoverReport): string {
     const lost = f.lost ? `, ${f.lost} lost` : "";
     const md = f.metadata ? `, ${f.metadata} with metadata warnings` : "";
     const deep = f.deepSalvaged ? `, ${f.deepSalvaged} by deep salvage${f.keyFromAttributes.length ? ` (${f.keyFromAttributes.length} named by their attributes)` : ""}` : "";
+    const refused = f.attributeKeysRefused ? `, ${f.attributeKeysRefused} intact but without a trustworthy name (not taken)` : "";
     const unlabeled = f.unlabeledBlocks ? `, ${f.unlabeledBlocks} blocks of unlabeled data (${f.unlabeledBytes} bytes) left` : "";
-    lines.push(`${f.status.padEnd(19)} ${f.path}  (${f.salvaged} salvaged${deep}${md}${lost}${f.failures ? `, ${f.failures} failures` : ""}${unlabeled})`);
+    lines.push(`${f.status.padEnd(19)} ${f.path}  (${f.salvaged} salvaged${deep}${md}${lost}${f.failures ? `, ${f.failures} failures` : ""}${refused}${unlabeled})`);
     for (const w of f.warnings.slice(0, 2)) lines.push(`    warning: ${w}`);
     if (f.warnings.length > 2) lines.push(`    … ${f.warnings.length - 2} more metadata warnings`);
     if (f.status !== "ok") {
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
         path: f.path, status: f.status, salvaged: f.salvaged, lost: f.lost, failures: f.failures, kind: f.kind, errors: f.errors,
         metadata: f.metadata, warnings: f.warnings,
         deep_salvaged: f.deepSalvaged, key_from_attributes: f.keyFromAttributes,
-        unlabeled_blocks: f.unlabeledBlocks, unlabeled_bytes: f.unlabeledBytes,
+        unlabeled_blocks: f.unlabeledBlocks, unlabeled_bytes: f.unlabeledBytes, attribute_keys_refused: f.attributeKeysRefused ?? 0,
       })),
       out: report.out, written: report.written, failures_recovered: report.failuresRecovered, duplicates: report.duplicates,
       previous_out_kept_as: report.previousOutKeptAs ?? null, elapsed_s: report.elapsedMs / 1000,
