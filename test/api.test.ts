@@ -34,7 +34,7 @@ test("what the notebooks and docs call on wflo and nb exists", () => {
   for (const name of nbCalls) assert.ok(name in wflo.notebook, `nb.${name} is used but wflo.notebook lacks it`);
   // Names imported from "wflo" in code examples.
   for (const m of texts.matchAll(/import\s*\{([^}]*)\}\s*from\s*"wflo"/g)) {
-    for (const name of m[1].split(",").map((s) => s.trim().replace(/^type\s+/, "")).filter(Boolean)) {
+    for (const name of m[1].split(",").map((s) => s.trim().replace(/^type\s+/, "").replace(/\s+as\s+\w+$/, "")).filter(Boolean)) {
       if (/^[A-Z]\w*$/.test(name) && !(name in wflo)) continue; // a type: not a runtime value
       assert.ok(name in wflo, `import { ${name} } from "wflo" in the docs, but wflo does not export it`);
     }
