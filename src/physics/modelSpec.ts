@@ -122,7 +122,10 @@ function bool(v: unknown, field: string, file?: string): boolean {
 }
 function oneOf<T extends string>(v: unknown, names: readonly T[], field: string, file?: string): T {
   if (typeof v !== "string" || !(names as readonly string[]).includes(v)) {
-    throw new InputError(`unknown name ${JSON.stringify(v)} (known: ${names.join(", ")})`, { field, file });
+    const key = field.split(".").pop() ?? field;
+    // Say what kind of name it is, as the rest of the CLI does ("unknown model …").
+    const what = ({ deficit: "model", superposition: "superposition", turbulence: "turbulence model", preset: "preset", rotor_average: "rotor average" } as Record<string, string>)[key] ?? key;
+    throw new InputError(`unknown ${what} ${JSON.stringify(v)} (known: ${names.join(", ")})`, { field, file });
   }
   return v as T;
 }
