@@ -100,7 +100,7 @@ export { writeReport, readReportData, reportHtml, type ReportData, type ReportRo
 export type { PlotlyFigure, PlotlyTrace, FigurePolygon, TurbinePoints } from "./figures/types.js";
 export { layoutFigure, type LayoutFigureInput, type FigureCircle } from "./figures/layout.js";
 export { windRoseFigure, type WindRoseInput } from "./figures/windRose.js";
-export { aepDistributionFigure, aepGainFigure, type AepRow } from "./figures/aep.js";
+export { aepDistributionFigure, aepGainFigure, aepGroupStats, type AepRow, type AepGroupStats } from "./figures/aep.js";
 export { convergenceFigure, type ConvergenceSeries } from "./figures/convergence.js";
 export { flowMapFigure, type FlowMapInput } from "./figures/flowMap.js";
 export { aepVsSpacingFigure, type SpacingSeries } from "./figures/spacing.js";
