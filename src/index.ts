@@ -100,12 +100,18 @@ export { writeReport, readReportData, reportHtml, type ReportData, type ReportRo
 export type { PlotlyFigure, PlotlyTrace, FigurePolygon, TurbinePoints } from "./figures/types.js";
 export { layoutFigure, type LayoutFigureInput, type FigureCircle } from "./figures/layout.js";
 export { windRoseFigure, type WindRoseInput } from "./figures/windRose.js";
-export { aepDistributionFigure, aepGainFigure, type AepRow } from "./figures/aep.js";
+export { aepDistributionFigure, aepGainFigure, aepGroupStats, type AepRow, type AepGroupStats } from "./figures/aep.js";
 export { convergenceFigure, type ConvergenceSeries } from "./figures/convergence.js";
 export { flowMapFigure, type FlowMapInput } from "./figures/flowMap.js";
 export { aepVsSpacingFigure, type SpacingSeries } from "./figures/spacing.js";
 export { recoveryFigure, type RecoveryRow } from "./figures/recovery.js";
 export { windRoseOf, flowMapOf, type FlowMapOptions } from "./figures/physicsViews.js";
+export {
+  turbineCurvesOf, turbineCurvesFigure, wakeProfilesOf, wakeCentrelineFigure, wakeCrossFigure, maskNearWake,
+  nearWakeLengthD, bastankhahUndefinedBelowD, rowPowerFigure, powerDensityFigure, caseStudyFigure,
+  type TurbineCurves, type WakeProfiles, type WakeProfileSeries, type CrossProfileSeries, type RowSeries,
+  type DensitySeries, type CaseStudyPanel, type CaseStudyRun,
+} from "./figures/wakeTeaching.js";
 export { figureHtml } from "./figures/html.js";
 
 // ---- notebook: display in tslab cells, and the cell helpers as one namespace

@@ -68,7 +68,18 @@ export function flowMapFigure(
   const topPx = opts.title === "" ? 20 : 60;
   const height = topPx + nrows * rowPx + 10;
   const data: PlotlyTrace[] = [];
-  const layout = baseLayout(opts.title ?? (n === 1 ? `Flow map: ${maps[0].name}` : "Flow maps"), {
+  // What every map shares (the flow case) is said once, in the title; a panel's own title
+  // is what differs (the model). Repeated on every panel it only crowds them.
+  const same = <T>(f: (m: FlowMapInput) => T | undefined): T | undefined => {
+    const v = f(maps[0]);
+    return v !== undefined && maps.every((m) => f(m) === v) ? v : undefined;
+  };
+  const sharedDir = n > 1 && opts.title !== "" ? same((m) => m.windDirDeg) : undefined;
+  const sharedWs = n > 1 && opts.title !== "" ? same((m) => m.freeStreamMs) : undefined;
+  const sharedCase = [sharedDir !== undefined ? `wind from ${sharedDir}°` : "", sharedWs !== undefined ? `at ${sharedWs} m/s` : ""].filter(Boolean).join(" ");
+  let title = opts.title ?? (n === 1 ? `Flow map: ${maps[0].name}` : "Flow maps");
+  if (sharedCase && title && !(sharedDir !== undefined && title.includes(`${sharedDir}°`))) title += `, ${sharedCase}`;
+  const layout = baseLayout(title, {
     height,
     showlegend: false,
     margin: { l: 60, r: 20, t: topPx, b: 10 },
@@ -91,7 +102,8 @@ export function flowMapFigure(
       type: "heatmap", name: m.name, x: toList(m.x), y: toList(m.y), z: zs[k], xaxis: xa, yaxis: ya,
       zmin, zmax, colorscale: colors.speedScale, zsmooth: "best",
       showscale: k === 0,
-      colorbar: { title: { text: "WS eff (m/s)" }, thickness: 14, x: 0.92, len: Math.min(1, 300 / plotH), y: 1, yanchor: "top" },
+      // The bar states its range (the ticks alone may leave out both ends).
+      colorbar: { title: { text: `WS eff (m/s)<br>${zmin.toFixed(1)}–${zmax.toFixed(1)}` }, thickness: 14, x: 0.92, len: Math.min(1, 300 / plotH), y: 1, yanchor: "top" },
       hovertemplate: "x %{x:.0f} m, y %{y:.0f} m<br>%{z:.2f} m/s<extra>" + m.name + "</extra>",
     });
     if (m.turbines) {
@@ -103,8 +115,8 @@ export function flowMapFigure(
     layout[`xaxis${ax}`] = { domain: [x0, x0 + w], anchor: ya, title: { text: row === nrows - 1 ? "x (m)" : "" }, constrain: "domain" };
     layout[`yaxis${ax}`] = { domain: yDom, anchor: xa, title: { text: col === 0 ? "y (m)" : "" }, scaleanchor: xa, scaleratio: 1, constrain: "domain" };
     let label = m.name;
-    if (m.windDirDeg !== undefined) label += ` · wind from ${m.windDirDeg}°`;
-    if (m.freeStreamMs !== undefined) label += ` at ${m.freeStreamMs} m/s`;
+    if (m.windDirDeg !== undefined && sharedDir === undefined) label += ` · wind from ${m.windDirDeg}°`;
+    if (m.freeStreamMs !== undefined && sharedWs === undefined) label += ` at ${m.freeStreamMs} m/s`;
     annotations.push({ text: label, xref: "paper", yref: "paper", x: x0 + w / 2, y: yDom[1], xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 12 } });
   });
   return { data, layout, config: { ...defaultConfig } };

@@ -164,6 +164,19 @@ const LOADER_JS = `function wfloPlotly() {
     L.p.then(function () { w.__wfloPlotlyLoadMs = performance.now() - t0; }, function () { L.p = null; });
     return L.p;
   };
+  // Notebook 6 folds an output area taller than 100 lines (~1800 px) into a scroll box:
+  // a cell showing several figures (a loop of layouts) would show them through a slot.
+  // An output area holding a figure never folds; a click on its prompt still toggles it.
+  L.noScroll = function (el) {
+    var n = nb();
+    if (!n) return;
+    n.get_cells().forEach(function (c) {
+      var oa = c.output_area, e = oa && oa.element && oa.element[0];
+      if (!e || !e.contains(el) || oa.scroll_state === false) return;
+      oa.scroll_state = false;
+      if (oa.scrolled && oa.unscroll_area) oa.unscroll_area();
+    });
+  };
   // Notebook 6: the notebook written to disk holds exactly one carrier.
   L.hook = function () {
     var n = nb();
@@ -219,7 +232,7 @@ export function figureHtml(fig: PlotlyFigure, id: string, opts: FigureHtmlOption
     `  function attempt() {\n` +
     `    var el = document.getElementById(${scriptJson(divId)});\n` +
     `    if (!el) { if (++tries < 600) setTimeout(attempt, 50); return; }\n` +
-    `    L.hook();\n` +
+    `    L.hook(); if (L.noScroll) L.noScroll(el);\n` +
     `    L.load().then(function (Plotly) {\n` +
     `      if (el.getAttribute("data-drawn")) return;\n` +
     `      el.setAttribute("data-drawn", "1");\n` +

@@ -19,7 +19,9 @@ export interface LayoutFigureInput {
   initial?: TurbinePoints;
   /** Hover text names turbines "T1..Tn"; with a rotor diameter it also gives spacing in D. */
   rotorDiameterM?: number;
-  /** A small wind rose in the corner, so the layout reads against the wind. */
+  /** Zones inside the boundary where no turbine may stand: drawn dashed red, one legend entry for all. */
+  exclusions?: readonly FigurePolygon[];
+  /** A wind rose beside the farm (its own area, never over the turbines), so the layout reads against the wind. */
   windRose?: WindRoseInput;
 }
 
@@ -36,19 +38,46 @@ function boundaryTrace(b: FigurePolygon | FigureCircle): PlotlyTrace {
       y.push(b.centerM[1] + b.radiusM * Math.sin(t));
     }
   } else {
-    x = toList(b.x);
-    y = toList(b.y);
-    const n = x.length;
-    if (n > 0 && (x[0] !== x[n - 1] || y[0] !== y[n - 1])) {
-      x.push(x[0]);
-      y.push(y[0]);
-    }
+    ({ x, y } = closed(b));
   }
   return {
     type: "scatter", mode: "lines", name: "boundary", x, y,
     line: { color: colors.boundary, width: 2 }, hoverinfo: "skip",
   };
 }
+
+function closed(p: FigurePolygon): { x: number[]; y: number[] } {
+  const x = toList(p.x);
+  const y = toList(p.y);
+  const n = x.length;
+  if (n > 0 && (x[0] !== x[n - 1] || y[0] !== y[n - 1])) x.push(x[0]), y.push(y[0]);
+  return { x, y };
+}
+
+/** The exclusion zones as one legend entry: each zone a trace in one legend group. */
+export function exclusionTraces(zones: readonly FigurePolygon[]): PlotlyTrace[] {
+  return zones.map((z, i) => ({
+    type: "scatter", mode: "lines", name: "exclusion zone", ...closed(z), legendgroup: "exclusion", showlegend: i === 0,
+    fill: "toself", fillcolor: "rgba(214,39,40,0.10)", line: { color: colors.accent, width: 1.5, dash: "dash" }, hoverinfo: "name",
+  }));
+}
+
+/** A wind rose's speed bins summed per direction: the inset shows where the wind comes from, no legend needed. */
+function directionsOnly(w: WindRoseInput): WindRoseInput {
+  if (!w.speedBins) return w;
+  const n = w.directionsDeg.length;
+  const frequency = new Array<number>(n).fill(0);
+  for (const b of w.speedBins) for (let i = 0; i < n; i++) frequency[i] += b.frequency[i];
+  return { directionsDeg: w.directionsDeg, frequency, sectorWidthDeg: w.sectorWidthDeg };
+}
+
+// Paper fractions of the layout figure with a wind rose: the farm on the left, its colour
+// bar next to it, the rose in its own square area at the top right. Disjoint, so the rose
+// never covers a turbine whatever the farm's shape (equal axes shrink the farm inside its
+// area; they never move it out).
+export const LAYOUT_FARM_X: [number, number] = [0, 0.66];
+export const LAYOUT_ROSE_X: [number, number] = [0.78, 1];
+export const LAYOUT_ROSE_Y: [number, number] = [0.5, 1];
 
 function nearestNeighbourD(x: number[], y: number[], i: number, d: number): number {
   let best = Infinity;
@@ -63,6 +92,7 @@ function nearestNeighbourD(x: number[], y: number[], i: number, d: number): numb
 export function layoutFigure(input: LayoutFigureInput): PlotlyFigure {
   const data: PlotlyTrace[] = [];
   if (input.boundary) data.push(boundaryTrace(input.boundary));
+  if (input.exclusions?.length) data.push(...exclusionTraces(input.exclusions));
   const ox = toList(input.optimized.x);
   const oy = toList(input.optimized.y);
   if (ox.length !== oy.length) throw new RangeError(`layoutFigure: optimized.x has ${ox.length} turbines but optimized.y has ${oy.length}`);
@@ -94,30 +124,38 @@ export function layoutFigure(input: LayoutFigureInput): PlotlyFigure {
     if (input.rotorDiameterM && ox.length > 1) parts.push(`nearest ${nearestNeighbourD(ox, oy, i, input.rotorDiameterM).toFixed(2)} D`);
     return parts.join("<br>");
   });
+  const rose = input.windRose !== undefined;
+  const lo = aep ? Math.min(...aep) : 0;
+  const hi = aep ? Math.max(...aep) : 0;
   data.push({
     type: "scatter", mode: "markers", name: input.initial ? "optimized" : "turbines", x: ox, y: oy, text, hoverinfo: "text",
     marker: aep
-      ? { size: 12, color: aep, colorscale: colors.aepScale, showscale: true,
+      ? { size: 12, color: aep, colorscale: colors.aepScale, cmin: lo, cmax: hi, showscale: true,
           // The bar says its range: plotly's ticks alone may leave out both ends.
-          colorbar: { title: { text: `AEP (GWh)<br>${Math.min(...aep).toFixed(1)}–${Math.max(...aep).toFixed(1)}` }, thickness: 14, x: 1.02 }, line: { color: "#222", width: 1 } }
+          colorbar: { title: { text: `AEP (GWh)<br>${lo.toFixed(1)}–${hi.toFixed(1)}` }, thickness: 14, len: rose ? 0.9 : 1, x: rose ? LAYOUT_FARM_X[1] + 0.015 : 1.02, xanchor: "left", y: 0.5, yanchor: "middle" },
+          line: { color: "#222", width: 1 } }
       : { size: 12, color: colors.optimized, line: { color: "#222", width: 1 } },
   });
   const layout = baseLayout(input.title ?? "Layout", {
-    xaxis: { title: { text: "x (m)" }, zeroline: false, showgrid: true, gridcolor: "#eee" },
+    xaxis: { title: { text: "x (m)" }, zeroline: false, showgrid: true, gridcolor: "#eee", ...(rose ? { domain: LAYOUT_FARM_X } : {}) },
     yaxis: { title: { text: "y (m)" }, zeroline: false, showgrid: true, gridcolor: "#eee", scaleanchor: "x", scaleratio: 1 },
     // Below the x-axis title, not between it and the tick labels.
     legend: { orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" },
     margin: { l: 60, r: 30, t: 50, b: 110 },
-    height: 600,
+    height: 560,
   });
-  if (input.windRose) {
-    for (const t of windRoseTraces(input.windRose, "polar")) data.push({ ...t, showlegend: false });
+  if (rose) {
+    for (const t of windRoseTraces(directionsOnly(input.windRose!), "polar")) data.push({ ...t, showlegend: false });
     layout.polar = {
-      domain: { x: [0.0, 0.2], y: [0.78, 1.0] },
-      angularaxis: { direction: "clockwise", rotation: 90, tickfont: { size: 8 }, dtick: 90 },
-      radialaxis: { showticklabels: false, ticks: "" },
-      bgcolor: "rgba(255,255,255,0.8)",
+      domain: { x: LAYOUT_ROSE_X, y: LAYOUT_ROSE_Y },
+      angularaxis: { direction: "clockwise", rotation: 90, tickfont: { size: 9 }, dtick: 90 },
+      radialaxis: { ticksuffix: " %", tickfont: { size: 8 }, angle: 90, tickangle: 90 },
     };
+    (layout.annotations as unknown[] | undefined) ?? (layout.annotations = []);
+    (layout.annotations as unknown[]).push({
+      text: "wind from (% of time)", xref: "paper", yref: "paper", x: (LAYOUT_ROSE_X[0] + LAYOUT_ROSE_X[1]) / 2, y: LAYOUT_ROSE_Y[0] - 0.04,
+      xanchor: "center", yanchor: "top", showarrow: false, font: { size: 11, color: "#555" },
+    });
   }
   return { data, layout, config: { ...defaultConfig } };
 }

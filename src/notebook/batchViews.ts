@@ -5,7 +5,7 @@
 import { bestLayoutFigure, readReportData, type ReportData, type ReportRow } from "../report/report.js";
 import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
-import type { AepRow } from "../figures/aep.js";
+import { aepGroupStats, type AepGroupStats, type AepRow } from "../figures/aep.js";
 import type { PlotlyFigure } from "../figures/types.js";
 import { renderable } from "./reports.js";
 import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
@@ -26,16 +26,33 @@ const rowColumns: Column<ReportRow>[] = [
   { header: "iterations", value: (r) => r.iterations ?? "–", align: "right" },
 ];
 
-/** The results of an output as a table, best first within each farm and turbine type. */
+const groupColumns: Column<AepGroupStats>[] = [
+  { header: "farm", value: (g) => g.farm },
+  { header: "turbine", value: (g) => g.turbineType },
+  { header: "results", value: (g) => g.n, align: "right" },
+  { header: "mean AEP (GWh)", value: (g) => f(g.meanAepGWh, 3), align: "right" },
+  { header: "min (GWh)", value: (g) => f(g.minAepGWh, 3), align: "right" },
+  { header: "max (GWh)", value: (g) => f(g.maxAepGWh, 3), align: "right" },
+  { header: "spread", value: (g) => `${f(g.spreadPct)} %`, align: "right" },
+];
+
+/**
+ * The results of an output: first each farm × turbine type's AEP (mean, min, max, spread
+ * over its seeds; never a mean across groups), then every result, best first within its group.
+ */
 export function resultsBundle(d: ReportData, opts: { maxRows?: number } = {}): MimeBundle {
   const rows = [...d.rows].sort((a, b) => a.farmIdx - b.farmIdx || a.typeIdx - b.typeIdx || b.aepGWh - a.aepGWh);
   const max = opts.maxRows ?? 40;
   const shown = rows.slice(0, max);
   const caption = `${d.rows.length} results in ${d.path}${d.failures.length ? `, ${d.failures.length} failed` : ""}${d.bad.length ? `, ${d.bad.length} damaged` : ""}`;
   const more = rows.length > max ? `… ${rows.length - max} more` : "";
+  const groups = aepGroupStats(aepRows({ ...d, rows }));
+  const gCaption = "AEP per farm and turbine type (over seeds)";
   return {
-    "text/html": htmlTable(shown, rowColumns, { caption }) + (more ? `<div style="color:#555">${more}</div>` : ""),
-    "text/plain": textTable(shown, rowColumns, { caption }) + (more ? `\n${more}` : ""),
+    "text/html": (groups.length ? htmlTable(groups, groupColumns, { caption: gCaption }) : "") +
+      htmlTable(shown, rowColumns, { caption }) + (more ? `<div style="color:#555">${more}</div>` : ""),
+    "text/plain": (groups.length ? textTable(groups, groupColumns, { caption: gCaption }) + "\n\n" : "") +
+      textTable(shown, rowColumns, { caption }) + (more ? `\n${more}` : ""),
   };
 }
 

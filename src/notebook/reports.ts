@@ -107,7 +107,11 @@ export function renderable<T extends object>(report: T, bundle: (r: T) => MimeBu
   return report as T & { toMimeBundle(): MimeBundle };
 }
 
-/** The summary of a batch run: counts, best and mean AEP, failures and warnings. */
+/**
+ * The summary of a batch run: counts, the best AEP (one configuration), failures and
+ * warnings. No mean AEP: the batch's mean pools farms and turbine types of any size, a
+ * number that describes none of them; each group's own mean is in nb.results(out).
+ */
 export function batchSummaryBundle(s: BatchSummary): MimeBundle {
   const rows: [string, string][] = [
     ["output", s.out],
@@ -119,9 +123,8 @@ export function batchSummaryBundle(s: BatchSummary): MimeBundle {
     ["state", s.cancelled ? `cancelled${s.abandoned ? " (in-flight work abandoned)" : ""}: resumable` : "finished"],
     ["time", `${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`],
   ];
-  if (s.bestAepGWh !== undefined) rows.push(["best AEP", `${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey})`]);
-  // Across every farm and turbine type of the run: say so, it is not a per-farm figure.
-  if (s.meanAepGWh !== undefined) rows.push(["mean AEP (all farms and types together)", `${s.meanAepGWh.toFixed(3)} GWh`]);
+  if (s.bestAepGWh !== undefined) rows.push(["best AEP (one configuration)", `${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey})`]);
+  if (s.done + s.skipped > 0) rows.push(["AEP per farm and turbine type", "nb.results(out): mean, min, max and spread of each"]);
   if (s.outputResults !== undefined) rows.push(["results in the output", String(s.outputResults)]);
   const cols: Column<[string, string]>[] = [{ header: "", value: (r) => r[0] }, { header: "", value: (r) => r[1] }];
   const mark = (r: [string, string]): RowMark => (r[0] === "failed" && s.failed > 0 ? "bad" : r[0] === "state" && s.cancelled ? "warn" : undefined);

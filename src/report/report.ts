@@ -16,7 +16,7 @@ import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
 import { writeFileAtomically } from "../util/fs.js";
-import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
+import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type FigurePolygon, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
 import { windRoseOf } from "../figures/physicsViews.js";
 import { farmName, layoutProblem, tryParseKey, turbineName } from "../batch/config.js";
@@ -97,17 +97,15 @@ export async function readReportData(path: string): Promise<ReportData> {
   return { path: abs, status: rep.status, root: rep.root, spec, specNote, rows, failures, bad };
 }
 
-function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0]["boundary"]; extra: PlotlyTrace[] } {
-  if (b.kind === "circle") return { main: { centerM: [b.cx, b.cy], radiusM: b.radius }, extra: [] };
-  const extra: PlotlyTrace[] = [];
-  const line = (p: { x: Float64Array; y: Float64Array }, name: string, color: string, dash?: string): PlotlyTrace => ({
-    type: "scatter", mode: "lines", name, showlegend: false, hoverinfo: "skip",
-    x: [...p.x, p.x[0]], y: [...p.y, p.y[0]], line: { color, width: 2, ...(dash ? { dash } : {}) },
-  });
-  b.polygons.slice(1).forEach((p) => extra.push(line(p, "boundary", "#444444")));
-  // The exclusion zones are in the legend once (one entry for all of them).
-  b.exclusions.forEach((p, i) => extra.push({ ...line(p, "exclusion zone", "#d62728", "dash"), legendgroup: "exclusion", showlegend: i === 0 }));
-  return { main: { x: b.polygons[0].x, y: b.polygons[0].y }, extra };
+function boundaryTraces(b: Boundary): { main?: Parameters<typeof layoutFigure>[0]["boundary"]; extra: PlotlyTrace[]; exclusions: readonly FigurePolygon[] } {
+  if (b.kind === "circle") return { main: { centerM: [b.cx, b.cy], radiusM: b.radius }, extra: [], exclusions: [] };
+  // Further polygons of a multi-part boundary: the same line as the first, one legend entry.
+  const extra: PlotlyTrace[] = b.polygons.slice(1).map((p) => ({
+    type: "scatter", mode: "lines", name: "boundary", showlegend: false, hoverinfo: "skip",
+    x: [...p.x, p.x[0]], y: [...p.y, p.y[0]], line: { color: "#444444", width: 2 },
+  }));
+  // The exclusion zones: drawn by layoutFigure, in the legend once.
+  return { main: { x: b.polygons[0].x, y: b.polygons[0].y }, extra, exclusions: b.exclusions };
 }
 
 /** The best layout of one farm × turbine type with its smart start: the stored one, else recomputed from the spec. */
@@ -129,7 +127,7 @@ export function bestLayoutFigure(d: ReportData, best: ReportRow): PlotlyFigure {
   const fig = layoutFigure({
     title, boundary: b.main,
     optimized: { x: best.x, y: best.y, aepGWh: best.aepPerTurbineGWh },
-    initial, rotorDiameterM: model.turbine.diameterM, windRose: windRoseOf(model.site),
+    initial, rotorDiameterM: model.turbine.diameterM, windRose: windRoseOf(model.site), exclusions: b.exclusions,
   });
   fig.data.splice(1, 0, ...b.extra);
   return fig;

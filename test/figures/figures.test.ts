@@ -79,7 +79,7 @@ test("wind rose: percent of total, clockwise from north, stacked speed bins", ()
   assert.throws(() => windRoseFigure({ directionsDeg: [0], frequency: [0] }), /sum to zero/);
 });
 
-test("AEP distribution: a panel per farm with its own AEP axis, a box per turbine type, every seed a point", () => {
+test("AEP distribution: a panel per farm × turbine type with its own AEP axis, every seed a point, the group's own mean", () => {
   const rows = [
     { farm: "farm0", turbineType: "IEA37", aepGWh: 100, key: "farm0_t0_s0" },
     { farm: "farm0", turbineType: "IEA37", aepGWh: 101, key: "farm0_t0_s1" },
@@ -87,13 +87,15 @@ test("AEP distribution: a panel per farm with its own AEP axis, a box per turbin
     { farm: "farm0", turbineType: "V80", aepGWh: 50 },
   ];
   const fig = aepDistributionFigure(rows);
-  // farm0: IEA37 and V80; farm1: IEA37 only, on its own axes.
-  assert.deepEqual(fig.data.map((d) => [d.name, d.xaxis, d.yaxis, d.showlegend]), [["IEA37", "x", "y", true], ["V80", "x", "y", true], ["IEA37", "x2", "y2", false]]);
+  // Three groups, three panels: farms are rows, types columns, each on its own axes.
+  assert.deepEqual(fig.data.map((d) => [d.name, d.xaxis, d.yaxis, d.showlegend]), [["IEA37", "x", "y", true], ["IEA37", "x2", "y2", false], ["V80", "x3", "y3", true]]);
   assert.deepEqual(fig.data[0].y, [100, 101]);
-  assert.deepEqual(fig.data[2].y, [200]);
+  assert.deepEqual(fig.data[1].y, [200]);
+  assert.deepEqual(fig.data[2].y, [50]);
   assert.equal(fig.data[0].boxpoints, "all");
-  assert.equal((fig.layout.yaxis2 as { matches?: string }).matches, undefined, "each farm's AEP axis scales on its own");
-  assert.deepEqual((fig.layout.annotations as { text: string }[]).map((a) => a.text), ["farm0", "farm1"]);
+  assert.equal(fig.data[0].boxmean, true);
+  assert.match(JSON.stringify(fig.layout.annotations), /farm0 · IEA37.*mean 100\.50 GWh · 2 seeds · spread 1\.00 %/);
+  assert.doesNotMatch(JSON.stringify(fig.layout.annotations), /mean 11[0-9]\./, "no mean pooled over groups");
   assert.equal((fig.layout.legend as { yanchor: string }).yanchor, "top");
 });
 
@@ -138,6 +140,7 @@ test("flow maps side by side: rows of the grid, one shared colour scale, one col
   assert.equal((fig.layout.yaxis2 as { scaleanchor: string }).scaleanchor, "x2");
   const [d1, d2] = [(fig.layout.xaxis as { domain: number[] }).domain, (fig.layout.xaxis2 as { domain: number[] }).domain];
   assert.ok(d1[1] < d2[0], "subplots do not overlap");
+  // Each map names its own flow case when they differ.
   assert.match(JSON.stringify(fig.layout.annotations), /NOJ · wind from 270° at 8 m\/s/);
   assert.throws(() => flowMapFigure({ name: "bad", x, y, wsEffMs: [1] }), /map "bad" has 1 speeds for a 3 × 2 grid/);
 });

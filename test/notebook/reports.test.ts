@@ -73,10 +73,28 @@ test("batch summary: counts, state and failures", () => {
   const text = b["text/plain"] as string;
   assert.match(text, /^!! failed +1$/m);
   assert.match(text, /^!  state +cancelled: resumable$/m);
-  assert.match(text, /best AEP +412\.500 GWh \(farm0_t0_s1\)/);
+  assert.match(text, /best AEP \(one configuration\) +412\.500 GWh \(farm0_t0_s1\)/);
   assert.match(text, /farm1_t0_s3 +3 +no feasible position for turbine 7$/m, "first line of the error only");
   assert.match(b["text/html"] as string, /data-cancelled="true"/);
   assert.match(b["text/html"] as string, /merge postponed: lock held/);
+  // No mean pooled over farms and turbine types: it describes none of them.
+  assert.doesNotMatch(text, /mean AEP/i);
+  assert.doesNotMatch(text, /400\.000/, "the batch's pooled meanAepGWh is not shown");
+  assert.match(text, /best AEP \(one configuration\) +412\.500 GWh/);
+  assert.match(text, /AEP per farm and turbine type +nb\.results\(out\)/);
+});
+
+test("results: each farm × turbine type's own mean, min, max and spread before the rows", () => {
+  const row = (farmIdx: number, typeIdx: number, seed: number, aepGWh: number) => ({
+    key: `farm${farmIdx}_t${typeIdx}_s${seed}`, farmIdx, typeIdx, seed, farm: ["circle", "L"][farmIdx], turbineType: ["IEA37", "V80"][typeIdx], aepGWh,
+    x: new Float64Array(0), y: new Float64Array(0),
+  });
+  const d = { path: "/o/r.h5", status: "ok", root: {}, rows: [row(0, 0, 0, 360), row(0, 0, 1, 362), row(1, 1, 0, 45), row(1, 1, 1, 45.5)], failures: [], bad: [] };
+  const text = notebook.resultsBundle(d)["text/plain"] as string;
+  assert.match(text, /^AEP per farm and turbine type \(over seeds\)/);
+  assert.match(text, /^ *circle +IEA37 +2 +361\.000 +360\.000 +362\.000 +0\.55 %$/m);
+  assert.match(text, /^ *L +V80 +2 +45\.250 +45\.000 +45\.500 +1\.10 %$/m);
+  assert.doesNotMatch(text, /203\.125/, "no mean over both groups");
 });
 
 test("batch progress as display state", () => {

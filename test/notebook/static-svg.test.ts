@@ -74,7 +74,7 @@ test("a heatmap is one PNG pixel per grid value in the trace's colour scale, nor
   // Top PNG row = highest y = 9 m/s = Viridis' light end; bottom row = its dark end.
   assert.deepEqual([...raw.subarray(1, 5)], [0xfd, 0xe7, 0x25, 255]);
   assert.deepEqual([...raw.subarray(14, 18)], [0x44, 0x01, 0x54, 255]);
-  assert.match(svg, />WS eff \(m\/s\)<\/text>/, "the colour bar says what it shows");
+  assert.match(svg, />WS eff \(m\/s\) · 0\.0–9\.0<\/text>/, "the colour bar says what it shows and its range");
 });
 
 test("a trace type the static image cannot draw is named on it, not silently dropped", () => {
