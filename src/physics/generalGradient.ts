@@ -38,6 +38,7 @@ const EPS2 = 2 * Number.EPSILON;
 
 // The bilinear grid of rotorAverage/gaussianOverlap.ts (R/σ 0..20, cw/σ 0..10, step 0.01).
 const GO_STEP = 0.01;
+const GO_PER_UNIT = 100; // 1 / GO_STEP, as gaussianOverlapFactor indexes
 const GO_NR = 2001;
 const GO_NC = 1001;
 
@@ -56,8 +57,9 @@ function dCt2a(name: Ct2aName, ct: number): number {
  * lookup uses (right-hand slope on a grid line).
  */
 export function gaussianOverlapSlopes(u: number, v: number, table: Float64Array, out: Float64Array): void {
-  let xi = u / GO_STEP;
-  let yi = v / GO_STEP;
+  // the cell gaussianOverlapFactor picks (it multiplies by the points per unit)
+  let xi = u * GO_PER_UNIT;
+  let yi = v * GO_PER_UNIT;
   let cx = 1;
   let cy = 1;
   if (!(xi > 0)) { xi = 0; cx = u > 0 ? 1 : 0; } else if (xi > GO_NR - 1) { xi = GO_NR - 1; cx = 0; }

@@ -136,7 +136,7 @@ function genericDirection(
           tT2 = Math.sqrt(1 + tAlpha * tAlpha);
           tT2p1 = tT2 + 1;
         }
-        const ctD2 = ct * D * D;
+        const ctD2over8 = ct * D * D * 0.125; // Ct·D²/8 (×0.125 exact)
         const a2noj = defKind === DEF_NOJ ? 2 * (mom1d ? ct2aMomentum(ct) : ct2aMadsen(ct)) : 0;
         const invSqrtCt = 1 / Math.sqrt(ct);
         let crespoPref = -1; // c0·a^c1·TI^c2 when first needed (a pow per source that reaches a rotor)
@@ -178,25 +178,29 @@ function genericDirection(
               }
             } else {
               const sigma2 = sigma * sigma;
-              let centre = 0;
               const near = overlap ? cw - R <= OVERLAP_CULL * sigma : cw * cw <= CULL2 * sigma2;
               const nearImg = mirror && (overlap ? cwImgE[e] - R <= OVERLAP_CULL * sigma : cwImgE[e] * cwImgE[e] <= CULL2 * sigma2);
               if (near || nearImg) {
+                // One division per pair: 1/σ (GaussianOverlap's R/σ, cw/σ) or 1/σ² (the centre
+                // Gaussian), the rest products; generalLoops.ts computes in the same order.
+                const inv = overlap ? 1 / sigma : 0;
+                const inv2 = overlap ? inv * inv : 1 / sigma2;
+                let centre: number;
                 if (defKind === DEF_IEA37) {
                   const sd = sigma / D;
                   centre = wsRef * (1 - Math.sqrt(1 - ct / (8 * (sd * sd))));
                 } else {
-                  const xArg = ctD2 / (8 * sigma2);
+                  const xArg = ctD2over8 * inv2;
                   const a2 = 2 * (mom1d ? ct2aMomentum(xArg) : ct2aMadsen(xArg));
                   centre = wsRef * (a2 < 1 ? a2 : 1);
                 }
-              }
-              // expNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
-              if (near) def = centre * (overlap ? gaussianOverlapFactor(R / sigma, cw / sigma, table) : expNeg((0.5 * (cw * cw)) / sigma2));
-              if (nearImg) {
-                const ci = cwImgE[e];
-                const img = centre * (overlap ? gaussianOverlapFactor(R / sigma, ci / sigma, table) : expNeg((0.5 * (ci * ci)) / sigma2));
-                def = linear ? def + img : Math.sqrt(def * def + img * img);
+                // expNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
+                if (near) def = centre * (overlap ? gaussianOverlapFactor(R * inv, cw * inv, table) : expNeg((0.5 * (cw * cw)) * inv2));
+                if (nearImg) {
+                  const ci = cwImgE[e];
+                  const img = centre * (overlap ? gaussianOverlapFactor(R * inv, ci * inv, table) : expNeg((0.5 * (ci * ci)) * inv2));
+                  def = linear ? def + img : Math.sqrt(def * def + img * img);
+                }
               }
             }
             if (def !== 0) accD[q] += linear ? def : def * def;

@@ -30,7 +30,7 @@ const { bastankhahEpsilon } = bastankhahModule;
 const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { turboSigma } = turboModule;
 const { gaussianOverlapTable } = overlapModule;
-const { crespoPrefactor } = crespoModule;
+const { crespoPrefactor, crespoPow } = crespoModule;
 const { gclPrefactor } = gclModule;
 const { frandsenWeight, stf2017CentreTi, stf2005CentreTi, frandsenAdded } = stfModule;
 
@@ -211,7 +211,9 @@ export class GeneralScratch {
 export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike<number>, y: ArrayLike<number>, n: number, c: number, s: number): void {
   const { order, key, xP, yP, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE, pairQE, pairStartP, tiMaxAccQ } = sc;
   const { D, R, h, ti, defKind, turbKind, sum, overlap, mirror, turboBound, kFix, a0, a1, ceps, ctlim, tA, tc0, tc1,
-    ctTop, tcA, tcB, tcC, tcD, epsMaxD, wsMin, crespoPrefMax, gclPrefMax, useEffTi } = g;
+    tcA, tcB, tcC, tcD, epsMaxD, crespoPrefMax, gclPrefMax, useEffTi, ctTop } = g;
+  const sqrtCtTop = Math.sqrt(ctTop);
+  const sqrtWsMin = Math.sqrt(g.wsMin);
   for (let i = 0; i < n; i++) key[i] = -c * x[i] - s * y[i];
   // Upstream first, ties by turbine index: insertion sort from the previous direction's order
   // (a permutation of 0..n−1 of this size, else the identity). Neighbouring directions differ by a
@@ -280,7 +282,7 @@ export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike
           if (w !== 0) {
             turbB = turbKind === TURB_STF2017 ? Math.sqrt(dw * dw + cw * cw) / D : dw / D; // PyWake's hypot, to an ulp
             reach = true;
-            let iMax = turbKind === TURB_STF2017 ? stf2017CentreTi(tcA, (tcB * turbB) / Math.sqrt(ctTop)) : stf2005CentreTi(tcA, tcB, tcC * turbB * Math.sqrt(wsMin));
+            let iMax = turbKind === TURB_STF2017 ? stf2017CentreTi(tcA, (tcB * turbB) / sqrtCtTop) : stf2005CentreTi(tcA, tcB, tcC * turbB * sqrtWsMin);
             if (!(iMax >= 0)) iMax = turbKind === TURB_STF2017 ? 0 : 1 / 0;
             addMax = frandsenAdded(w, iMax, ti);
           }
@@ -291,7 +293,7 @@ export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike
           turbA = turbKind === TURB_CRESPO ? -1 : dw > 0 ? Math.pow(dwD, 1 / 3) : 0;
           if (dw > 0 && cw < wrMax + R) {
             reach = true;
-            if (turbKind === TURB_CRESPO) turbA = Math.pow(dwD, tcD);
+            if (turbKind === TURB_CRESPO) turbA = crespoPow(dwD, tcD);
             addMax = turbKind === TURB_CRESPO ? crespoPrefMax * turbA : gclPrefMax / turbA;
           }
         }

@@ -27,6 +27,8 @@ const SRC_STEP = 0.02;
 const SRC_NR = 1001; // R/σ = 0 … 20
 const SRC_NC = 501; // cw/σ = 0 … 10
 const DST_STEP = 0.01;
+/** Grid points per unit of R/σ and cw/σ (1/DST_STEP, exactly 100). */
+export const DST_PER_UNIT = 100;
 const DST_NR = 2001; // R/σ = 0 … 20
 const DST_NC = 1001; // cw/σ = 0 … 10
 
@@ -153,12 +155,14 @@ export function gaussianOverlapTable(): Float64Array {
  * arguments clamped to [0, 20] × [0, 10].
  */
 export function gaussianOverlapFactor(rOverSigma: number, cwOverSigma: number, table: Float64Array = gaussianOverlapTable()): number {
-  let xi = rOverSigma / DST_STEP;
-  let yi = cwOverSigma / DST_STEP;
+  // ×100 for ÷0.01: equal or 1 ulp apart (0.01 is not a double), and a multiply where a division
+  // holds up the kernels' loops (the grid index moves by ~1e-14, F by ~1e-16 of itself)
+  let xi = rOverSigma * DST_PER_UNIT;
+  let yi = cwOverSigma * DST_PER_UNIT;
   if (!(xi > 0)) xi = 0; else if (xi > DST_NR - 1) xi = DST_NR - 1;
   if (!(yi > 0)) yi = 0; else if (yi > DST_NC - 1) yi = DST_NC - 1;
-  const i0 = Math.floor(xi);
-  const j0 = Math.floor(yi);
+  const i0 = xi | 0; // ⌊xi⌋: xi ∈ [0, 2000] here
+  const j0 = yi | 0;
   const fx = xi - i0;
   const fy = yi - j0;
   const i1 = i0 + 1 < DST_NR ? i0 + 1 : DST_NR - 1;

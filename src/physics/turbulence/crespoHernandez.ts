@@ -28,10 +28,19 @@ export function crespoHernandez(opts: { c?: readonly [number, number, number, nu
 export function crespoCentre(m: CrespoHernandez, dw: number, D: number, a: number, ti: number): number {
   if (!(dw > 0)) return 0;
   const dwc = dw > 1e-10 ? dw : 1e-10;
-  return crespoPrefactor(m.c[0], m.c[1], a, Math.pow(ti, m.c[2])) * Math.pow(dwc / D, m.c[3]);
+  return crespoPrefactor(m.c[0], m.c[1], a, Math.pow(ti, m.c[2])) * crespoPow(dwc / D, m.c[3]);
 }
 
 /** c0·max(a, 1e-10)^c1·tiPowC, tiPowC = TI^c2: the source's factor of I_add (the loops take (dw/D)^c3 per pair). */
 export function crespoPrefactor(c0: number, c1: number, a: number, tiPowC: number): number {
-  return c0 * Math.pow(a > 1e-10 ? a : 1e-10, c1) * tiPowC;
+  return c0 * crespoPow(a > 1e-10 ? a : 1e-10, c1) * tiPowC;
+}
+
+/**
+ * x^c for x > 0 as e^(c·ln x), the powers of a and dw/D above: within |c·ln x| + 1 ulp of x^c
+ * (≤ ~20 ulp, 4e-15 relative, for a ≥ 1e-10 and c ≤ 0.84), where V8's Math.pow costs twice
+ * Math.exp + Math.log (~47 vs ~21 ns) and the general kernel takes one per source, speed and pair.
+ */
+export function crespoPow(x: number, c: number): number {
+  return Math.exp(c * Math.log(x));
 }

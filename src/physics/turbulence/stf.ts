@@ -43,6 +43,12 @@ const RAD2DEG = 180.0 / Math.PI;
 
 /** Frandsen's weight applied to a centre-wake added TI `tiAdd`: w·(√(tiAdd² + ti²) − ti). */
 export function frandsenWeighted(dw: number, cw: number, D: number, ti: number, tiAdd: number): number {
+  const w = frandsenWeight(dw, cw, D);
+  return w === 0 ? 0 : w * (Math.hypot(tiAdd, ti) - ti);
+}
+
+/** Frandsen's lateral weight w = exp(−(θ/θ_w)²) inside the cone θ < θ_w, 0 outside and unless dw > 1e-10. */
+export function frandsenWeight(dw: number, cw: number, D: number): number {
   if (!(dw > 1e-10)) return 0;
   // Outside the cone without an atan (exact: margins far above rounding). θ_w < 50° for every dw,
   // and θ_w ≤ (D/dw [deg] + 10)/2 since atan x ≤ x; θ ≥ r − r³/3 [rad] for r = cw/dw ≤ 1.
@@ -54,10 +60,10 @@ export function frandsenWeighted(dw: number, cw: number, D: number, ti: number, 
   }
   const s = dw / D;
   const thetaW = (RAD2DEG * Math.atan(1 / s) + 10) / 2;
-  const theta = Math.atan(cw / dw) * RAD2DEG;
+  const theta = Math.atan(slope) * RAD2DEG;
   if (!(theta < thetaW)) return 0;
   const r = theta / thetaW;
-  return Math.exp(-(r * r)) * (Math.hypot(tiAdd, ti) - ti);
+  return Math.exp(-(r * r));
 }
 
 /** STF2017 added TI of one source at (dw, cw): centre-wake I_add then Frandsen's weight. */
@@ -77,12 +83,6 @@ export function stf2005Added(m: STF2005, dw: number, cw: number, D: number, ws: 
 
 // The pieces of the formulas above as the general kernel's loops take them (kernels/general*.ts:
 // distances and 1/√Ct hoisted out of their pair loops). Same operations, same bits.
-
-/** Frandsen's weight alone (1 where θ = 0): frandsenWeighted with its TI factor divided out. */
-export function frandsenWeight(dw: number, cw: number, D: number): number {
-  // w·(√(1 + 0) − 0) = w exactly
-  return frandsenWeighted(dw, cw, D, 0, 1);
-}
 
 /** STF2017's centre-wake I_add = 1/(c0 + x), x = c1·(d/D)/√Ct (NaN passed on: callers take 0 or a bound). */
 export function stf2017CentreTi(c0: number, x: number): number {
