@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hasSpecialisedLoop, propagateFast, wakeModelOf } from "../../src/physics/kernels/general.js";
+import { flatSkippedFlowCases } from "../../src/physics/kernels/generalLoops.js";
 import type { Tensors } from "../../src/physics/kernels/common.js";
 import { parseWakeModel, windFarmModelOf } from "../../src/physics/modelSpec.js";
 import { builtinLayout } from "../../src/physics/layouts.js";
@@ -80,5 +81,24 @@ test("combinations without a loop of their own run the generic loop", () => {
   for (const spec of Object.values(GENERIC_ONLY)) {
     const model = windFarmModelOf(site, turbine, parseWakeModel(spec));
     assert.equal(hasSpecialisedLoop(wakeModelOf(model), turbine, site.ti, WS), false, JSON.stringify(spec));
+  }
+});
+
+test("AEP alone (no tensors): the flat top of the power curve is skipped where every WS_eff provably stays on it; AEP per turbine equal to the bit", () => {
+  // Horns Rev 1's own flow cases (360 × 3…25 m/s): V80's power is flat from 17 m/s
+  const wd = Array.from({ length: 360 }, (_, l) => l);
+  const ws = Array.from({ length: 23 }, (_, k) => 3 + k);
+  const pLK = Float64Array.from({ length: 360 * 23 }, (_, i) => 1 / (1 + (i % 97)));
+  for (const spec of [SPECIALISED["NiayifarGaussian+STF2017"], SPECIALISED["NiayifarGaussian+STF2017, linear sum, mom1d, effective WS"], SPECIALISED["BastankhahGaussian+STF2017"]]) {
+    const wake = wakeModelOf(windFarmModelOf(site, turbine, parseWakeModel(spec)));
+    const before = flatSkippedFlowCases();
+    const fast = new Float64Array(80);
+    propagateFast(wake, turbine, site.ti, hr.x, hr.y, wd, ws, { pLK, aepI: fast });
+    const skipped = flatSkippedFlowCases() - before;
+    const gen = new Float64Array(80);
+    propagateFast(wake, turbine, site.ti, hr.x, hr.y, wd, ws, { pLK, aepI: gen, generic: true });
+    assert.equal(firstDifference(fast, gen), null, JSON.stringify(spec));
+    console.log(`  ${JSON.stringify(spec)}: ${skipped} of ${360 * 23} flow cases on the flat top`);
+    assert.ok(skipped >= 360 * 4, `skipped ${skipped}`);
   }
 });

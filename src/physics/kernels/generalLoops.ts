@@ -54,6 +54,12 @@ export type DirectionLoop = (
 ) => void;
 
 const pc = new Float64Array(4);
+let flatSkips = 0;
+
+/** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
+export function flatSkippedFlowCases(): number {
+  return flatSkips;
+}
 
 /** The loop for `g`'s combination, or null (general.ts's generic loop). */
 export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
@@ -72,7 +78,7 @@ export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
  */
 function visitSource(
   g: GeneralSetup, sc: GeneralScratch, p: number, l: number, L: number, ws: ArrayLike<number>,
-  aepI: Float64Array | undefined, tensors: Tensors | undefined, withPairs: boolean,
+  aepI: Float64Array | undefined, tensors: Tensors | undefined, withPairs: boolean, kEnd: number,
 ): void {
   const { order, accDQK, accTQK, ctK, sigAK, sigBK, cenAK, cenBK, pwK, memoWsK, memoPK, memoCtK, memoEpsK } = sc;
   const { D, ti, turbine, sum, linear, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim, defKind } = g;
@@ -81,6 +87,11 @@ function visitSource(
   const base = p * K;
   const at0 = (i * L + l) * K;
   for (let k = 0; k < K; k++) {
+    if (k >= kEnd) {
+      // flat top of the power curve (flatSpeedsFrom): the power the curve returns there, added in the same order
+      if (aepI) aepI[i] += g.flatPowerW * pwK[k];
+      continue;
+    }
     const WS = ws[k];
     let wsEff = WS;
     let tiEff = ti;
@@ -125,6 +136,57 @@ function startDirection(sc: GeneralScratch, n: number, l: number, K: number, pLK
   for (let k = 0; k < K; k++) pwK[k] = pLK ? pLK[l * K + k] * GWH_PER_W_YEAR : 0;
 }
 
+/**
+ * For the AEP alone (no tensors): the first of the trailing speeds at which every turbine's WS_eff
+ * provably stays on the flat top of the power curve (GeneralSetup.flatLoWs), so that every power
+ * is exactly the flat power and nothing needs propagating; K when there are none. Induction in
+ * upstream order: while every source is on the flat top its Ct lies in [ctMinFlat, ctMaxFlat], so
+ * each pair's deficit is at most WS·b with b = min(1, 2a(ctMaxFlat·D²/(8σ_min²)))·exp(−cw²/(2σ_max²)),
+ * σ_min from the ambient TI's k and ε(ctMinFlat), σ_max from the pair list's bound (kMaxP, ε(Ct_max));
+ * the superposed bound G_q (√Σb² or Σb) then keeps WS_eff ≥ WS·(1 − max G) ≥ flatLoWs. Centre
+ * Gaussian only (the loops with GaussianOverlap have no such bound on the table's F).
+ */
+function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: ArrayLike<number>): number {
+  const K = ws.length;
+  const { flatLoWs, kMin, ctMaxFlat, ctMinFlat, D, ceps, ctlim, epsMaxD, linear, mom1d } = g;
+  let kEnd = K;
+  while (kEnd > 0 && ws[kEnd - 1] > flatLoWs) kEnd--;
+  if (kEnd === K || !(kMin >= 0)) return K;
+  const { dwE, cwE, pairStartP, kMaxP, flatAccQ, pairQE } = sc;
+  const epsMinD = bastankhahEpsilon(ctMinFlat, ceps, ctlim) * D;
+  const ctD2over8 = ctMaxFlat * D * D * 0.125;
+  flatAccQ.fill(0, 0, n);
+  for (let p = 0; p < n; p++) {
+    const kMax = kMaxP[p];
+    const e1 = pairStartP[p + 1];
+    for (let e = pairStartP[p]; e < e1; e++) {
+      const dw = dwE[e];
+      if (!(dw > DW_WAKE)) continue;
+      const dwS = dw > DW_SIGMA ? dw : 0;
+      const sMin = kMin * dwS + epsMinD;
+      const sMax = kMax * dwS + epsMaxD;
+      const x = ctD2over8 / (sMin * sMin);
+      const a2 = 2 * (mom1d ? ct2aMomentum(x) : ct2aMadsen(x));
+      const cw = cwE[e];
+      const t = (0.5 * (cw * cw)) / (sMax * sMax);
+      const b = (a2 < 1 ? a2 : 1) * expNeg(t < 31 ? t : 31); // exp decreasing: e^-31 bounds the rest
+      const q = pairQE[e];
+      flatAccQ[q] += linear ? b : b * b;
+    }
+  }
+  let gMax = 0;
+  for (let q = 0; q < n; q++) {
+    const v = linear ? flatAccQ[q] : Math.sqrt(flatAccQ[q]);
+    if (v > gMax) gMax = v;
+  }
+  // margins far above the rounding of the loops (expNeg ≤ 2 ulp, sums, √)
+  const keep = 1 - gMax * (1 + 1e-9);
+  let k = K;
+  while (k > kEnd && ws[k - 1] * keep - 1e-9 >= flatLoWs) k--;
+  flatSkips += K - k;
+  return k;
+}
+
 /** Centre Gaussian (Bastankhah/Niayifar, cull cw² ≤ 60σ²) + STF2017 summed linearly. */
 function centreStf2017(
   g: GeneralSetup, sc: GeneralScratch, n: number, l: number, L: number, ws: ArrayLike<number>,
@@ -134,16 +196,17 @@ function centreStf2017(
   startDirection(sc, n, l, K, pLK);
   const { accDQK, accTQK, dwE, cwE, turbAE, turbBE, pairQE, pairStartP, ctK, sigAK, sigBK, cenAK, cenBK, turbK } = sc;
   const { ti, linear, mom1d, tcA, tcB } = g;
+  const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
-    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1);
+    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1, kEnd);
     if (e0 === e1) continue;
     // Speeds where the source's Ct is 0 (below cut-in) add nothing: deficit 2a(0)·… = 0, STF
     // 1/(c0 + ∞) = 0 and w·(√(TI²) − TI) = 0. Skip the leading ones.
     let k0 = 0;
-    while (k0 < K && ctK[k0] === 0) k0++;
-    for (let k = k0; k < K; k++) turbK[k] = 1 / Math.sqrt(ctK[k]);
+    while (k0 < kEnd && ctK[k0] === 0) k0++;
+    for (let k = k0; k < kEnd; k++) turbK[k] = 1 / Math.sqrt(ctK[k]);
     for (let e = e0; e < e1; e++) {
       const qb = pairQE[e] * K;
       const dw = dwE[e];
@@ -152,7 +215,7 @@ function centreStf2017(
         const cw = cwE[e];
         const cw2 = cw * cw;
         const hcw2 = 0.5 * cw2;
-        for (let k = k0; k < K; k++) {
+        for (let k = k0; k < kEnd; k++) {
           const sigma = sigAK[k] * dwS + sigBK[k];
           const sigma2 = sigma * sigma;
           if (cw2 <= CULL2 * sigma2) {
@@ -168,7 +231,7 @@ function centreStf2017(
       const w = turbAE[e];
       if (w !== 0) {
         const bd = tcB * turbBE[e];
-        for (let k = k0; k < K; k++) {
+        for (let k = k0; k < kEnd; k++) {
           let tiAdd = stf2017CentreTi(tcA, bd * turbK[k]);
           if (tiAdd !== tiAdd) tiAdd = 0;
           accTQK[qb + k] += frandsenAdded(w, tiAdd, ti);
@@ -190,7 +253,7 @@ function overlapCrespo(
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
-    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1);
+    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1, K);
     if (e0 === e1) continue;
     turbK.fill(-1, 0, K); // Crespo's prefactor c0·a^c1·TI^c2 per speed, when first needed
     for (let e = e0; e < e1; e++) {

@@ -69,6 +69,15 @@ export class GeneralSetup {
   readonly epsMaxD: number; readonly wsMin: number;
   readonly crespoPrefMax: number; readonly gclPrefMax: number;
   readonly table: Float64Array;
+  /**
+   * The top of the power curve where it is flat (tabular turbines: the rows from which every power
+   * equals the last, which the table also returns above its end): from `flatLoWs` (m/s, Infinity
+   * when the last two rows differ or the curve is cubic) the power is exactly `flatPowerW`, Ct is
+   * within [ctMinFlat, ctMaxFlat]. generalLoops.ts skips speeds whose every WS_eff provably stays there.
+   */
+  readonly flatLoWs: number; readonly flatPowerW: number; readonly ctMinFlat: number; readonly ctMaxFlat: number;
+  /** The smallest wake expansion any source can have (the ambient TI's; NaN when k can fall with TI). */
+  readonly kMin: number;
 
   constructor(wake: WakeModel, turbine: Turbine, ti: number, ws: ArrayLike<number>) {
     const D = turbine.diameterM;
@@ -116,6 +125,21 @@ export class GeneralSetup {
     const aTop = this.crespoMom1d ? ct2aMomentum(ctTop) : ct2aMadsen(ctTop);
     this.crespoPrefMax = turbKind === TURB_CRESPO ? crespoPrefactor(this.tcA, this.tcB, this.tcB >= 0 ? aTop : 0, this.tiPowC) : 0;
     this.gclPrefMax = turbKind === TURB_GCL ? gclPrefactor(Math.min(ctTop, 1)) : 0;
+    let flatLoWs = Infinity, flatPowerW = 0, ctMinFlat = 0, ctMaxFlat = 0;
+    if (turbine.kind === "tabular") {
+      const P = turbine.powerTableW, C = turbine.ctTable, xs = turbine.wsTable;
+      const last = P.length - 1;
+      let r = last;
+      while (r > 0 && P[r - 1] === P[last]) r--;
+      if (r < last) {
+        flatLoWs = xs[r];
+        flatPowerW = P[last];
+        ctMinFlat = Infinity;
+        for (let j = r; j <= last; j++) { ctMinFlat = Math.min(ctMinFlat, C[j]); ctMaxFlat = Math.max(ctMaxFlat, C[j]); }
+      }
+    }
+    this.flatLoWs = flatLoWs; this.flatPowerW = flatPowerW; this.ctMinFlat = ctMinFlat; this.ctMaxFlat = ctMaxFlat;
+    this.kMin = defKind === DEF_NIAYIFAR ? (this.a0 >= 0 ? this.a0 * ti + this.a1 : NaN) : this.kFix;
   }
 }
 
@@ -141,6 +165,9 @@ export class GeneralScratch {
   pairQE = new Int32Array(0);
   pairStartP = new Int32Array(0);
   tiMaxAccQ = new Float64Array(0);
+  /** The bound on a source's wake expansion used for its pair list (per position). */
+  kMaxP = new Float64Array(0);
+  flatAccQ = new Float64Array(0);
   // speed-minor loops: accumulators per position and speed, per-source constants per speed
   accDQK = new Float64Array(0);
   accTQK = new Float64Array(0);
@@ -176,6 +203,8 @@ export class GeneralScratch {
     this.pairQE = new Int32Array(pairs);
     this.pairStartP = new Int32Array(m + 1);
     this.tiMaxAccQ = new Float64Array(m);
+    this.kMaxP = new Float64Array(m);
+    this.flatAccQ = new Float64Array(m);
   }
   ensureK(n: number, K: number): void {
     if (n * K > this.nK) {
@@ -209,7 +238,7 @@ export class GeneralScratch {
  * Ct_max, with each top-hat overlap bounded by 1).
  */
 export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike<number>, y: ArrayLike<number>, n: number, c: number, s: number): void {
-  const { order, key, xP, yP, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE, pairQE, pairStartP, tiMaxAccQ } = sc;
+  const { order, key, xP, yP, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE, pairQE, pairStartP, tiMaxAccQ, kMaxP } = sc;
   const { D, R, h, ti, defKind, turbKind, sum, overlap, mirror, turboBound, kFix, a0, a1, ceps, ctlim, tA, tc0, tc1,
     tcA, tcB, tcC, tcD, epsMaxD, crespoPrefMax, gclPrefMax, useEffTi, ctTop } = g;
   const sqrtCtTop = Math.sqrt(ctTop);
@@ -249,6 +278,7 @@ export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike
       }
       kMax = a0 >= 0 ? a0 * tiMax + a1 : a0 * ti + a1;
     }
+    kMaxP[p] = kMax;
     const xp = xP[p];
     const yp = yP[p];
     for (let q = p + 1; q < n; q++) {
