@@ -409,7 +409,10 @@ export function caseStudyFigure(panels: CaseStudyPanel[], opts: { title?: string
     data.push({ type: "scatter", mode: "markers", name: "wflo, optimized", legendgroup: "wflo", showlegend: c === 0, x: p.runs.map((r) => r.label), y: p.runs.map((r) => r.aep), xaxis: `x${ax}`, yaxis: `y${ax}`, marker: { color: colors.optimized, size: 11, symbol: "diamond" }, hovertemplate: `optimized: %{y:,.0f} ${unit}<extra>${p.name}</extra>` });
     p.references.forEach((r, k) => {
       shapes.push({ type: "line", xref: "paper", yref: `y${ax}`, x0, x1: x0 + w, y0: r.aep, y1: r.aep, line: { color: colors.series[(k + 1) % colors.series.length], dash: "dash", width: 1.5 } });
-      annotations.push({ xref: "paper", yref: `y${ax}`, x: x0 + w, y: r.aep, xanchor: "right", yanchor: "bottom", showarrow: false, text: `${r.label}: ${fmt(r.aep)}`, font: { size: 10, color: colors.series[(k + 1) % colors.series.length] } });
+      // Alternate ends and sides, so labels of close values (a published layout and its repaired
+      // version) do not print over each other.
+      const right = k % 2 === 0;
+      annotations.push({ xref: "paper", yref: `y${ax}`, x: right ? x0 + w : x0, y: r.aep, xanchor: right ? "right" : "left", yanchor: right ? "bottom" : "top", showarrow: false, text: `${r.label}: ${fmt(r.aep)}`, font: { size: 10, color: colors.series[(k + 1) % colors.series.length] } });
     });
   });
   return {
@@ -417,4 +420,24 @@ export function caseStudyFigure(panels: CaseStudyPanel[], opts: { title?: string
     layout: baseLayout(opts.title ?? "Optimized AEP against published values", { height: 470, legend: legendBelow, shapes, annotations, margin: { l: 80, r: 20, t: 70, b: 40 }, ...axes }),
     config: { ...defaultConfig },
   };
+}
+
+/**
+ * A layout figure of a farm made of several regions (IEA 37 case study 4): `layoutFigure` draws
+ * one boundary polygon; this returns a copy of its figure with every further region drawn the
+ * same way (same colour, one legend entry for all), on the figure's first axes.
+ */
+export function withBoundaryRegions(fig: PlotlyFigure, regions: readonly { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlotlyFigure {
+  const first = fig.data.find((t) => t.name === "boundary");
+  const line = first?.line ?? { color: colors.boundary, width: 2 };
+  const extra: PlotlyTrace[] = regions.map((r) => {
+    const x = toList(r.x);
+    const y = toList(r.y);
+    if (x.length !== y.length || x.length < 3) throw new RangeError(`withBoundaryRegions: a region needs ≥ 3 vertices with x and y of equal length (got ${x.length}, ${y.length})`);
+    if (x[0] !== x[x.length - 1] || y[0] !== y[y.length - 1]) (x.push(x[0]), y.push(y[0]));
+    return { type: "scatter", mode: "lines", name: "boundary", legendgroup: "boundary", showlegend: !first, x, y, line, hoverinfo: "skip", ...(first?.xaxis ? { xaxis: first.xaxis, yaxis: first.yaxis } : {}) };
+  });
+  // The extra regions go right after the first boundary, so they are drawn under the turbines.
+  const data = first ? fig.data.flatMap((t) => (t === first ? [{ ...t, legendgroup: "boundary" }, ...extra] : [t])) : [...extra, ...fig.data];
+  return { ...fig, data };
 }
