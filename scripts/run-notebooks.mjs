@@ -11,7 +11,7 @@
 // The notebooks run from copies in a temporary folder beside a link to dist/, so a run
 // never writes into notebooks/ and two runs (or a live session) do not share outputs.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureBuilt, jupyterEnv, missingSystemTools, pythonBin, repoRoot } from "./notebook-env.mjs";
@@ -44,6 +44,8 @@ export function prepareWorkdir(names, from = join(repoRoot, "notebooks")) {
   mkdirSync(join(base, "notebooks"), { recursive: true });
   symlinkSync(join(repoRoot, "dist"), join(base, "dist"));
   for (const n of names) copyFileSync(join(from, n), join(base, "notebooks", n));
+  // Small committed inputs the notebooks read (measurements, reference numbers): linked, not copied.
+  if (existsSync(join(from, "data"))) symlinkSync(join(from, "data"), join(base, "notebooks", "data"));
   return base;
 }
 

@@ -106,6 +106,12 @@ export { flowMapFigure, type FlowMapInput } from "./figures/flowMap.js";
 export { aepVsSpacingFigure, type SpacingSeries } from "./figures/spacing.js";
 export { recoveryFigure, type RecoveryRow } from "./figures/recovery.js";
 export { windRoseOf, flowMapOf, type FlowMapOptions } from "./figures/physicsViews.js";
+export {
+  turbineCurvesOf, turbineCurvesFigure, wakeProfilesOf, wakeCentrelineFigure, wakeCrossFigure, maskNearWake,
+  nearWakeLengthD, bastankhahUndefinedBelowD, rowPowerFigure, powerDensityFigure, caseStudyFigure, withBoundaryRegions,
+  type TurbineCurves, type WakeProfiles, type WakeProfileSeries, type CrossProfileSeries, type RowSeries,
+  type DensitySeries, type CaseStudyPanel, type CaseStudyRun,
+} from "./figures/wakeTeaching.js";
 export { figureHtml } from "./figures/html.js";
 
 // ---- notebook: display in tslab cells, and the cell helpers as one namespace

@@ -8,3 +8,4 @@ export * from "./convergence.js";
 export * from "./flowMap.js";
 export * from "./spacing.js";
 export * from "./recovery.js";
+export * from "./wakeTeaching.js";

@@ -27,7 +27,11 @@ export function crespoHernandez(opts: { c?: readonly [number, number, number, nu
 /** Centre-line added TI (before the area-overlap factor); `a` the source's induction. */
 export function crespoCentre(m: CrespoHernandez, dw: number, D: number, a: number, ti: number): number {
   if (!(dw > 0)) return 0;
-  const aa = a > 1e-10 ? a : 1e-10;
   const dwc = dw > 1e-10 ? dw : 1e-10;
-  return m.c[0] * Math.pow(aa, m.c[1]) * Math.pow(ti, m.c[2]) * Math.pow(dwc / D, m.c[3]);
+  return crespoPrefactor(m.c[0], m.c[1], a, Math.pow(ti, m.c[2])) * Math.pow(dwc / D, m.c[3]);
+}
+
+/** c0·max(a, 1e-10)^c1·tiPowC, tiPowC = TI^c2: the source's factor of I_add (the loops take (dw/D)^c3 per pair). */
+export function crespoPrefactor(c0: number, c1: number, a: number, tiPowC: number): number {
+  return c0 * Math.pow(a > 1e-10 ? a : 1e-10, c1) * tiPowC;
 }

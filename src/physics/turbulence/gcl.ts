@@ -22,5 +22,10 @@ export function gcl(opts: { sum?: AddedTiSum } = {}): GCL {
 export function gclCentre(dw: number, D: number, ct: number): number {
   if (!(dw > 0)) return 0;
   const dwc = dw > 1e-10 ? dw : 1e-10;
-  return (0.29 * Math.sqrt(1 - Math.sqrt(1 - ct))) / Math.pow(dwc / D, 1 / 3);
+  return gclPrefactor(ct) / Math.pow(dwc / D, 1 / 3);
+}
+
+/** 0.29·√(1 − √(1 − Ct)): the source's factor of I_add (the loops take (dw/D)^(1/3) per pair). */
+export function gclPrefactor(ct: number): number {
+  return 0.29 * Math.sqrt(1 - Math.sqrt(1 - ct));
 }

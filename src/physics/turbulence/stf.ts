@@ -44,6 +44,14 @@ const RAD2DEG = 180.0 / Math.PI;
 /** Frandsen's weight applied to a centre-wake added TI `tiAdd`: w·(√(tiAdd² + ti²) − ti). */
 export function frandsenWeighted(dw: number, cw: number, D: number, ti: number, tiAdd: number): number {
   if (!(dw > 1e-10)) return 0;
+  // Outside the cone without an atan (exact: margins far above rounding). θ_w < 50° for every dw,
+  // and θ_w ≤ (D/dw [deg] + 10)/2 since atan x ≤ x; θ ≥ r − r³/3 [rad] for r = cw/dw ≤ 1.
+  const slope = cw / dw;
+  if (slope >= 1.2) return 0; // atan 1.2 = 50.19°
+  if (slope <= 1) {
+    const thetaLow = RAD2DEG * (slope - (slope * slope * slope) / 3);
+    if (thetaLow > ((RAD2DEG * D) / dw + 10) / 2 + 1e-6) return 0;
+  }
   const s = dw / D;
   const thetaW = (RAD2DEG * Math.atan(1 / s) + 10) / 2;
   const theta = Math.atan(cw / dw) * RAD2DEG;
@@ -55,14 +63,38 @@ export function frandsenWeighted(dw: number, cw: number, D: number, ti: number, 
 /** STF2017 added TI of one source at (dw, cw): centre-wake I_add then Frandsen's weight. */
 export function stf2017Added(m: STF2017, dw: number, cw: number, D: number, ct: number, ti: number): number {
   const dist = Math.hypot(dw, cw) / D;
-  let tiAdd = 1 / (m.c[0] + (m.c[1] * dist) / Math.sqrt(ct));
+  let tiAdd = stf2017CentreTi(m.c[0], (m.c[1] * dist) / Math.sqrt(ct));
   if (Number.isNaN(tiAdd)) tiAdd = 0;
   return frandsenWeighted(dw, cw, D, ti, tiAdd);
 }
 
 /** STF2005 added TI of one source; `ws` the free-stream speed at the source. */
 export function stf2005Added(m: STF2005, dw: number, cw: number, D: number, ws: number, ti: number): number {
-  let tiAdd = m.c[0] / (m.c[1] + m.c[2] * (dw / D) * Math.sqrt(ws));
+  let tiAdd = stf2005CentreTi(m.c[0], m.c[1], m.c[2] * (dw / D) * Math.sqrt(ws));
   if (Number.isNaN(tiAdd)) tiAdd = 0;
   return frandsenWeighted(dw, cw, D, ti, tiAdd);
+}
+
+// The pieces of the formulas above as the general kernel's loops take them (kernels/general*.ts:
+// distances and 1/√Ct hoisted out of their pair loops). Same operations, same bits.
+
+/** Frandsen's weight alone (1 where θ = 0): frandsenWeighted with its TI factor divided out. */
+export function frandsenWeight(dw: number, cw: number, D: number): number {
+  // w·(√(1 + 0) − 0) = w exactly
+  return frandsenWeighted(dw, cw, D, 0, 1);
+}
+
+/** STF2017's centre-wake I_add = 1/(c0 + x), x = c1·(d/D)/√Ct (NaN passed on: callers take 0 or a bound). */
+export function stf2017CentreTi(c0: number, x: number): number {
+  return 1 / (c0 + x);
+}
+
+/** STF2005's centre-wake I_add = c0/(c1 + x), x = c2·(dw/D)·√WS (NaN passed on). */
+export function stf2005CentreTi(c0: number, c1: number, x: number): number {
+  return c0 / (c1 + x);
+}
+
+/** A weighted added TI: w·(√(I_add² + TI²) − TI) (the fast loops' √ of the sum for PyWake's hypot: ≤ 1 ulp). */
+export function frandsenAdded(w: number, tiAdd: number, ti: number): number {
+  return w * (Math.sqrt(tiAdd * tiAdd + ti * ti) - ti);
 }
