@@ -167,29 +167,34 @@ export function wakeProfilesOf(
 
 /**
  * Centre-line deficit against x/D. The part of each line upstream of its `validFromD` (the near
- * wake) is drawn faint and dotted, and the band up to the largest of them is shaded and labelled,
- * so the formula's value there is visible but never read as a prediction.
+ * wake) is drawn faint and dotted and its end marked by a dotted vertical line in the series'
+ * colour; the band where every series is in its near wake is shaded and labelled, so the
+ * formula's value there is visible but never read as a prediction.
  */
 export function wakeCentrelineFigure(series: WakeProfileSeries[], opts: { title?: string; nearWakeNote?: string } = {}): PlotlyFigure {
   if (series.length === 0) throw new RangeError("wakeCentrelineFigure: no series given");
   const data: PlotlyTrace[] = [];
-  let band = 0;
+  const shapes: unknown[] = [];
+  const starts: number[] = [];
   series.forEach((s, k) => {
     if (s.deficit.length !== s.xD.length) throw new RangeError(`wakeCentrelineFigure: "${s.name}" has ${s.xD.length} distances and ${s.deficit.length} deficits`);
     const color = colors.series[k % colors.series.length];
     const from = s.validFromD ?? 0;
-    band = Math.max(band, from);
+    starts.push(from);
     const valid = s.deficit.map((v, i) => (s.xD[i] >= from ? v : null));
     const near = s.deficit.map((v, i) => (s.xD[i] <= from ? v : null));
     data.push({ type: "scatter", mode: "lines", name: s.name, legendgroup: s.name, x: s.xD, y: valid, line: { color, width: 2 }, hovertemplate: "x/D %{x:.2f}: %{y:.3f}<extra>" + s.name + "</extra>" });
     if (near.some((v) => v !== null)) {
       data.push({ type: "scatter", mode: "lines", name: `${s.name} (near wake: not valid)`, legendgroup: s.name, showlegend: false, x: s.xD, y: near, opacity: 0.45, line: { color, width: 1.5, dash: "dot" }, hovertemplate: "x/D %{x:.2f}: %{y:.3f} (near wake, outside the model's validity)<extra>" + s.name + "</extra>" });
     }
+    // Where this series' near wake ends, in its colour (series differ when Ct or TI differ).
+    if (from > 0) shapes.push({ type: "line", xref: "x", yref: "paper", x0: from, x1: from, y0: 0, y1: 1, line: { color, width: 1, dash: "dot" } });
   });
-  const shapes: unknown[] = [];
   const annotations: unknown[] = [];
+  // Shaded: where every series is still in its near wake.
+  const band = Math.min(...starts);
   if (band > 0) {
-    shapes.push({ type: "rect", xref: "x", yref: "paper", x0: 0, x1: band, y0: 0, y1: 1, fillcolor: nearWakeFill, line: { width: 0 }, layer: "below" });
+    shapes.unshift({ type: "rect", xref: "x", yref: "paper", x0: 0, x1: band, y0: 0, y1: 1, fillcolor: nearWakeFill, line: { width: 0 }, layer: "below" });
     annotations.push({ xref: "x", yref: "paper", x: band / 2, y: 0.02, yanchor: "bottom", showarrow: false, text: opts.nearWakeNote ?? "near wake: dotted =<br>formula outside<br>its validity", font: { size: 11, color: "#555" } });
   }
   return {

@@ -76,8 +76,9 @@ test("centre-line figure: the near wake drawn dotted and faint, not as a predict
   const dotted = fig.data.find((d) => d.name === "m (near wake: not valid)")!;
   assert.deepEqual(dotted.y, [0.9, 0.8, 0.5, null, null]);
   assert.equal((dotted.line as { dash: string }).dash, "dot");
-  const band = (fig.layout.shapes as { x1: number }[])[0];
-  assert.equal(band.x1, 3, "the band reaches the longest near wake");
+  const shapes = fig.layout.shapes as { type: string; x0: number; x1: number }[];
+  assert.deepEqual([shapes[0].type, shapes[0].x1], ["rect", 2], "the band: where every series is in its near wake");
+  assert.deepEqual(shapes.slice(1).map((s) => [s.type, s.x0]), [["line", 2], ["line", 3]], "each series' near-wake end marked");
   assert.throws(() => wakeCentrelineFigure([{ name: "bad", xD: [1, 2], deficit: [1] }]), /2 distances and 1 deficits/);
   assert.ok(figureSvg(fig).includes("<svg"));
 });
