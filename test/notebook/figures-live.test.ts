@@ -25,6 +25,9 @@ test("10 figures draw after run, rerun, Run All twice, save, reopen, offline exp
   assert.equal(byName["untrusted (nbconvert --execute)"].staticShown, FIGURES);
   assert.equal(byName["untrusted (nbconvert --execute)"].drawn, 0);
   for (const name of ["run all", "Run All twice", "reopen"]) assert.equal(byName[name].scrollBoxes, 0, `${name}: a figure output folded into a scroll box`);
+  // In the live notebook plotly.js comes from the kernelspec's URL (cacheable, so the
+  // browser keeps its compiled code across page loads), not from the carrier's blob.
+  assert.deepEqual([r.measured.livePlotlyVia, r.measured.reopenPlotlyVia, r.measured.reopen2PlotlyVia], ["kernelspec", "kernelspec", "kernelspec"]);
   // One compressed plotly.js (2.0 MB) plus ten figures with their static SVGs.
   assert.ok(r.measured.savedBytes < 3_500_000, `saved notebook ${r.measured.savedBytes} bytes`);
 });
