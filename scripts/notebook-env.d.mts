@@ -6,5 +6,6 @@ export declare const chromiumBin: string;
 export declare const debianPackages: string[];
 export declare function jupyterEnv(stateDir?: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
 export declare function missingSystemTools(): string[];
+export declare function notebookTestSkip(opts?: { chromium?: boolean; jupyter?: boolean }): string | false;
 export declare function ensureBuilt(opts?: { quiet?: boolean }): boolean;
 export declare function notebookDirArgs(userArgs: string[], opts?: { defaultDir?: string; cwd?: string }): string[];

@@ -49,6 +49,18 @@ export function missingSystemTools() {
   return missing;
 }
 
+/**
+ * Whether a notebook test runs: false when the system tools it needs are there, and always
+ * in CI (a missing tool must fail there, not skip); else the skip reason naming what is
+ * missing. `chromium: false` for tests that drive Jupyter only, `jupyter: false` for tests
+ * that need only the browser.
+ */
+export function notebookTestSkip({ chromium = true, jupyter = true } = {}) {
+  if (process.env.CI === "true") return false;
+  const missing = missingSystemTools().filter((m) => (m === "chromium" ? chromium : jupyter));
+  return missing.length > 0 ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests` : false;
+}
+
 function newestMtime(dir) {
   let t = 0;
   for (const name of readdirSync(dir, { withFileTypes: true })) {

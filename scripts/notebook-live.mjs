@@ -39,26 +39,50 @@ export async function waitForServer(url, child, timeoutMs) {
   throw new Error(`jupyter notebook did not answer ${url.replace(/token=\w+/, "token=…")} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Jupyter Notebook 6 on 127.0.0.1 (a free port, a random token) serving `notebookDir`, its
+ * state in `stateDir`, and waits until it answers. `stop()` ends it (SIGTERM, then SIGKILL
+ * after 5 s); `log()` is its stderr so far. Used by every live browser check.
+ */
+export async function startNotebookServer({ notebookDir, stateDir, timeoutMs = 30_000 }) {
+  const port = await freePort();
+  const token = randomBytes(16).toString("hex");
+  const server = spawn(jupyterBin, [
+    "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
+    `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`,
+    // CI and containers run as root; Notebook refuses that unless told.
+    ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+  ], { env: jupyterEnv(stateDir), stdio: ["ignore", "ignore", "pipe"] });
+  let serverLog = "";
+  server.stderr.on("data", (d) => (serverLog += d));
+  const stop = () => new Promise((r) => {
+    if (server.exitCode !== null || server.signalCode !== null) return r();
+    server.kill("SIGTERM");
+    const t = setTimeout(() => (server.kill("SIGKILL"), r()), 5000);
+    server.once("exit", () => (clearTimeout(t), r()));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForServer(`${base}/api/status?token=${token}`, server, timeoutMs);
+  } catch (e) {
+    await stop();
+    if (serverLog) e.message += `\n--- jupyter notebook log ---\n${serverLog.slice(-3000)}`;
+    throw e;
+  }
+  return { base, token, server, log: () => serverLog, stop };
+}
+
 export async function liveCheck(name, { timeoutS = 300, expectProgress, screenshot, log = console.log } = {}) {
   const file = name.endsWith(".ipynb") ? name : `${name}.ipynb`;
   if (!existsSync(join(repoRoot, "notebooks", file))) throw new Error(`no notebook notebooks/${file}`);
   ensureBuilt({ quiet: true });
   const work = prepareWorkdir([file]);
-  const port = await freePort();
-  const token = randomBytes(16).toString("hex");
   const t0 = Date.now();
-  const server = spawn(jupyterBin, [
-    "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
-    `--NotebookApp.token=${token}`, `--notebook-dir=${join(work, "notebooks")}`,
-    // CI and containers run as root; Notebook refuses that unless told.
-    ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-  ], { env: jupyterEnv(join(work, ".jupyter-state")), stdio: ["ignore", "ignore", "pipe"] });
-  let serverLog = "";
-  server.stderr.on("data", (d) => (serverLog += d));
-  const base = `http://127.0.0.1:${port}`;
+  let jupyter;
   let browser;
   try {
-    await waitForServer(`${base}/api/status?token=${token}`, server, 30_000);
+    jupyter = await startNotebookServer({ notebookDir: join(work, "notebooks"), stateDir: join(work, ".jupyter-state") });
+    const { base, token } = jupyter;
     const tServer = Date.now() - t0;
     browser = await launchChromium();
     const page = await browser.context.newPage();
@@ -126,15 +150,11 @@ export async function liveCheck(name, { timeoutS = 300, expectProgress, screensh
     if (problems.length) throw new Error(`live ${file}:\n  ${problems.join("\n  ")}`);
     return { ...state, timings };
   } catch (e) {
-    if (serverLog && !/^live /.test(e.message)) e.message += `\n--- jupyter notebook log ---\n${serverLog.slice(-3000)}`;
+    if (jupyter?.log() && !/^live /.test(e.message)) e.message += `\n--- jupyter notebook log ---\n${jupyter.log().slice(-3000)}`;
     throw e;
   } finally {
     if (browser) await browser.close();
-    server.kill("SIGTERM");
-    await new Promise((r) => {
-      const t = setTimeout(() => (server.kill("SIGKILL"), r()), 5000);
-      server.once("exit", () => (clearTimeout(t), r()));
-    });
+    await jupyter?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

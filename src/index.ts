@@ -108,7 +108,7 @@ export { recoveryFigure, type RecoveryRow } from "./figures/recovery.js";
 export { windRoseOf, flowMapOf, type FlowMapOptions } from "./figures/physicsViews.js";
 export {
   turbineCurvesOf, turbineCurvesFigure, wakeProfilesOf, wakeCentrelineFigure, wakeCrossFigure, maskNearWake,
-  nearWakeLengthD, bastankhahUndefinedBelowD, rowPowerFigure, powerDensityFigure, caseStudyFigure,
+  nearWakeLengthD, bastankhahUndefinedBelowD, rowPowerFigure, powerDensityFigure, caseStudyFigure, withBoundaryRegions,
   type TurbineCurves, type WakeProfiles, type WakeProfileSeries, type CrossProfileSeries, type RowSeries,
   type DensitySeries, type CaseStudyPanel, type CaseStudyRun,
 } from "./figures/wakeTeaching.js";

@@ -136,30 +136,72 @@ const LOADER_JS = `function wfloPlotly() {
       return btoa(s);
     });
   }
-  function fromServer() {
+  function servedUrl() {
+    // The notebook's own kernelspec name: a reopened notebook draws its saved figures
+    // before its kernel session exists.
     var n = nb();
-    if (!n || !n.kernel || typeof fetch !== "function") return null;
-    var name = n.kernel.name || (n.metadata && n.metadata.kernelspec && n.metadata.kernelspec.name);
-    if (!name) return null;
-    return fetch((n.base_url || "/") + "kernelspecs/" + encodeURIComponent(name) + "/plotly.min.js", { credentials: "same-origin" })
+    if (!n) return null;
+    var name = (n.kernel && n.kernel.name) || (n.metadata && n.metadata.kernelspec && n.metadata.kernelspec.name);
+    return name ? (n.base_url || "/") + "kernelspecs/" + encodeURIComponent(name) + "/plotly.min" : null;
+  }
+  function fromServer() {
+    var url = servedUrl();
+    if (!url || typeof fetch !== "function") return null;
+    return fetch(url + ".js", { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error("plotly.js not served by the kernelspec (" + r.status + ")"); return r.text(); });
+  }
+  // In a live Notebook 6, plotly.js comes from the copy the Jupyter server serves with the
+  // kernelspec, through Notebook's own require.js: a script from an http URL lands in the
+  // browser's cache, and Chromium keeps its compiled code, so from the third page load on
+  // plotly.js starts in a fraction of the time (its 4.8 MB evaluate for over a second on
+  // every load otherwise; a blob: script is never cached). The carrier stays the source
+  // everywhere else (exports, viewers) and when the server does not serve it.
+  function fromRequire() {
+    var rq = w.requirejs, url = servedUrl();
+    if (!url || !rq || !rq.config || typeof fetch !== "function") return null;
+    return new Promise(function (resolve, reject) {
+      var done = false, timer = setTimeout(function () { if (!done) (done = true), reject(new Error("plotly.js from the kernelspec timed out")); }, 20000);
+      rq.config({ paths: { "wflo-plotly": url } });
+      rq(["wflo-plotly"], function (P) {
+        if (done) return;
+        done = true; clearTimeout(timer);
+        if (!w.Plotly && P) w.Plotly = P;
+        w.Plotly ? resolve(w.Plotly) : reject(new Error("plotly.js did not define Plotly"));
+      }, function (e) {
+        try { rq.undef("wflo-plotly"); } catch (x) { /* nothing to forget */ }
+        if (!done) (done = true), clearTimeout(timer), reject(e);
+      });
+    });
+  }
+  // The save hook needs the compressed text: from a carrier, or made from the served copy
+  // (a second request, answered by the browser's cache).
+  function keepCompressed() {
+    if (L.gz) return;
+    var b64 = fromPage() || fromModel();
+    if (b64) { L.gz = b64; return; }
+    var s = typeof CompressionStream === "function" ? fromServer() : null;
+    if (s) s.then(gzip).then(function (g) { L.gz = L.gz || g; }, function () {});
+  }
+  function fromCarrier() {
+    var b64 = fromPage() || fromModel();
+    if (b64 && typeof DecompressionStream === "function") {
+      L.gz = b64;
+      return gunzip(b64).then(run);
+    }
+    var s = fromServer();
+    if (!s) return Promise.reject(new Error(b64 ? "this browser cannot decompress the embedded plotly.js" : "plotly.js is neither in this page nor in the notebook"));
+    return s.then(function (code) {
+      if (typeof CompressionStream === "function") gzip(code).then(function (g) { L.gz = g; });
+      return run(code);
+    });
   }
   L.load = function () {
     if (w.Plotly) return Promise.resolve(w.Plotly);
     if (L.p) return L.p;
     var t0 = performance.now();
-    var b64 = fromPage() || fromModel();
-    if (b64 && typeof DecompressionStream === "function") {
-      L.gz = b64;
-      L.p = gunzip(b64).then(run);
-    } else {
-      var s = fromServer();
-      if (!s) return Promise.reject(new Error(b64 ? "this browser cannot decompress the embedded plotly.js" : "plotly.js is neither in this page nor in the notebook"));
-      L.p = s.then(function (code) {
-        if (typeof CompressionStream === "function") gzip(code).then(function (g) { L.gz = g; });
-        return run(code);
-      });
-    }
+    var r = fromRequire();
+    L.p = r ? r.then(function (P) { L.via = "kernelspec"; keepCompressed(); return P; }, function () { L.via = "carrier"; return fromCarrier(); })
+      : fromCarrier().then(function (P) { L.via = "carrier"; return P; });
     // How long plotly.js took to arrive (decompress, or fetch, and evaluate): measured by the browser test.
     L.p.then(function () { w.__wfloPlotlyLoadMs = performance.now() - t0; }, function () { L.p = null; });
     return L.p;

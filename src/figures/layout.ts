@@ -149,11 +149,12 @@ export function layoutFigure(input: LayoutFigureInput): PlotlyFigure {
     layout.polar = {
       domain: { x: LAYOUT_ROSE_X, y: LAYOUT_ROSE_Y },
       angularaxis: { direction: "clockwise", rotation: 90, tickfont: { size: 9 }, dtick: 90 },
-      radialaxis: { ticksuffix: " %", tickfont: { size: 8 }, angle: 90, tickangle: 90 },
+      // Three rings are enough to read the share; more crowd the centre.
+      radialaxis: { ticksuffix: " %", tickfont: { size: 8 }, angle: 90, tickangle: 90, nticks: 3 },
     };
     (layout.annotations as unknown[] | undefined) ?? (layout.annotations = []);
     (layout.annotations as unknown[]).push({
-      text: "wind from (% of time)", xref: "paper", yref: "paper", x: (LAYOUT_ROSE_X[0] + LAYOUT_ROSE_X[1]) / 2, y: LAYOUT_ROSE_Y[0] - 0.04,
+      text: "wind from (% of time)", xref: "paper", yref: "paper", x: (LAYOUT_ROSE_X[0] + LAYOUT_ROSE_X[1]) / 2, y: LAYOUT_ROSE_Y[0] - 0.06,
       xanchor: "center", yanchor: "top", showarrow: false, font: { size: 11, color: "#555" },
     });
   }

@@ -167,29 +167,34 @@ export function wakeProfilesOf(
 
 /**
  * Centre-line deficit against x/D. The part of each line upstream of its `validFromD` (the near
- * wake) is drawn faint and dotted, and the band up to the largest of them is shaded and labelled,
- * so the formula's value there is visible but never read as a prediction.
+ * wake) is drawn faint and dotted and its end marked by a dotted vertical line in the series'
+ * colour; the band where every series is in its near wake is shaded and labelled, so the
+ * formula's value there is visible but never read as a prediction.
  */
 export function wakeCentrelineFigure(series: WakeProfileSeries[], opts: { title?: string; nearWakeNote?: string } = {}): PlotlyFigure {
   if (series.length === 0) throw new RangeError("wakeCentrelineFigure: no series given");
   const data: PlotlyTrace[] = [];
-  let band = 0;
+  const shapes: unknown[] = [];
+  const starts: number[] = [];
   series.forEach((s, k) => {
     if (s.deficit.length !== s.xD.length) throw new RangeError(`wakeCentrelineFigure: "${s.name}" has ${s.xD.length} distances and ${s.deficit.length} deficits`);
     const color = colors.series[k % colors.series.length];
     const from = s.validFromD ?? 0;
-    band = Math.max(band, from);
+    starts.push(from);
     const valid = s.deficit.map((v, i) => (s.xD[i] >= from ? v : null));
     const near = s.deficit.map((v, i) => (s.xD[i] <= from ? v : null));
     data.push({ type: "scatter", mode: "lines", name: s.name, legendgroup: s.name, x: s.xD, y: valid, line: { color, width: 2 }, hovertemplate: "x/D %{x:.2f}: %{y:.3f}<extra>" + s.name + "</extra>" });
     if (near.some((v) => v !== null)) {
       data.push({ type: "scatter", mode: "lines", name: `${s.name} (near wake: not valid)`, legendgroup: s.name, showlegend: false, x: s.xD, y: near, opacity: 0.45, line: { color, width: 1.5, dash: "dot" }, hovertemplate: "x/D %{x:.2f}: %{y:.3f} (near wake, outside the model's validity)<extra>" + s.name + "</extra>" });
     }
+    // Where this series' near wake ends, in its colour (series differ when Ct or TI differ).
+    if (from > 0) shapes.push({ type: "line", xref: "x", yref: "paper", x0: from, x1: from, y0: 0, y1: 1, line: { color, width: 1, dash: "dot" } });
   });
-  const shapes: unknown[] = [];
   const annotations: unknown[] = [];
+  // Shaded: where every series is still in its near wake.
+  const band = Math.min(...starts);
   if (band > 0) {
-    shapes.push({ type: "rect", xref: "x", yref: "paper", x0: 0, x1: band, y0: 0, y1: 1, fillcolor: nearWakeFill, line: { width: 0 }, layer: "below" });
+    shapes.unshift({ type: "rect", xref: "x", yref: "paper", x0: 0, x1: band, y0: 0, y1: 1, fillcolor: nearWakeFill, line: { width: 0 }, layer: "below" });
     annotations.push({ xref: "x", yref: "paper", x: band / 2, y: 0.02, yanchor: "bottom", showarrow: false, text: opts.nearWakeNote ?? "near wake: dotted =<br>formula outside<br>its validity", font: { size: 11, color: "#555" } });
   }
   return {
@@ -409,7 +414,10 @@ export function caseStudyFigure(panels: CaseStudyPanel[], opts: { title?: string
     data.push({ type: "scatter", mode: "markers", name: "wflo, optimized", legendgroup: "wflo", showlegend: c === 0, x: p.runs.map((r) => r.label), y: p.runs.map((r) => r.aep), xaxis: `x${ax}`, yaxis: `y${ax}`, marker: { color: colors.optimized, size: 11, symbol: "diamond" }, hovertemplate: `optimized: %{y:,.0f} ${unit}<extra>${p.name}</extra>` });
     p.references.forEach((r, k) => {
       shapes.push({ type: "line", xref: "paper", yref: `y${ax}`, x0, x1: x0 + w, y0: r.aep, y1: r.aep, line: { color: colors.series[(k + 1) % colors.series.length], dash: "dash", width: 1.5 } });
-      annotations.push({ xref: "paper", yref: `y${ax}`, x: x0 + w, y: r.aep, xanchor: "right", yanchor: "bottom", showarrow: false, text: `${r.label}: ${fmt(r.aep)}`, font: { size: 10, color: colors.series[(k + 1) % colors.series.length] } });
+      // Alternate ends and sides, so labels of close values (a published layout and its repaired
+      // version) do not print over each other.
+      const right = k % 2 === 0;
+      annotations.push({ xref: "paper", yref: `y${ax}`, x: right ? x0 + w : x0, y: r.aep, xanchor: right ? "right" : "left", yanchor: right ? "bottom" : "top", showarrow: false, text: `${r.label}: ${fmt(r.aep)}`, font: { size: 10, color: colors.series[(k + 1) % colors.series.length] } });
     });
   });
   return {
@@ -417,4 +425,24 @@ export function caseStudyFigure(panels: CaseStudyPanel[], opts: { title?: string
     layout: baseLayout(opts.title ?? "Optimized AEP against published values", { height: 470, legend: legendBelow, shapes, annotations, margin: { l: 80, r: 20, t: 70, b: 40 }, ...axes }),
     config: { ...defaultConfig },
   };
+}
+
+/**
+ * A layout figure of a farm made of several regions (IEA 37 case study 4): `layoutFigure` draws
+ * one boundary polygon; this returns a copy of its figure with every further region drawn the
+ * same way (same colour, one legend entry for all), on the figure's first axes.
+ */
+export function withBoundaryRegions(fig: PlotlyFigure, regions: readonly { x: ArrayLike<number>; y: ArrayLike<number> }[]): PlotlyFigure {
+  const first = fig.data.find((t) => t.name === "boundary");
+  const line = first?.line ?? { color: colors.boundary, width: 2 };
+  const extra: PlotlyTrace[] = regions.map((r) => {
+    const x = toList(r.x);
+    const y = toList(r.y);
+    if (x.length !== y.length || x.length < 3) throw new RangeError(`withBoundaryRegions: a region needs ≥ 3 vertices with x and y of equal length (got ${x.length}, ${y.length})`);
+    if (x[0] !== x[x.length - 1] || y[0] !== y[y.length - 1]) (x.push(x[0]), y.push(y[0]));
+    return { type: "scatter", mode: "lines", name: "boundary", legendgroup: "boundary", showlegend: !first, x, y, line, hoverinfo: "skip", ...(first?.xaxis ? { xaxis: first.xaxis, yaxis: first.yaxis } : {}) };
+  });
+  // The extra regions go right after the first boundary, so they are drawn under the turbines.
+  const data = first ? fig.data.flatMap((t) => (t === first ? [{ ...t, legendgroup: "boundary" }, ...extra] : [t])) : [...extra, ...fig.data];
+  return { ...fig, data };
 }

@@ -16,7 +16,7 @@ import { escapeHtml } from "../figures/html.js";
 import { watchInterrupts } from "./interrupt.js";
 import { DisplayHandle, displayWriter } from "./kernel.js";
 import { ProgressDisplay, type ProgressState } from "./progress.js";
-import { batchSummaryBundle, recoverReportBundle, renderable, validateReportBundle } from "./reports.js";
+import { batchSummaryBundle, recoverReportBundle, recoveryAccount as accountOf, recoveryAccountBundle, renderable, validateReportBundle, type RecoveryAccount } from "./reports.js";
 import { show, type Renderable } from "./show.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 
@@ -94,20 +94,33 @@ export async function validate(paths: string | string[], opts: ValidateOptions =
 
 export type RenderableRecoverReport = RecoverReport & { toMimeBundle(): MimeBundle };
 
+export interface RecoverCellOptions {
+  /**
+   * How many results the writers of some files had written (a job log, a manifest), by file
+   * name or path: what of such a file cannot be read counts as lost for good, not unknown.
+   */
+  reportedWritten?: { file: string; results: number }[];
+}
+
+// What a cell told nb.recover about its writers, so the account of the same report agrees.
+const writersReports = new WeakMap<RecoverReport, { file: string; results: number }[]>();
+
 /**
  * Recovers every intact result from files and folders (wflo parts and outputs, the Python
  * tool's worker files, damaged or not) into a new validated output `out`; shows the
  * report: every input file with what was salvaged and lost, and the conflicts.
  */
-export async function recover(inputs: string | string[], out: string, opts: RecoverOptions = {}): Promise<RenderableRecoverReport> {
+export async function recover(inputs: string | string[], out: string, opts: RecoverOptions & RecoverCellOptions = {}): Promise<RenderableRecoverReport> {
   const display = new DisplayHandle();
   const list = Array.isArray(inputs) ? inputs : [inputs];
   const t0 = Date.now();
   display.show(statusBundle(`recovering from ${list.map((p) => basename(p)).join(", ")} …`));
   const timer = setInterval(() => display.show(statusBundle(`recovering from ${list.map((p) => basename(p)).join(", ")} … ${((Date.now() - t0) / 1000).toFixed(0)} s`)), 1000);
   try {
-    const report = await recoverFiles(list, out, opts);
-    const view = renderable(report, recoverReportBundle);
+    const { reportedWritten, ...libOpts } = opts;
+    const report = await recoverFiles(list, out, libOpts);
+    if (reportedWritten) writersReports.set(report, reportedWritten);
+    const view = renderable(report, (r) => recoverReportBundle(r, { reportedWritten }));
     display.show(view.toMimeBundle());
     return view;
   } catch (err) {
@@ -117,6 +130,17 @@ export async function recover(inputs: string | string[], out: string, opts: Reco
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * Where every configuration of a recovery ended up, in the report's one vocabulary:
+ * recovered, held back (conflicts, with what differs), lost for good, unknown; the same
+ * numbers as the report's headline (the `reportedWritten` given to nb.recover are used
+ * unless given here). Renders as a paragraph and a four-row table.
+ */
+export function recoveryAccount(report: RecoverReport, opts: RecoverCellOptions = {}): RecoveryAccount & { toMimeBundle(): MimeBundle } {
+  const reportedWritten = opts.reportedWritten ?? writersReports.get(report);
+  return renderable(accountOf(report, { reportedWritten }), recoveryAccountBundle);
 }
 
 /**

@@ -11,7 +11,8 @@ export { htmlTable, textTable, type Column, type RowMark } from "./table.js";
 export { ProgressDisplay, progressHtml, progressText, progressBundle, etaS, FINAL_PHASES, type ProgressState, type ProgressPhase } from "./progress.js";
 export { windRoseOf, flowMapOf, type FlowMapOptions } from "../figures/physicsViews.js";
 export { watchInterrupts, type InterruptHandlers } from "./interrupt.js";
-export { validateReportBundle, validateHeadline, recoverReportBundle, recoverHeadline, batchSummaryBundle, renderable, commonDir } from "./reports.js";
+export { validateReportBundle, validateHeadline, recoverReportBundle, recoverHeadline, batchSummaryBundle, renderable, commonDir, recoveryAccountText, recoveryAccountBundle, type RecoveryAccount } from "./reports.js";
+export { recoverFileStory, validateFileStory, plainGroupProblem } from "./plain.js";
 // Cell helpers under one name, so they do not clash with the library's validate/runBatch:
 //   import { notebook as nb } from "../dist/index.js"; await nb.validate(dir);
 export * as notebook from "./cells.js";

@@ -7,6 +7,7 @@ import type { BatchSummary } from "../batch/index.js";
 import type { MimeBundle } from "./bundle.js";
 import { escapeHtml } from "../figures/html.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
+import { plainGroupProblem, rawDetailsHtml, recoverFileStory, recoverStatusWords, validateFileStory, withoutPath } from "./plain.js";
 
 function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -34,11 +35,13 @@ function fileColumns(base: string): Column<FileReport>[] {
     { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
     { header: "groups ok", value: (f) => f.groupsOk, align: "right" },
     { header: "damaged", value: (f) => f.groupsBad, align: "right" },
-    { header: "what is wrong", value: (f) => [...f.errors.slice(0, 2).map((e) => e.replace(f.path + ": ", "")), ...(f.errors.length > 2 ? [`… ${f.errors.length - 2} more`] : [])].join("; ") },
+    { header: "what is wrong", value: (f) => validateFileStory(f) },
+    // The store's own messages (HDF5's words), unchanged, for whoever needs them.
+    { header: "details", value: () => "", htmlOnly: true, html: (f) => rawDetailsHtml([...f.errors.map((e) => withoutPath(e, f.path)), ...(f.diagnostics ?? [])]) },
   ];
 }
 
-interface BadGroupRow { file: string; key: string; status: string; problems: string }
+interface BadGroupRow { file: string; key: string; status: string; problems: string; raw: string[] }
 
 function badGroups(files: FileReport[], base: string): BadGroupRow[] {
   const rows: BadGroupRow[] = [];
@@ -49,7 +52,8 @@ function badGroups(files: FileReport[], base: string): BadGroupRow[] {
         file: base ? relative(base, f.path) : basename(f.path),
         key: g.key,
         status: g.status,
-        problems: g.problems.map((p) => `${p.field}: ${p.message.replace(f.path + ": ", "")}`).join("; "),
+        problems: [...new Set(g.problems.map((p) => `${p.field}: ${plainGroupProblem(p.message)}`))].join("; "),
+        raw: g.problems.map((p) => `${p.field}: ${withoutPath(p.message, f.path)}`),
       });
     }
   }
@@ -61,6 +65,7 @@ const groupColumns: Column<BadGroupRow>[] = [
   { header: "group", value: (r) => r.key },
   { header: "status", value: (r) => r.status },
   { header: "problems", value: (r) => r.problems },
+  { header: "details", value: () => "", htmlOnly: true, html: (r) => rawDetailsHtml(r.raw) },
 ];
 
 export function validateHeadline(r: ValidateReport): string {
@@ -147,51 +152,164 @@ export function batchSummaryBundle(s: BatchSummary): MimeBundle {
 export const recoverMark = (status: RecoverFileStatus): RowMark =>
   status === "ok" ? undefined : status === "damaged" || status === "truncated-salvaged" ? "warn" : "bad";
 
-export function recoverHeadline(r: RecoverReport): string {
-  const bad = r.files.filter((f) => f.status !== "ok").length;
-  const lost = r.files.reduce((s, f) => s + f.lost, 0);
-  return `${r.written ? "Recovered" : "Would recover"} ${r.recovered} results${r.failuresRecovered ? ` and ${r.failuresRecovered} failure records` : ""} from ${r.files.length} files` +
-    ` (${bad} damaged, ${lost} known results lost, ${r.duplicates} duplicate copies merged, ${r.conflicts.length} conflicts left out)` +
-    (r.written ? ` into ${r.out}` : "") + ".";
+/**
+ * Where every configuration of a recovery ended up, in one vocabulary used by every line
+ * of the report and the notebook:
+ *   recovered      an intact copy is in the new output;
+ *   held back      a conflict: files hold different data for it, neither is written
+ *                  (both stay in the inputs), and `differs` says how they differ;
+ *   lost for good  some file names it, no file holds it intact (`lostForGood`), or a
+ *                  writer reported it written and nothing in its file names it any more;
+ *   unknown        what files that cannot be read at all held (they cannot be counted).
+ * A damaged copy of a result read intact from another file is none of these: it was
+ * replaced, and counted apart (`replacedCopies`).
+ */
+export interface RecoveryAccount {
+  written: boolean;
+  out: string;
+  recovered: number;
+  failuresRecovered: number;
+  heldBack: { key: string; variants: number; differs: string[] }[];
+  lostForGood: string[];
+  /** Results writers reported written that no readable structure names (keys unknown). */
+  lostUnnamed: number;
+  /** Files nothing could be read from and no writer's report accounts for. */
+  unknownFiles: string[];
+  /** Files read in part whose other content cannot be counted (a damaged index, data nothing names). */
+  partlyUnknownFiles: string[];
+  replacedCopies: number;
+  duplicates: number;
 }
 
-/** The recover report: files (damaged highlighted) and the conflicts nothing was written for. */
-export function recoverReportBundle(r: RecoverReport): MimeBundle {
+const UNREADABLE: ReadonlySet<RecoverFileStatus> = new Set(["unreadable", "truncated", "not-hdf5"]);
+
+/**
+ * The account of a recovery. `reportedWritten`: what the writers of some files said they
+ * had written (e.g. a job log, the corpus manifest), by file name or path; a file so
+ * described is no longer unknown: what of it was not read is lost for good.
+ */
+export function recoveryAccount(r: RecoverReport, opts: { reportedWritten?: { file: string; results: number }[] } = {}): RecoveryAccount {
+  const lostForGood = r.lostForGood ?? [];
+  const gone = new Set(lostForGood);
+  const reported = new Map((opts.reportedWritten ?? []).map((w) => [w.file, w.results]));
+  const reportedOf = (f: RecoverFileReport) => reported.get(f.path) ?? reported.get(basename(f.path));
+  let lostUnnamed = 0;
+  let replacedCopies = 0;
+  const unknownFiles: string[] = [];
+  const partlyUnknownFiles: string[] = [];
+  for (const f of r.files) {
+    const keys = f.lostKeys ?? [];
+    replacedCopies += keys.filter((k) => !gone.has(k)).length;
+    const n = reportedOf(f);
+    if (n !== undefined) {
+      // Read intact, or named and counted as lost for good already: the rest is unnamed.
+      lostUnnamed += Math.max(0, n - f.salvaged - keys.filter((k) => gone.has(k)).length);
+      continue;
+    }
+    if (UNREADABLE.has(f.status) && f.salvaged === 0 && !(f.status === "not-hdf5" && f.sizeBytes === 0)) unknownFiles.push(f.path);
+    else if (f.unlabeledBlocks > 0 || (f.attributeKeysRefused ?? 0) > 0 || f.errors.some((e) => /group index is unreadable|cannot list groups/.test(e))) partlyUnknownFiles.push(f.path);
+  }
+  return {
+    written: r.written, out: r.out, recovered: r.recovered, failuresRecovered: r.failuresRecovered,
+    heldBack: r.conflicts.map((c) => ({ key: c.key, variants: c.variants.length, differs: [...new Set(c.variants.flatMap((v) => v.differs ?? []))] })),
+    lostForGood, lostUnnamed, unknownFiles, partlyUnknownFiles, replacedCopies, duplicates: r.duplicates,
+  };
+}
+
+/** The account in one paragraph: the four words, each with its count, in the same order always. */
+export function recoveryAccountText(a: RecoveryAccount): string {
+  const lost = a.lostForGood.length + a.lostUnnamed;
+  const parts = [
+    `${a.written ? "Recovered" : "Would recover"}: ${plural(a.recovered, "configuration")}${a.failuresRecovered ? ` (and ${plural(a.failuresRecovered, "failure record")})` : ""}${a.written && a.out ? ` into ${basename(a.out)}` : ""}.`,
+    `Held back: ${plural(a.heldBack.length, "configuration")} in conflict (different data in different files; neither written, both stay in the inputs).`,
+    `Lost for good: ${lost}` + (lost === 0 ? "." : ` (${[
+      a.lostForGood.length ? `${a.lostForGood.length} named in a damaged file and intact in none` : "",
+      a.lostUnnamed ? `${a.lostUnnamed} reported written by their writer, but nothing in its file names them any more` : "",
+    ].filter(Boolean).join("; ")}).`),
+    `Unknown: ` + (a.unknownFiles.length === 0 && a.partlyUnknownFiles.length === 0 ? "nothing." : [
+      a.unknownFiles.length ? `what ${plural(a.unknownFiles.length, "file")} held (nothing in ${a.unknownFiles.length === 1 ? "it" : "them"} can be read)` : "",
+      a.partlyUnknownFiles.length ? `whether ${plural(a.partlyUnknownFiles.length, "partly read file")} held more` : "",
+    ].filter(Boolean).join("; ") + "."),
+  ];
+  const more = [
+    a.replacedCopies ? `${plural(a.replacedCopies, "damaged copy", "damaged copies")} of results read intact elsewhere ${a.replacedCopies === 1 ? "was" : "were"} replaced by ${a.replacedCopies === 1 ? "that copy" : "those copies"}` : "",
+    a.duplicates ? `${plural(a.duplicates, "duplicate copy", "duplicate copies")} merged` : "",
+  ].filter(Boolean);
+  return parts.join(" ") + (more.length ? ` (${more.join("; ")}.)` : "");
+}
+
+/** The account as a four-row table (and its paragraph): show(nb.recoveryAccountBundle(…)). */
+export function recoveryAccountBundle(a: RecoveryAccount): MimeBundle {
+  const name = (p: string) => basename(p);
+  // Counts: configurations for the first three, files for "unknown".
+  const rows: [string, number, string][] = [
+    ["recovered", a.recovered, a.written ? `in ${name(a.out)}` : "(dry run: nothing written)"],
+    // Which fields differ, by name (the conflicts table of the report gives the values).
+    ["held back (conflicts)", a.heldBack.length, a.heldBack.map((c) => `${c.key} (${[...new Set(c.differs.map((d) => d.replace(/:.*$/, "").replace(/^\d+ more attributes differ.*/, "attributes")))].join(", ") || "different data"})`).join("; ")],
+    ["lost for good", a.lostForGood.length + a.lostUnnamed, [a.lostForGood.join(", "), a.lostUnnamed ? `${a.lostUnnamed} that nothing names` : ""].filter(Boolean).join("; ")],
+    ["unknown", a.unknownFiles.length + a.partlyUnknownFiles.length, [...a.unknownFiles.map((p) => `${name(p)} (nothing readable)`), ...a.partlyUnknownFiles.map((p) => `${name(p)} (partly read)`)].join(", ")],
+  ];
+  const cols: Column<[string, number, string]>[] = [
+    { header: "", value: (r) => r[0] },
+    { header: "count", value: (r) => (r[0] === "unknown" ? `${r[1]} files` : r[1]), align: "right" },
+    { header: "which", value: (r) => r[2] },
+  ];
+  const mark = (r: [string, number, string]): RowMark => (r[1] === 0 || r[0] === "recovered" ? undefined : r[0] === "lost for good" ? "bad" : "warn");
+  const text = recoveryAccountText(a);
+  return {
+    "text/html": `<div class="wflo-report wflo-recovery-account"><div style="margin:4px 0">${escapeHtml(text)}</div>${htmlTable(rows, cols, { caption: "Where every configuration ended up", mark })}</div>`,
+    "text/plain": [text, textTable(rows, cols, { caption: "Where every configuration ended up", mark })].join("\n"),
+  };
+}
+
+function plural(n: number, one: string, many = one + "s"): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function recoverHeadline(r: RecoverReport, opts: { reportedWritten?: { file: string; results: number }[] } = {}): string {
+  return recoveryAccountText(recoveryAccount(r, opts));
+}
+
+/** The recover report: the account, every input file in plain words, and the conflicts with what differs. */
+export function recoverReportBundle(r: RecoverReport, opts: { reportedWritten?: { file: string; results: number }[] } = {}): MimeBundle {
   const base = commonDir(r.files.map((f) => f.path));
   const name = (p: string) => (base ? relative(base, p) : basename(p));
   const cols: Column<RecoverFileReport>[] = [
     { header: "file", value: (f) => name(f.path) },
     { header: "kind", value: (f) => f.kind },
-    { header: "status", value: (f) => f.status },
+    { header: "status", value: (f) => recoverStatusWords(f.status) },
     { header: "size", value: (f) => fmtBytes(f.sizeBytes), align: "right" },
-    { header: "metadata warnings", value: (f) => f.metadata, align: "right" },
-    { header: "salvaged", value: (f) => f.salvaged, align: "right" },
-    { header: "lost", value: (f) => f.lost, align: "right" },
-    { header: "what happened", value: (f) => f.errors.slice(0, 1).map((e) => e.replace(f.path + ": ", "")).join("") + (f.errors.length > 1 ? ` (+${f.errors.length - 1} more)` : "") },
+    { header: "read intact", value: (f) => f.salvaged, align: "right" },
+    { header: "damaged copies", value: (f) => f.lost, align: "right" },
+    { header: "what happened", value: (f) => recoverFileStory(f) },
+    // The store's messages (HDF5's and h5wasm's words) unchanged, folded away.
+    { header: "details", value: () => "", htmlOnly: true, html: (f) => rawDetailsHtml([...f.errors.map((e) => withoutPath(e, f.path)), ...f.warnings.map((e) => withoutPath(e, f.path)), ...(f.diagnostics ?? [])]) },
   ];
   const mark = (f: RecoverFileReport) => recoverMark(f.status);
-  interface ConflictRow { key: string; variant: number; aep: number; sources: string; kept: string }
+  interface ConflictRow { key: string; variant: number; aep: number; sources: string; differs: string; kept: string }
   const conflictRows: ConflictRow[] = r.conflicts.flatMap((c) => c.variants.map((v, i) => ({
     key: c.key, variant: i + 1, aep: v.aepGWh, sources: v.sources.map(name).join(", "),
+    differs: i === 0 ? "(compared against)" : (v.differs ?? []).join("; ") || "different data",
     kept: c.kept === v.checksum ? "kept" : "",
   })));
   const ccols: Column<ConflictRow>[] = [
     { header: "configuration", value: (c) => c.key },
     { header: "variant", value: (c) => c.variant, align: "right" },
     { header: "AEP (GWh)", value: (c) => c.aep.toFixed(3), align: "right" },
+    { header: "what differs from variant 1", value: (c) => c.differs },
     { header: "in files", value: (c) => c.sources },
     { header: "", value: (c) => c.kept },
   ];
-  const headline = recoverHeadline(r);
-  const conflictNote = "Same configuration, different data: recover does not pick one; none of these variants was written.";
-  const html = `<div class="wflo-report wflo-recover" data-recovered="${r.recovered}" data-conflicts="${r.conflicts.length}">` +
+  const headline = recoverHeadline(r, opts);
+  const conflictNote = "Held back: the same configuration with different data in different files. recover does not pick one, so none of these variants was written; they stay in the input files.";
+  const html = `<div class="wflo-report wflo-recover" data-recovered="${r.recovered}" data-conflicts="${r.conflicts.length}" data-lost-for-good="${r.lostForGood?.length ?? 0}">` +
     `<div style="font-weight:bold;margin:4px 0">${escapeHtml(headline)}</div>` +
     (base ? `<div style="color:#555;font-size:12px">inputs in ${escapeHtml(base)}</div>` : "") +
     htmlTable(r.files, cols, { mark }) +
-    (conflictRows.length ? htmlTable(conflictRows, ccols, { caption: `Conflicts (${r.conflicts.length})`, mark: () => "warn" }) +
+    (conflictRows.length ? htmlTable(conflictRows, ccols, { caption: `Held back: ${r.conflicts.length} conflicts`, mark: () => "warn" }) +
       `<div style="color:#6b4e00;font-size:12px">${escapeHtml(conflictNote)}</div>` : "") +
     `</div>`;
   const text = [headline, textTable(r.files, cols, { mark }),
-    ...(conflictRows.length ? ["", textTable(conflictRows, ccols, { caption: `Conflicts (${r.conflicts.length})`, mark: () => "warn" }), conflictNote] : [])].join("\n");
+    ...(conflictRows.length ? ["", textTable(conflictRows, ccols, { caption: `Held back: ${r.conflicts.length} conflicts`, mark: () => "warn" }), conflictNote] : [])].join("\n");
   return { "text/html": html, "text/plain": text };
 }

@@ -7,6 +7,10 @@ export interface Column<T> {
   header: string;
   value: (row: T) => string | number | undefined;
   align?: "left" | "right";
+  /** The cell as HTML (already escaped by the caller), instead of the escaped value. */
+  html?: (row: T) => string;
+  /** Only in the HTML table (e.g. collapsible details), not in the text one. */
+  htmlOnly?: boolean;
 }
 
 const MARK_STYLE: { [k in Exclude<RowMark, undefined>]: string } = {
@@ -27,7 +31,7 @@ export function htmlTable<T>(rows: T[], columns: Column<T>[], opts: { caption?: 
     const mark = opts.mark?.(r);
     const style = mark ? MARK_STYLE[mark] : "";
     // Right-aligned cells are numbers with units: keep "38.3 KiB" on one line.
-    const tds = columns.map((c) => `<td style="text-align:${c.align ?? "left"};padding:2px 8px;vertical-align:top${c.align === "right" ? ";white-space:nowrap" : ""}">${escapeHtml(cell(c.value(r)))}</td>`).join("");
+    const tds = columns.map((c) => `<td style="text-align:${c.align ?? "left"};padding:2px 8px;vertical-align:top${c.align === "right" ? ";white-space:nowrap" : ""}">${c.html ? c.html(r) : escapeHtml(cell(c.value(r)))}</td>`).join("");
     return `<tr${mark ? ` class="wflo-${mark}"` : ""}${style ? ` style="${style}"` : ""}>${tds}</tr>`;
   }).join("\n");
   const caption = opts.caption ? `<caption style="text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(opts.caption)}</caption>` : "";
@@ -35,7 +39,8 @@ export function htmlTable<T>(rows: T[], columns: Column<T>[], opts: { caption?: 
 }
 
 /** The same table as aligned plain text; marked rows start with "!!" (bad) or "! " (warn). */
-export function textTable<T>(rows: T[], columns: Column<T>[], opts: { caption?: string; mark?: (row: T) => RowMark } = {}): string {
+export function textTable<T>(rows: T[], allColumns: Column<T>[], opts: { caption?: string; mark?: (row: T) => RowMark } = {}): string {
+  const columns = allColumns.filter((c) => !c.htmlOnly);
   const cells = rows.map((r) => columns.map((c) => cell(c.value(r))));
   const widths = columns.map((c, k) => Math.max(c.header.length, ...cells.map((r) => r[k].length)));
   const line = (vals: string[]) => vals.map((v, k) => (columns[k].align === "right" ? v.padStart(widths[k]) : v.padEnd(widths[k]))).join("  ").trimEnd();

@@ -44,6 +44,7 @@ import { finishSalvage, preparePaddedCopies, storedEofFromError, truncation, typ
 import { probeKeys, unlisted } from "./probe.js";
 import { inspectFiles, runInWorker } from "./sandbox.js";
 import { deepSalvage, type KeyAttrEvidence } from "./deepSalvage.js";
+import { describeDifference } from "./conflictDiff.js";
 import {
   computeChecksum, dataChecksum, formatKey, isResultKey, parseKey,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
@@ -76,6 +77,12 @@ export interface RecoverFileReport {
   salvaged: number;
   /** Groups known to be in the file but not readable intact (groups whose names are lost are not counted). */
   lost: number;
+  /**
+   * The keys of those groups (and of groups deep salvage found but could not take): copies
+   * that did not read intact here. One may still be recovered from another file; those no
+   * file holds intact are the report's `lostForGood`.
+   */
+  lostKeys?: string[];
   /** Of the salvaged, groups whose data is intact but attributes off (GroupStatus "metadata"): recovered, warned. */
   metadata: number;
   /** One line per such group: what was off; the clashing attributes are kept as original_<name>. */
@@ -116,6 +123,8 @@ export interface ConflictVariant {
   nTurbines: number;
   /** Input files holding this variant. */
   sources: string[];
+  /** How this variant differs from the first one, one phrase per field (empty for the first). */
+  differs?: string[];
 }
 
 export interface RecoverConflict {
@@ -135,6 +144,11 @@ export interface RecoverReport {
   files: RecoverFileReport[];
   /** Extra copies of identical results merged into one. */
   duplicates: number;
+  /**
+   * Configurations some input names (a listed group, a group deep salvage found) of which no
+   * input holds an intact copy: neither recovered nor a conflict. Sorted.
+   */
+  lostForGood?: string[];
   /** Whether `out` was written (false for dryRun). */
   written: boolean;
   /** Where a replaced `out` was kept, when it had to be. */
@@ -408,6 +422,7 @@ async function deepen(sources: Source[], opts: RecoverOptions): Promise<void> {
     }
     s.file.deepSalvaged = added;
     const lostNew = r.lost.filter((l) => !have.has(l.key));
+    if (lostNew.length > 0) (s.file.lostKeys ??= []).push(...lostNew.map((l) => l.key).filter((k) => !s.file.lostKeys?.includes(k)));
     if (added > 0 || lostNew.length > 0 || r.unnamed > 0 || r.untrustedKeys > 0 || r.unlabeledBlocks > 0) {
       const parts = [`${added} more groups read from the object headers and data that survive (${r.headers} headers found)`];
       if (s.file.keyFromAttributes.length > 0) parts.push(`${s.file.keyFromAttributes.length} of them named by their attributes farm_idx/type_idx/ss_seed (key from attributes: no link to them survives)`);
@@ -465,6 +480,7 @@ function addGroup(s: Source, g: GroupReport): void {
     }
   } else {
     s.file.lost++;
+    (s.file.lostKeys ??= []).push(g.key);
     // The first problem says why; the rest usually repeat it for the other datasets.
     const first = g.problems[0]?.message ?? g.status;
     const more = g.problems.length > 1 ? ` (+${g.problems.length - 1} more problems)` : "";
@@ -512,6 +528,7 @@ function fromSalvage(s: Source, r: SalvageResult): void {
   for (const g of r.groups) { s.groups.push(g); s.file.salvaged++; }
   for (const f of r.failures) if (f.record) { s.failures.push(f.record); s.file.failures++; }
   s.file.lost += r.lost.length;
+  if (r.lost.length > 0) (s.file.lostKeys ??= []).push(...r.lost.map((l) => l.key));
   s.file.status = s.file.salvaged > 0 || s.file.failures > 0 ? "truncated-salvaged" : "truncated";
 }
 
@@ -606,6 +623,7 @@ function assemble(sources: Source[], outReal: string | undefined): { result: Rec
         // readResultGroup accepted it but the writer would not: lost, with the reason.
         s.file.salvaged--;
         s.file.lost++;
+        (s.file.lostKeys ??= []).push(g.key);
         s.file.errors.push(`${s.file.path}: /${g.key}: cannot be written back: ${(err as Error).message}`);
         if (s.file.status === "ok") s.file.status = "damaged";
         continue;
@@ -638,7 +656,10 @@ function assemble(sources: Source[], outReal: string | undefined): { result: Rec
       conflicts.push({
         key,
         kept: held ? held.checksum : null,
-        variants: variants.map((v) => ({ checksum: v.checksum, aepGWh: v.record.aepGWh, nTurbines: v.record.layout.length / 2, sources: v.sources })),
+        variants: variants.map((v, i) => ({
+          checksum: v.checksum, aepGWh: v.record.aepGWh, nTurbines: v.record.layout.length / 2, sources: v.sources,
+          differs: i === 0 ? [] : describeDifference(variants[0].record, v.record, [RECOVERED_FROM_ATTR]),
+        })),
       });
       chosen = held;
     }
@@ -663,9 +684,11 @@ function assemble(sources: Source[], outReal: string | undefined): { result: Rec
   root.total_configs = Math.max(root.total_configs ?? 0, results.length + failures.size);
   root.wflo_version = wfloVersion();
   root.created_utc = new Date().toISOString();
+  // Named somewhere, intact nowhere: no variant of the key was read from any file.
+  const lostForGood = [...new Set(sources.flatMap((s) => s.file.lostKeys ?? []))].filter((k) => !byKey.has(k)).sort();
   const result: RecoverReport = {
     out: "", recovered: results.length, failuresRecovered: failures.size, conflicts,
-    files: sources.map((s) => s.file), duplicates, written: false, elapsedMs: 0,
+    files: sources.map((s) => s.file), duplicates, lostForGood, written: false, elapsedMs: 0,
   };
   return { result, plan: { results, failures: [...failures.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), root } };
 }

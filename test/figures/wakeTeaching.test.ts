@@ -5,9 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   bastankhahUndefinedBelowD, caseStudyFigure, maskNearWake, nearWakeLengthD, powerDensityFigure, rowPowerFigure,
-  turbineCurvesFigure, turbineCurvesOf, wakeCentrelineFigure, wakeCrossFigure, wakeProfilesOf,
+  turbineCurvesFigure, turbineCurvesOf, wakeCentrelineFigure, wakeCrossFigure, wakeProfilesOf, withBoundaryRegions,
 } from "../../src/figures/wakeTeaching.js";
 import { figureSvg } from "../../src/figures/svg.js";
+import { layoutFigure } from "../../src/figures/layout.js";
 import { builtinSite, builtinTurbine, deficitModel, iea37Turbine, uniformSite, windFarmModel } from "../../src/physics/index.js";
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -75,8 +76,9 @@ test("centre-line figure: the near wake drawn dotted and faint, not as a predict
   const dotted = fig.data.find((d) => d.name === "m (near wake: not valid)")!;
   assert.deepEqual(dotted.y, [0.9, 0.8, 0.5, null, null]);
   assert.equal((dotted.line as { dash: string }).dash, "dot");
-  const band = (fig.layout.shapes as { x1: number }[])[0];
-  assert.equal(band.x1, 3, "the band reaches the longest near wake");
+  const shapes = fig.layout.shapes as { type: string; x0: number; x1: number }[];
+  assert.deepEqual([shapes[0].type, shapes[0].x1], ["rect", 2], "the band: where every series is in its near wake");
+  assert.deepEqual(shapes.slice(1).map((s) => [s.type, s.x0]), [["line", 2], ["line", 3]], "each series' near-wake end marked");
   assert.throws(() => wakeCentrelineFigure([{ name: "bad", xD: [1, 2], deficit: [1] }]), /2 distances and 1 deficits/);
   assert.ok(figureSvg(fig).includes("<svg"));
 });
@@ -131,4 +133,17 @@ test("case-study figure: a panel per case, the published values as lines across 
   assert.ok(shapes[1].x0 > shapes[0].x1, "the second panel's lines stay in the second panel");
   assert.equal(fig.data.filter((d) => d.showlegend).length, 3, "baseline, start, optimized: once each");
   assert.ok(figureSvg(fig).includes("977,444"));
+});
+
+test("withBoundaryRegions: every further region drawn like the first boundary, closed, one legend entry", () => {
+  const fig = layoutFigure({ boundary: { x: [0, 1, 1, 0], y: [0, 0, 1, 1] }, optimized: { x: [0.5, 3.5], y: [0.5, 0.5] } });
+  const out = withBoundaryRegions(fig, [{ x: [3, 4, 4], y: [0, 0, 1] }]);
+  const b = out.data.filter((t) => t.name === "boundary");
+  assert.equal(b.length, 2);
+  assert.deepEqual([b[1].x, b[1].y], [[3, 4, 4, 3], [0, 0, 1, 0]]);
+  assert.equal(b[1].showlegend, false);
+  assert.deepEqual(b[1].line, b[0].line);
+  assert.ok(out.data.indexOf(b[1]) < out.data.findIndex((t) => t.name !== "boundary"), "drawn before the turbines");
+  assert.equal(fig.data.filter((t) => t.name === "boundary").length, 1, "the input figure is unchanged");
+  assert.throws(() => withBoundaryRegions(fig, [{ x: [0, 1], y: [0, 1] }]), /≥ 3 vertices/);
 });

@@ -5,13 +5,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { missingSystemTools } from "../../scripts/notebook-env.mjs";
+import { notebookTestSkip } from "../../scripts/notebook-env.mjs";
 import { checkExportedHtml, launchChromium } from "../../scripts/notebook-browser.mjs";
 import { figureHtml, plotlyJsTag, windRoseFigure } from "../../src/notebook/index.js";
 
-const skip = !missingSystemTools().includes("chromium") || process.env.CI === "true"
-  ? false
-  : "Debian's chromium is missing: run `bash scripts/setup-system.sh` to run the notebook tests";
+const skip = notebookTestSkip({ jupyter: false });
 
 const fig = windRoseFigure({ directionsDeg: [0, 90, 180, 270], frequency: [1, 2, 3, 4] });
 const page = (body: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;

@@ -7,13 +7,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureBuilt, missingSystemTools } from "../../scripts/notebook-env.mjs";
+import { ensureBuilt, notebookTestSkip } from "../../scripts/notebook-env.mjs";
 import { runKernelSteps } from "./kernelSteps.js";
 
-const missing = missingSystemTools().filter((m) => m !== "chromium");
-const skip = missing.length > 0 && process.env.CI !== "true"
-  ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
-  : false;
+const skip = notebookTestSkip({ chromium: false });
 
 const SEEDS = 10;
 const setup = `import { notebook as nb } from "../dist/index.js";

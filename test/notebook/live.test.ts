@@ -5,12 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { missingSystemTools, repoRoot } from "../../scripts/notebook-env.mjs";
+import { notebookTestSkip, repoRoot } from "../../scripts/notebook-env.mjs";
 
-const missing = missingSystemTools();
-const skip = missing.length > 0 && process.env.CI !== "true"
-  ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
-  : false;
+const skip = notebookTestSkip();
 
 test("01-quickstart runs in a live Jupyter Notebook driven by Chromium", { skip, timeout: 400_000 }, async (t) => {
   const child = spawn("timeout", ["--kill-after=10", "360", process.execPath, join(repoRoot, "scripts", "notebook-live.mjs"),

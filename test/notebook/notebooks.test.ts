@@ -9,12 +9,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { missingSystemTools, repoRoot } from "../../scripts/notebook-env.mjs";
+import { notebookTestSkip, repoRoot } from "../../scripts/notebook-env.mjs";
 
-const missing = missingSystemTools();
-const skip = missing.length > 0 && process.env.CI !== "true"
-  ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
-  : false;
+const skip = notebookTestSkip();
 
 test("every notebook executes headless, exports to HTML and draws all its figures in Chromium", { skip, timeout: 600_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), "wflo-nbtest-"));

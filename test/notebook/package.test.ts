@@ -16,15 +16,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { ensureBuilt, jupyterBin, missingSystemTools, notebookDirArgs, repoRoot } from "../../scripts/notebook-env.mjs";
+import { ensureBuilt, jupyterBin, notebookDirArgs, notebookTestSkip, repoRoot } from "../../scripts/notebook-env.mjs";
 import { parseBatchSpec } from "../../src/batch/spec.js";
 import { buildModel } from "../../src/batch/build.js";
 import { aepGWh } from "../../src/physics/engine.js";
 
-const missing = missingSystemTools().filter((m) => m !== "chromium");
-const skip = missing.length > 0 && process.env.CI !== "true"
-  ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
-  : false;
+const skip = notebookTestSkip({ chromium: false });
 
 interface Ran { code: number | null; out: string; ms: number }
 

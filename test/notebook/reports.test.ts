@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import type { BatchProgress, BatchSummary, FileReport, RecoverFileReport, RecoverReport, ValidateReport } from "../../src/index.js";
-import { batchSummaryBundle, commonDir, notebook, recoverReportBundle, recoveryFigure, renderable, validateReportBundle } from "../../src/notebook/index.js";
+import { batchSummaryBundle, commonDir, notebook, recoverReportBundle, recoveryAccountBundle, recoveryAccountText, recoveryFigure, renderable, validateReportBundle } from "../../src/notebook/index.js";
+import { recoveryAccount } from "../../src/notebook/reports.js";
 
 function file(path: string, status: FileReport["status"], extra: Partial<FileReport> = {}): FileReport {
   return {
@@ -34,7 +35,8 @@ test("validate report: one row per file, damaged ones marked, then the damaged g
   assert.equal(html.match(/<tr class="wflo-bad"/g)?.length, 3, "two damaged files and one damaged group");
   assert.equal(html.match(/<tr class="wflo-warn"/g)?.length, 1, "no checksum: valid, but flagged");
   assert.match(html, /<td[^>]*>a\/worker_1\.h5<\/td>/, "paths relative to the common folder /run");
-  assert.match(html, /farm0_t0_s3<\/td><td[^>]*>unreadable<\/td><td[^>]*>layout: wrong B-tree signature/);
+  // The group's problem in words; HDF5's message in its details.
+  assert.match(html, /farm0_t0_s3<\/td><td[^>]*>unreadable<\/td><td[^>]*>layout: its data cannot be read<\/td><td[^>]*><details>.*layout: wrong B-tree signature<\/pre>/);
   const text = b["text/plain"] as string;
   assert.match(text, /^!! a\/worker_1\.h5 +python-worker +unreadable/m);
   assert.match(text, /^!  a\/worker_0\.h5/m);
@@ -108,38 +110,100 @@ test("batch progress as display state", () => {
   });
 });
 
-test("recover report: files with what was salvaged and lost, conflicts with their sources", () => {
-  const f = (path: string, status: RecoverFileReport["status"], salvaged: number, lost: number, errors: string[] = []): RecoverFileReport => ({
-    path, status, salvaged, lost, metadata: 0, warnings: [], failures: 0, deepSalvaged: 0, keyFromAttributes: [], unlabeledBlocks: 0, unlabeledBytes: 0, kind: "python-worker", sizeBytes: 4096, errors,
-  });
-  const r: RecoverReport = {
-    out: "/w/recovered.h5", recovered: 20, failuresRecovered: 0, duplicates: 3, written: true, elapsedMs: 1200,
-    files: [
-      f("/w/run/worker_0.h5", "ok", 12, 0),
-      f("/w/run/worker_0_trunc93.h5", "truncated-salvaged", 11, 1, ["/w/run/worker_0_trunc93.h5: truncated (93 %): salvaged 11 groups"]),
-      f("/w/run/worker_10.h5", "unreadable", 0, 0, ["/w/run/worker_10.h5: bad object header version number"]),
-    ],
-    conflicts: [{ key: "farm0_t0_s4", kept: null, variants: [
-      { checksum: "sha256:a", aepGWh: 363.4, nTurbines: 16, sources: ["/w/run/worker_0.h5"] },
-      { checksum: "sha256:b", aepGWh: 342.8, nTurbines: 16, sources: ["/w/run/worker_0_rerun.h5"] },
-    ] }],
-  };
-  const b = recoverReportBundle(r);
-  const text = b["text/plain"] as string;
-  assert.match(text, /^Recovered 20 results from 3 files \(2 damaged, 1 known results lost, 3 duplicate copies merged, 1 conflicts left out\) into \/w\/recovered\.h5\./);
-  assert.match(text, /^   worker_0\.h5 .* ok .* 12 +0$/m);
-  assert.match(text, /^!  worker_0_trunc93\.h5 .* truncated-salvaged .* 11 +1 +truncated \(93 %\): salvaged 11 groups$/m, "partial salvage: warn, path stripped");
-  assert.match(text, /^!! worker_10\.h5 .* unreadable .* bad object header version number$/m);
-  assert.match(text, /^!  farm0_t0_s4 +2 +342\.800 +worker_0_rerun\.h5/m);
-  const html = b["text/html"] as string;
-  assert.match(html, /data-recovered="20" data-conflicts="1"/);
-  assert.equal(html.match(/class="wflo-bad"/g)?.length, 1);
-  assert.match(html, /recover does not pick one; none of these variants was written/);
+const rf = (path: string, status: RecoverFileReport["status"], salvaged: number, lost: number, errors: string[] = [], extra: Partial<RecoverFileReport> = {}): RecoverFileReport => ({
+  path, status, salvaged, lost, metadata: 0, warnings: [], failures: 0, deepSalvaged: 0, keyFromAttributes: [], unlabeledBlocks: 0, unlabeledBytes: 0, kind: "python-worker", sizeBytes: 4096, errors, ...extra,
 });
 
-test("recovery figure: salvaged and lost stacked per file", () => {
+// A crashed run as recover reports it: an intact file, a truncated copy of it (its damaged
+// copy of farm0_t0_s5 is intact in worker_0), a bit-flipped file whose farm1_t0_s2 no file
+// holds intact, a killed writer's unreadable file, a re-run that disagrees on farm0_t0_s4.
+const recoverReport: RecoverReport = {
+  out: "/w/recovered.h5", recovered: 20, failuresRecovered: 0, duplicates: 3, written: true, elapsedMs: 1200,
+  files: [
+    rf("/w/run/worker_0.h5", "ok", 12, 0),
+    rf("/w/run/worker_0_trunc93.h5", "truncated-salvaged", 11, 1, ["/w/run/worker_0_trunc93.h5: truncated (36433 of 39176 bytes, 93.0 %): salvaged 11 groups, 1 listed groups lost", "/w/run/worker_0_trunc93.h5: /farm0_t0_s5 lost: its data lie (partly) past the end of the file"], { lostKeys: ["farm0_t0_s5"] }),
+    rf("/w/run/worker_1_flip3.h5", "damaged", 7, 1, ["/w/run/worker_1_flip3.h5: /farm1_t0_s2 lost (schema-error): attributes unreadable: attribute farm_idx: incorrect metadata checksum after all read attempts"], { lostKeys: ["farm1_t0_s2"], diagnostics: ["Aborted('HEAP8' was not exported)"] }),
+    rf("/w/run/worker_10.h5", "unreadable", 0, 0, ["/w/run/worker_10.h5: bad object header version number"], { kind: "unknown" }),
+    rf("/w/run/worker_11.h5", "unreadable", 0, 0, ["/w/run/worker_11.h5: ring type mismatch occurred for cache entry"], { kind: "unknown" }),
+  ],
+  lostForGood: ["farm1_t0_s2"],
+  conflicts: [{ key: "farm0_t0_s4", kept: null, variants: [
+    { checksum: "sha256:a", aepGWh: 363.4, nTurbines: 16, sources: ["/w/run/worker_0.h5"], differs: [] },
+    { checksum: "sha256:b", aepGWh: 342.8, nTurbines: 16, sources: ["/w/run/worker_0_rerun.h5"], differs: ["layout: 16 of 16 turbines elsewhere (by up to 2492.125 m)", "AEP: 363.400 against 342.800 GWh"] },
+  ] }],
+};
+
+test("recover report: one vocabulary (recovered / held back / lost for good / unknown), the same counts everywhere", () => {
+  const b = recoverReportBundle(recoverReport);
+  const text = b["text/plain"] as string;
+  const headline = text.split("\n")[0];
+  assert.equal(headline, "Recovered: 20 configurations into recovered.h5. Held back: 1 configuration in conflict (different data in different files; neither written, both stay in the inputs). " +
+    "Lost for good: 1 (1 named in a damaged file and intact in none). Unknown: what 2 files held (nothing in them can be read). " +
+    "(1 damaged copy of results read intact elsewhere was replaced by that copy; 3 duplicate copies merged.)");
+  // Per file no word says "lost" or "salvaged": a damaged copy may be intact elsewhere.
+  assert.doesNotMatch(text, /\bsalvaged\b|\blost\b(?! for good)/i, "only the account's words");
+  assert.match(text, /^ +file +kind +status +size +read intact +damaged copies +what happened$/m);
+  assert.match(text, /^!  worker_0_trunc93\.h5 +python-worker +cut short, partly read .* 11 +1 +cut short at 36,433 of 39,176 bytes \(93 %\): 11 results read from what is left, 1 cut off\.$/m);
+  assert.match(text, /^!  worker_1_flip3\.h5 .* 7 +1 +damaged: 7 results read intact, 1 could not be read \(bytes changed on disk \(HDF5's own checksum of its metadata fails\)\)\.$/m);
+  // HDF5's and h5wasm's own words are not in the sentences …
+  assert.doesNotMatch(text, /object header version|ring type mismatch|HEAP8|incorrect metadata checksum after/);
+  assert.match(text, /^!! worker_10\.h5 .* damaged where HDF5 keeps its structure .* so what it held is unknown\.$/m);
+  // … but kept, unchanged, in the HTML's details of each file.
+  const html = b["text/html"] as string;
+  assert.match(html, /<details><summary[^>]*>details<\/summary><pre[^>]*>bad object header version number<\/pre><\/details>/);
+  assert.match(html, /<pre[^>]*>\/farm1_t0_s2 lost \(schema-error\): attributes unreadable: attribute farm_idx: incorrect metadata checksum after all read attempts\nAborted\(&#39;HEAP8&#39; was not exported\)<\/pre>/);
+  assert.match(html, /data-recovered="20" data-conflicts="1" data-lost-for-good="1"/);
+  // A conflict says what differs.
+  assert.match(text, /^!  farm0_t0_s4 +2 +342\.800 +layout: 16 of 16 turbines elsewhere \(by up to 2492\.125 m\); AEP: 363\.400 against 342\.800 GWh +worker_0_rerun\.h5/m);
+  assert.match(text, /none of these variants was written; they stay in the input files/);
+});
+
+test("recovery account: writers' reports turn unknown files into counted losses; the report and the account agree", () => {
+  const reportedWritten = [{ file: "worker_10.h5", results: 6 }, { file: "/w/run/worker_1_flip3.h5", results: 9 }];
+  const a = recoveryAccount(recoverReport, { reportedWritten });
+  // worker_10: 6 written, none readable; worker_1_flip3: 9 written, 7 read, 1 named and lost for good → 1 unnamed.
+  assert.equal(a.lostUnnamed, 7);
+  assert.deepEqual(a.lostForGood, ["farm1_t0_s2"]);
+  assert.deepEqual(a.unknownFiles, ["/w/run/worker_11.h5"]);
+  assert.equal(a.replacedCopies, 1);
+  assert.deepEqual(a.heldBack, [{ key: "farm0_t0_s4", variants: 2, differs: ["layout: 16 of 16 turbines elsewhere (by up to 2492.125 m)", "AEP: 363.400 against 342.800 GWh"] }]);
+  const text = recoveryAccountText(a);
+  assert.match(text, /Lost for good: 8 \(1 named in a damaged file and intact in none; 7 reported written by their writer, but nothing in its file names them any more\)\./);
+  assert.match(text, /Unknown: what 1 file held \(nothing in it can be read\)\./);
+  // The report given the same writers' reports says exactly the same.
+  assert.equal((recoverReportBundle(recoverReport, { reportedWritten })["text/plain"] as string).split("\n")[0], text);
+  const table = recoveryAccountBundle(a)["text/plain"] as string;
+  assert.match(table, /^   recovered +20 +in recovered\.h5$/m);
+  assert.match(table, /^!  held back \(conflicts\) +1 +farm0_t0_s4 \(layout, AEP\)$/m);
+  assert.match(table, /^!! lost for good +8 +farm1_t0_s2; 7 that nothing names$/m);
+  assert.match(table, /^!  unknown +1 files +worker_11\.h5 \(nothing readable\)$/m);
+  // Nothing lost, nothing unknown: said as such, never "0 lost" beside a count of losses.
+  const clean = recoveryAccountText(recoveryAccount({ ...recoverReport, files: [recoverReport.files[0]], conflicts: [], lostForGood: [], duplicates: 0 }));
+  assert.equal(clean, "Recovered: 20 configurations into recovered.h5. Held back: 0 configurations in conflict (different data in different files; neither written, both stay in the inputs). Lost for good: 0. Unknown: nothing.");
+});
+
+test("validate report: a sentence per file instead of HDF5's messages, which stay in the details", () => {
+  const r: ValidateReport = {
+    ok: false, results: 0, groupsOk: 0, groupsBad: 0, byStatus: { truncated: 1, unreadable: 1, "not-hdf5": 1 },
+    files: [
+      file("/r/w_trunc.h5", "truncated", { kind: "unknown", errors: ["/r/w_trunc.h5: truncated file: eof = 19588, sblock->base_addr = 0, stored_eof = 39176"] }),
+      file("/r/w_10.h5", "unreadable", { kind: "unknown", errors: ["/r/w_10.h5: bad object header version number"] }),
+      file("/r/w_empty.h5", "not-hdf5", { kind: "unknown", sizeBytes: 0, errors: ["/r/w_empty.h5: file signature not found"] }),
+    ],
+  };
+  const b = validateReportBundle(r);
+  const text = b["text/plain"] as string;
+  assert.match(text, /w_trunc\.h5 .* cut short at 19,588 of 39,176 bytes \(50 %\): needs recover to read what is left$/m);
+  assert.match(text, /w_10\.h5 .* damaged where HDF5 keeps its structure: it cannot be opened \(recover may still find results in it\)$/m);
+  assert.match(text, /w_empty\.h5 .* empty \(0 bytes\)$/m);
+  assert.doesNotMatch(text, /stored_eof|object header|signature not found/);
+  assert.match(b["text/html"] as string, /<details>.*truncated file: eof = 19588, sblock-&gt;base_addr = 0, stored_eof = 39176/);
+});
+
+test("recovery figure: read intact and damaged copies stacked per file, legend below", () => {
   const fig = recoveryFigure([{ file: "a.h5", salvaged: 3, lost: 1, status: "damaged" }, { file: "b.h5", salvaged: 0, lost: 0 }]);
   assert.equal(fig.layout.barmode, "stack");
-  assert.deepEqual(fig.data.map((d) => [d.name, d.y]), [["salvaged", [3, 0]], ["lost", [1, 0]]]);
+  assert.deepEqual(fig.data.map((d) => [d.name, d.y]), [["read intact", [3, 0]], ["damaged copies", [1, 0]]]);
+  assert.ok((fig.layout.legend as { y: number }).y < 0);
   assert.deepEqual(fig.data[0].x, ["a.h5", "b.h5"]);
 });

@@ -6,12 +6,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { missingSystemTools, repoRoot } from "../../scripts/notebook-env.mjs";
+import { notebookTestSkip, repoRoot } from "../../scripts/notebook-env.mjs";
 
-const missing = missingSystemTools();
-const skip = missing.length > 0 && process.env.CI !== "true"
-  ? `missing ${missing.join(", ")}: run \`bash scripts/setup-system.sh\` to run the notebook tests`
-  : false;
+const skip = notebookTestSkip();
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
