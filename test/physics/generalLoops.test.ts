@@ -89,7 +89,8 @@ test("AEP alone (no tensors): the flat top of the power curve is skipped where e
   const wd = Array.from({ length: 360 }, (_, l) => l);
   const ws = Array.from({ length: 23 }, (_, k) => 3 + k);
   const pLK = Float64Array.from({ length: 360 * 23 }, (_, i) => 1 / (1 + (i % 97)));
-  for (const spec of [SPECIALISED["NiayifarGaussian+STF2017"], SPECIALISED["NiayifarGaussian+STF2017, linear sum, mom1d, effective WS"], SPECIALISED["BastankhahGaussian+STF2017"]]) {
+  for (const spec of [SPECIALISED["NiayifarGaussian+STF2017"], SPECIALISED["NiayifarGaussian+STF2017, linear sum, mom1d, effective WS"], SPECIALISED["BastankhahGaussian+STF2017"],
+    SPECIALISED.Niayifar_PorteAgel_2016, SPECIALISED["NiayifarGaussian+CrespoHernandez+GaussianOverlap, squared"]]) {
     const wake = wakeModelOf(windFarmModelOf(site, turbine, parseWakeModel(spec)));
     const before = flatSkippedFlowCases();
     const fast = new Float64Array(80);

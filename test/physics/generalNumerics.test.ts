@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { crespoPow } from "../../src/physics/turbulence/crespoHernandez.js";
 import { frandsenWeight } from "../../src/physics/turbulence/stf.js";
-import { gaussianOverlapFactor, gaussianOverlapTable } from "../../src/physics/rotorAverage/gaussianOverlap.js";
+import { gaussianOverlapExcess, gaussianOverlapFactor, gaussianOverlapTable } from "../../src/physics/rotorAverage/gaussianOverlap.js";
 
 const RAD2DEG = 180 / Math.PI;
 
@@ -78,4 +78,23 @@ test("GaussianOverlap lookup: indexing by ×100 moves F by < 5e-14 of itself fro
   }
   console.log(`  ×100 vs ÷0.01: ${differ} of 200000 differ, max rel diff ${worst.toExponential(2)}`);
   assert.ok(worst < 5e-14, String(worst));
+});
+
+test("GaussianOverlap's bound: F(u, v) ≤ exp(−max(min(v, 10) − u − 0.02, 0)²/2) + the table's excess, everywhere (the flat-top skip relies on it)", () => {
+  const table = gaussianOverlapTable();
+  const excess = gaussianOverlapExcess(table);
+  assert.ok(excess >= 0 && excess < 1e-6, String(excess));
+  let seed = 5;
+  const rnd = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  let tightest = Infinity;
+  for (let n = 0; n < 300000; n++) {
+    const u = n % 3 === 0 ? rnd() * 22 : rnd() * 3; // past the grid's R/σ = 20 too
+    const v = n % 5 === 0 ? rnd() * 12 : u + (rnd() - 0.5) * 2; // near the disc's edge, and past cw/σ = 10
+    const d = Math.min(v, 10) - u - 0.02;
+    const bound = (d > 0 ? Math.exp(-(d * d) / 2) : 1) + excess;
+    const f = gaussianOverlapFactor(u, v, table);
+    assert.ok(f <= bound, `u ${u}, v ${v}: F ${f} > ${bound}`);
+    tightest = Math.min(tightest, bound - f);
+  }
+  console.log(`  excess ${excess.toExponential(2)}; smallest margin ${tightest.toExponential(2)}`);
 });

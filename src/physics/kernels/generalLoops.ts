@@ -39,7 +39,7 @@ const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { bastankhahEpsilon } = bastankhahModule;
 const { overlapFraction } = nojModule;
 const { expNeg } = expNegModule;
-const { gaussianOverlapFactor } = overlapModule;
+const { gaussianOverlapFactor, gaussianOverlapExcess } = overlapModule;
 const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
 const { turbinePowerCt } = turbineModule;
@@ -143,12 +143,13 @@ function startDirection(sc: GeneralScratch, n: number, l: number, K: number, pLK
  * upstream order: while every source is on the flat top its Ct lies in [ctMinFlat, ctMaxFlat], so
  * each pair's deficit is at most WS·b with b = min(1, 2a(ctMaxFlat·D²/(8σ_min²)))·exp(−cw²/(2σ_max²)),
  * σ_min from the ambient TI's k and ε(ctMinFlat), σ_max from the pair list's bound (kMaxP, ε(Ct_max));
- * the superposed bound G_q (√Σb² or Σb) then keeps WS_eff ≥ WS·(1 − max G) ≥ flatLoWs. Centre
- * Gaussian only (the loops with GaussianOverlap have no such bound on the table's F).
+ * the superposed bound G_q (√Σb² or Σb) then keeps WS_eff ≥ WS·(1 − max G) ≥ flatLoWs. With
+ * GaussianOverlap the Gaussian factor's bound is the table's (gaussianOverlapExcess).
  */
 function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: ArrayLike<number>): number {
   const K = ws.length;
-  const { flatLoWs, kMin, ctMaxFlat, ctMinFlat, D, ceps, ctlim, epsMaxD, linear, mom1d } = g;
+  const { flatLoWs, kMin, ctMaxFlat, ctMinFlat, D, R, ceps, ctlim, epsMaxD, linear, mom1d, overlap, table } = g;
+  const excess = overlap ? gaussianOverlapExcess(table) : 0;
   let kEnd = K;
   while (kEnd > 0 && ws[kEnd - 1] > flatLoWs) kEnd--;
   if (kEnd === K || !(kMin >= 0)) return K;
@@ -168,8 +169,16 @@ function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: Arra
       const x = ctD2over8 / (sMin * sMin);
       const a2 = 2 * (mom1d ? ct2aMomentum(x) : ct2aMadsen(x));
       const cw = cwE[e];
-      const t = (0.5 * (cw * cw)) / (sMax * sMax);
-      const b = (a2 < 1 ? a2 : 1) * expNeg(t < 31 ? t : 31); // exp decreasing: e^-31 bounds the rest
+      let t: number;
+      if (overlap) {
+        // F ≤ exp(−max(min(v, 10) − u − 0.02, 0)²/2) + excess (gaussianOverlapExcess), v = cw/σ ≥ cw/σ_max, u = R/σ ≤ R/σ_min
+        const v = cw / sMax;
+        const d = (v < 10 ? v : 10) - R / sMin - 0.02;
+        t = d > 0 ? 0.5 * (d * d) : 0;
+      } else {
+        t = (0.5 * (cw * cw)) / (sMax * sMax);
+      }
+      const b = (a2 < 1 ? a2 : 1) * (expNeg(t < 31 ? t : 31) + excess); // exp decreasing: e^-31 bounds the rest
       const q = pairQE[e];
       flatAccQ[q] += linear ? b : b * b;
     }
@@ -250,10 +259,11 @@ function overlapCrespo(
   startDirection(sc, n, l, K, pLK);
   const { accDQK, accTQK, dwE, cwE, turbAE, pairQE, pairStartP, ctK, sigAK, sigBK, cenAK, cenBK, turbK } = sc;
   const { R, linear, mom1d, table, tcA, tcB, tiPowC, crespoMom1d, crespoPrefMax } = g;
+  const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
-    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1, K);
+    visitSource(g, sc, p, l, L, ws, aepI, tensors, e0 < e1, kEnd);
     if (e0 === e1) continue;
     turbK.fill(-1, 0, K); // Crespo's prefactor c0·a^c1·TI^c2 per speed, when first needed
     for (let e = e0; e < e1; e++) {
@@ -266,7 +276,7 @@ function overlapCrespo(
       const dwPow = turbAE[e]; // (dw/D)^c3 where some speed's top hat can reach, else −1
       // above every prefactor this call can take (1e-12: any rounding of pow and the induction)
       const boundT = dwPow >= 0 && dw > 0 ? crespoPrefMax * dwPow * (1 + 1e-12) : -1;
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < kEnd; k++) {
         const sigma = sigAK[k] * dwS + sigBK[k];
         if (cwR <= OVERLAP_CULL * sigma) {
           const inv = 1 / sigma;

@@ -150,6 +150,32 @@ export function gaussianOverlapTable(): Float64Array {
   return dst;
 }
 
+let excessOf: Float64Array | undefined;
+let excess = 0;
+
+/**
+ * How far the table ever rises above the disc's largest value: max over its nodes of
+ * F − exp(−max(cw/σ − R/σ, 0)²/2) (the Gaussian at the disc's nearest point; an average cannot
+ * exceed it, the quadrature and the spline resampling may by a little). With it, for any
+ * query (u, v) the bilinear F is at most exp(−max(min(v, 10) − u − 0.02, 0)²/2) + excess (a
+ * cell's corners lie within 0.01 of the query on each axis). The kernels bound deficits with it.
+ */
+export function gaussianOverlapExcess(table: Float64Array = gaussianOverlapTable()): number {
+  if (excessOf === table) return excess;
+  let m = -Infinity;
+  for (let i = 0; i < DST_NR; i++) {
+    const u = i * DST_STEP;
+    for (let j = 0; j < DST_NC; j++) {
+      const d = j * DST_STEP - u;
+      const e = table[i * DST_NC + j] - (d > 0 ? Math.exp(-(d * d) / 2) : 1);
+      if (e > m) m = e;
+    }
+  }
+  excessOf = table;
+  excess = m > 0 ? m : 0;
+  return excess;
+}
+
 /**
  * F(R/σ, cw/σ) with PyWake's `GridInterpolator(bounds="limit")`: bilinear on the 0.01 grid,
  * arguments clamped to [0, 20] × [0, 10].
