@@ -55,6 +55,8 @@ export type DirectionLoop = (
 
 const pc = new Float64Array(4);
 let flatSkips = 0;
+/** The culls' integer factors read as doubles: a small integer local stays a tagged Smi in TurboFan, converted on every use in a loop. */
+const CONST_F64 = Float64Array.of(CULL2, OVERLAP_CULL);
 
 /** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
 export function flatSkippedFlowCases(): number {
@@ -204,7 +206,13 @@ function centreStf2017(
   const K = ws.length;
   startDirection(sc, n, l, K, pLK);
   const { accDQK, accTQK, dwE, cwE, turbAE, turbBE, pairQE, pairStartP, ctK, sigAK, sigBK, cenAK, cenBK, turbK } = sc;
-  const { ti, linear, mom1d, tcA, tcB } = g;
+  const { ti, tcA, tcB } = g;
+  // Function-local copies: TurboFan reads module-level bindings from their context on every use
+  // (with a type check; a boolean field gets a full ToBoolean); locals are plain SSA values.
+  const linear = g.linear === true;
+  const mom1d = g.mom1d === true;
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, cull2 = CONST_F64[0];
+  const madsen = ct2aMadsen, momentum = ct2aMomentum, eNeg = expNeg, stfCentre = stf2017CentreTi, stfAdded = frandsenAdded;
   const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
@@ -219,20 +227,20 @@ function centreStf2017(
     for (let e = e0; e < e1; e++) {
       const qb = pairQE[e] * K;
       const dw = dwE[e];
-      if (dw > DW_WAKE) {
-        const dwS = dw > DW_SIGMA ? dw : 0;
+      if (dw > dwWake) {
+        const dwS = dw > dwSigma ? dw : 0;
         const cw = cwE[e];
         const cw2 = cw * cw;
         const hcw2 = 0.5 * cw2;
         for (let k = k0; k < kEnd; k++) {
           const sigma = sigAK[k] * dwS + sigBK[k];
           const sigma2 = sigma * sigma;
-          if (cw2 <= CULL2 * sigma2) {
+          if (cw2 <= cull2 * sigma2) {
             const inv2 = 1 / sigma2;
             const xArg = cenAK[k] * inv2;
-            const a2 = 2 * (mom1d ? ct2aMomentum(xArg) : ct2aMadsen(xArg));
+            const a2 = 2 * (mom1d ? momentum(xArg) : madsen(xArg));
             // expNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
-            const def = cenBK[k] * (a2 < 1 ? a2 : 1) * expNeg(hcw2 * inv2);
+            const def = cenBK[k] * (a2 < 1 ? a2 : 1) * eNeg(hcw2 * inv2);
             accDQK[qb + k] += linear ? def : def * def;
           }
         }
@@ -241,9 +249,9 @@ function centreStf2017(
       if (w !== 0) {
         const bd = tcB * turbBE[e];
         for (let k = k0; k < kEnd; k++) {
-          let tiAdd = stf2017CentreTi(tcA, bd * turbK[k]);
+          let tiAdd = stfCentre(tcA, bd * turbK[k]);
           if (tiAdd !== tiAdd) tiAdd = 0;
-          accTQK[qb + k] += frandsenAdded(w, tiAdd, ti);
+          accTQK[qb + k] += stfAdded(w, tiAdd, ti);
         }
       }
     }
@@ -258,7 +266,13 @@ function overlapCrespo(
   const K = ws.length;
   startDirection(sc, n, l, K, pLK);
   const { accDQK, accTQK, dwE, cwE, turbAE, pairQE, pairStartP, ctK, sigAK, sigBK, cenAK, cenBK, turbK } = sc;
-  const { R, linear, mom1d, table, tcA, tcB, tiPowC, crespoMom1d, crespoPrefMax } = g;
+  const { R, table, tcA, tcB, tiPowC, crespoPrefMax } = g;
+  // function-local copies (see centreStf2017)
+  const linear = g.linear === true;
+  const mom1d = g.mom1d === true;
+  const crespoMom1d = g.crespoMom1d === true;
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, overlapCull = CONST_F64[1];
+  const madsen = ct2aMadsen, momentum = ct2aMomentum, overlapF = gaussianOverlapFactor, lens = overlapFraction, prefactor = crespoPrefactor;
   const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
@@ -268,9 +282,9 @@ function overlapCrespo(
     turbK.fill(-1, 0, K); // Crespo's prefactor c0·a^c1·TI^c2 per speed, when first needed
     for (let e = e0; e < e1; e++) {
       const dw = dwE[e];
-      if (!(dw > DW_WAKE)) continue; // no deficit, and the top hat needs dw > 0
+      if (!(dw > dwWake)) continue; // no deficit, and the top hat needs dw > 0
       const qb = pairQE[e] * K;
-      const dwS = dw > DW_SIGMA ? dw : 0;
+      const dwS = dw > dwSigma ? dw : 0;
       const cw = cwE[e];
       const cwR = cw - R;
       const dwPow = turbAE[e]; // (dw/D)^c3 where some speed's top hat can reach, else −1
@@ -278,11 +292,11 @@ function overlapCrespo(
       const boundT = dwPow >= 0 && dw > 0 ? crespoPrefMax * dwPow * (1 + 1e-12) : -1;
       for (let k = 0; k < kEnd; k++) {
         const sigma = sigAK[k] * dwS + sigBK[k];
-        if (cwR <= OVERLAP_CULL * sigma) {
+        if (cwR <= overlapCull * sigma) {
           const inv = 1 / sigma;
           const xArg = cenAK[k] * (inv * inv);
-          const a2 = 2 * (mom1d ? ct2aMomentum(xArg) : ct2aMadsen(xArg));
-          const def = cenBK[k] * (a2 < 1 ? a2 : 1) * gaussianOverlapFactor(R * inv, cw * inv, table);
+          const a2 = 2 * (mom1d ? momentum(xArg) : madsen(xArg));
+          const def = cenBK[k] * (a2 < 1 ? a2 : 1) * overlapF(R * inv, cw * inv, table);
           accDQK[qb + k] += linear ? def : def * def;
         }
         if (boundT > accTQK[qb + k]) {
@@ -291,13 +305,13 @@ function overlapCrespo(
             let pref = turbK[k];
             if (pref < 0) {
               const ct = ctK[k];
-              pref = crespoPrefactor(tcA, tcB, crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct), tiPowC);
+              pref = prefactor(tcA, tcB, crespoMom1d ? momentum(ct) : madsen(ct), tiPowC);
               turbK[k] = pref;
             }
             const top = pref * dwPow;
             const t = accTQK[qb + k];
             if (top > t) {
-              const added = top * overlapFraction(wr, R, cw);
+              const added = top * lens(wr, R, cw);
               if (added > t) accTQK[qb + k] = added;
             }
           }
