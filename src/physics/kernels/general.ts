@@ -40,7 +40,7 @@ const { gclPrefactor } = gclModule;
 const { stf2017CentreTi, stf2005CentreTi, frandsenAdded } = stfModule;
 const { turbinePowerCt } = turbineModule;
 const {
-  CULL2, DEF_IEA37, DEF_NOJ, DEF_NIAYIFAR, DEF_TURBO, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, OVERLAP_CULL, SQRT8,
+  DEF_IEA37, DEF_NOJ, DEF_NIAYIFAR, DEF_TURBO, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, PAIR_F64, SQRT8,
   SUM_LINEAR, SUM_SQRMAX, SUM_SQUARED, TURB_CRESPO, TURB_GCL, TURB_NONE, TURB_STF2005, TURB_STF2017, directionPairs,
 } = pairsModule;
 const { specialisedLoop } = loopsModule;
@@ -91,12 +91,24 @@ function genericDirection(
   pLK: ArrayLike<number> | undefined, aepI: Float64Array | undefined, tensors: Tensors | undefined,
 ): void {
   const { order, accD, accT, dwE, cwE, cwImgE, sigMaxE, turbAE, turbBE, pairQE, pairStartP } = sc;
-  const { D, R, ti, turbine, defKind, turbKind, sum, linear, overlap, mirror, mom1d, useEffWs, useEffTi, kFix, a0, a1,
-    ceps, ctlim, tA, tc0, tc1, turboBound, tcA, tcB, tcC, crespoMom1d, tiPowC, table } = g;
+  const { D, R, ti, turbine, defKind, turbKind, sum, kFix, a0, a1, ceps, ctlim, tA, tc0, tc1, tcA, tcB, tcC, tiPowC, table } = g;
+  const linear = g.linear === true, overlap = g.overlap === true, mirror = g.mirror === true, mom1d = g.mom1d === true;
+  const useEffWs = g.useEffWs === true, useEffTi = g.useEffTi === true, turboBound = g.turboBound === true;
+  const crespoMom1d = g.crespoMom1d === true;
+  // Function-local copies: TurboFan reads module-level bindings from their context, with a type
+  // check, on every use inside a loop; locals are plain values (the culls' factors as doubles).
+  const cull2 = PAIR_F64[0], overlapCull = PAIR_F64[1];
+  const defIea37 = DEF_IEA37, defNoj = DEF_NOJ, defNiayifar = DEF_NIAYIFAR, defTurbo = DEF_TURBO;
+  const dwSigma = DW_SIGMA, dwWake = DW_WAKE, gwhPerWYear = GWH_PER_W_YEAR, sqrt8 = SQRT8;
+  const sumLinear = SUM_LINEAR, sumSqrMax = SUM_SQRMAX, sumSquared = SUM_SQUARED;
+  const turbCrespo = TURB_CRESPO, turbGcl = TURB_GCL, turbNone = TURB_NONE, turbStf2005 = TURB_STF2005, turbStf2017 = TURB_STF2017;
+  const eps = bastankhahEpsilon, madsen = ct2aMadsen, momentum = ct2aMomentum, lens = overlapFraction, eNeg = expNeg;
+  const overlapF = gaussianOverlapFactor, prefactor = crespoPrefactor, gclPref0 = gclPrefactor, stf17 = stf2017CentreTi;
+  const stf05 = stf2005CentreTi, fAdded = frandsenAdded, curves = turbinePowerCt;
   const K = ws.length;
   for (let k = 0; k < K; k++) {
       const WS = ws[k];
-      const pw = pLK ? pLK[l * K + k] * GWH_PER_W_YEAR : 0;
+      const pw = pLK ? pLK[l * K + k] * gwhPerWYear : 0;
       accD.fill(0, 0, n);
       accT.fill(0, 0, n);
       for (let p = 0; p < n; p++) {
@@ -106,12 +118,12 @@ function genericDirection(
         if (p > 0) {
           const a = accD[p];
           wsEff = WS - (linear ? a : Math.sqrt(a));
-          if (turbKind !== TURB_NONE) {
+          if (turbKind !== turbNone) {
             const t = accT[p];
-            tiEff = sum === SUM_SQRMAX ? Math.sqrt(ti * ti + t * t) : sum === SUM_SQUARED ? ti + Math.sqrt(t) : ti + t;
+            tiEff = sum === sumSqrMax ? Math.sqrt(ti * ti + t * t) : sum === sumSquared ? ti + Math.sqrt(t) : ti + t;
           }
         }
-        turbinePowerCt(turbine, wsEff, pc);
+        curves(turbine, wsEff, pc);
         const ct = pc[1];
         if (tensors) {
           const at = (i * L + l) * K + k;
@@ -125,11 +137,11 @@ function genericDirection(
         // per-source constants of this flow case
         const wsRef = useEffWs ? wsEff : WS;
         const tiRef = useEffTi ? tiEff : ti;
-        const epsD = defKind === DEF_IEA37 ? D / SQRT8 : defKind === DEF_NOJ ? 0 : bastankhahEpsilon(ct, ceps, ctlim) * D;
-        const kExp = defKind === DEF_NIAYIFAR ? a0 * tiRef + a1 : kFix;
+        const epsD = defKind === defIea37 ? D / sqrt8 : defKind === defNoj ? 0 : eps(ct, ceps, ctlim) * D;
+        const kExp = defKind === defNiayifar ? a0 * tiRef + a1 : kFix;
         // TurbOPark's per-source constants (turboSigma's, in its order of operations: same bits)
         let tAlpha = 0, tBeta = 0, tFac = 0, tT2p1 = 0, tT2 = 0;
-        if (defKind === DEF_TURBO) {
+        if (defKind === defTurbo) {
           tAlpha = tc0 * tiRef;
           tBeta = (tc1 * tiRef) / Math.sqrt(ct > 1e-20 ? ct : 1e-20);
           tFac = (tA * tiRef * D) / tBeta;
@@ -137,11 +149,11 @@ function genericDirection(
           tT2p1 = tT2 + 1;
         }
         const ctD2over8 = ct * D * D * 0.125; // Ct·D²/8 (×0.125 exact)
-        const a2noj = defKind === DEF_NOJ ? 2 * (mom1d ? ct2aMomentum(ct) : ct2aMadsen(ct)) : 0;
+        const a2noj = defKind === defNoj ? 2 * (mom1d ? momentum(ct) : madsen(ct)) : 0;
         const invSqrtCt = 1 / Math.sqrt(ct);
         let crespoPref = -1; // c0·a^c1·TI^c2 when first needed (a pow per source that reaches a rotor)
-        const gclPref = turbKind === TURB_GCL ? gclPrefactor(ct) : 0;
-        const stf05Sqrt = turbKind === TURB_STF2005 ? Math.sqrt(WS) : 0;
+        const gclPref = turbKind === turbGcl ? gclPref0(ct) : 0;
+        const stf05Sqrt = turbKind === turbStf2005 ? Math.sqrt(WS) : 0;
         const e1 = pairStartP[p + 1];
         for (let e = pairStartP[p]; e < e1; e++) {
           const q = pairQE[e];
@@ -151,13 +163,13 @@ function genericDirection(
           let sigma = 0;
           let wr = 0;
           let live = true;
-          if (defKind === DEF_NOJ) {
+          if (defKind === defNoj) {
             wr = kFix * dw + R;
-          } else if (defKind === DEF_TURBO) {
-            if (turboBound && turbKind === TURB_NONE) {
+          } else if (defKind === defTurbo) {
+            if (turboBound && turbKind === turbNone) {
               const sm = sigMaxE[e];
               const cwNear = mirror ? (cw < cwImgE[e] ? cw : cwImgE[e]) : cw;
-              if (overlap ? cwNear - R > OVERLAP_CULL * sm : cwNear * cwNear > CULL2 * sm * sm) live = false;
+              if (overlap ? cwNear - R > overlapCull * sm : cwNear * cwNear > cull2 * sm * sm) live = false;
             }
             if (live) {
               const u = tAlpha + (tBeta * dw) / D;
@@ -166,73 +178,73 @@ function genericDirection(
               wr = 2 * sigma;
             }
           } else {
-            sigma = (dw > DW_SIGMA ? kExp * dw : 0) + epsD;
+            sigma = (dw > dwSigma ? kExp * dw : 0) + epsD;
             wr = 2 * sigma;
           }
-          if (live && dw > DW_WAKE) {
+          if (live && dw > dwWake) {
             let def = 0;
-            if (defKind === DEF_NOJ) {
+            if (defKind === defNoj) {
               if (dw > 0 && cw < wr + R) {
                 const ratio = R / wr;
-                def = a2noj * wsRef * ratio * ratio * overlapFraction(wr, R, cw);
+                def = a2noj * wsRef * ratio * ratio * lens(wr, R, cw);
               }
             } else {
               const sigma2 = sigma * sigma;
-              const near = overlap ? cw - R <= OVERLAP_CULL * sigma : cw * cw <= CULL2 * sigma2;
-              const nearImg = mirror && (overlap ? cwImgE[e] - R <= OVERLAP_CULL * sigma : cwImgE[e] * cwImgE[e] <= CULL2 * sigma2);
+              const near = overlap ? cw - R <= overlapCull * sigma : cw * cw <= cull2 * sigma2;
+              const nearImg = mirror && (overlap ? cwImgE[e] - R <= overlapCull * sigma : cwImgE[e] * cwImgE[e] <= cull2 * sigma2);
               if (near || nearImg) {
                 // One division per pair: 1/σ (GaussianOverlap's R/σ, cw/σ) or 1/σ² (the centre
                 // Gaussian), the rest products; generalLoops.ts computes in the same order.
                 const inv = overlap ? 1 / sigma : 0;
                 const inv2 = overlap ? inv * inv : 1 / sigma2;
                 let centre: number;
-                if (defKind === DEF_IEA37) {
+                if (defKind === defIea37) {
                   const sd = sigma / D;
                   centre = wsRef * (1 - Math.sqrt(1 - ct / (8 * (sd * sd))));
                 } else {
                   const xArg = ctD2over8 * inv2;
-                  const a2 = 2 * (mom1d ? ct2aMomentum(xArg) : ct2aMadsen(xArg));
+                  const a2 = 2 * (mom1d ? momentum(xArg) : madsen(xArg));
                   centre = wsRef * (a2 < 1 ? a2 : 1);
                 }
-                // expNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
-                if (near) def = centre * (overlap ? gaussianOverlapFactor(R * inv, cw * inv, table) : expNeg((0.5 * (cw * cw)) * inv2));
+                // eNeg: exp(−t) to ≤ 2 ulp for t ≤ 32 (the cull keeps t ≤ 30)
+                if (near) def = centre * (overlap ? overlapF(R * inv, cw * inv, table) : eNeg((0.5 * (cw * cw)) * inv2));
                 if (nearImg) {
                   const ci = cwImgE[e];
-                  const img = centre * (overlap ? gaussianOverlapFactor(R * inv, ci * inv, table) : expNeg((0.5 * (ci * ci)) * inv2));
+                  const img = centre * (overlap ? overlapF(R * inv, ci * inv, table) : eNeg((0.5 * (ci * ci)) * inv2));
                   def = linear ? def + img : Math.sqrt(def * def + img * img);
                 }
               }
             }
             if (def !== 0) accD[q] += linear ? def : def * def;
           }
-          if (turbKind !== TURB_NONE) {
+          if (turbKind !== turbNone) {
             let added = 0;
-            if (turbKind === TURB_STF2017 || turbKind === TURB_STF2005) {
+            if (turbKind === turbStf2017 || turbKind === turbStf2005) {
               const w = turbAE[e];
               if (w !== 0) {
-                let tiAdd = turbKind === TURB_STF2017 ? stf2017CentreTi(tcA, tcB * turbBE[e] * invSqrtCt) : stf2005CentreTi(tcA, tcB, tcC * turbBE[e] * stf05Sqrt);
+                let tiAdd = turbKind === turbStf2017 ? stf17(tcA, tcB * turbBE[e] * invSqrtCt) : stf05(tcA, tcB, tcC * turbBE[e] * stf05Sqrt);
                 if (Number.isNaN(tiAdd)) tiAdd = 0;
-                added = frandsenAdded(w, tiAdd, ti);
+                added = fAdded(w, tiAdd, ti);
               }
             } else if (wr > 0 && cw < wr + R && dw > 0) {
-              if (defKind === DEF_TURBO && !live) {
+              if (defKind === defTurbo && !live) {
                 const u = tAlpha + (tBeta * dw) / D;
                 const t1 = Math.sqrt(u * u + 1);
                 sigma = tFac * (t1 - tT2 - Math.log(((t1 + 1) * tAlpha) / (tT2p1 * (tAlpha + (tBeta * Math.abs(dw)) / D)))) + epsD;
                 wr = 2 * sigma;
               }
-              if (turbKind === TURB_CRESPO && crespoPref < 0) {
+              if (turbKind === turbCrespo && crespoPref < 0) {
                 if (ct !== crespoMemo.ct) {
-                  crespoMemo.pref = crespoPrefactor(tcA, tcB, crespoMom1d ? ct2aMomentum(ct) : ct2aMadsen(ct), tiPowC);
+                  crespoMemo.pref = prefactor(tcA, tcB, crespoMom1d ? momentum(ct) : madsen(ct), tiPowC);
                   crespoMemo.ct = ct;
                 }
                 crespoPref = crespoMemo.pref;
               }
-              added = (turbKind === TURB_CRESPO ? crespoPref * turbAE[e] : gclPref / turbAE[e]) * overlapFraction(wr, R, cw);
+              added = (turbKind === turbCrespo ? crespoPref * turbAE[e] : gclPref / turbAE[e]) * lens(wr, R, cw);
             }
             if (added !== 0) {
               const t = accT[q];
-              accT[q] = sum === SUM_LINEAR ? t + added : sum === SUM_SQUARED ? t + added * added : added > t ? added : t;
+              accT[q] = sum === sumLinear ? t + added : sum === sumSquared ? t + added * added : added > t ? added : t;
             }
           }
         }

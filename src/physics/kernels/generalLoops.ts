@@ -44,8 +44,7 @@ const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
 const { turbinePowerCt } = turbineModule;
 const {
-  CULL2, DEF_BASTANKHAH, DEF_NIAYIFAR, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, OVERLAP_CULL, SUM_LINEAR, SUM_SQRMAX,
-  TURB_CRESPO, TURB_STF2017,
+  DEF_BASTANKHAH, DEF_NIAYIFAR, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, PAIR_F64, SUM_LINEAR, SUM_SQRMAX, TURB_CRESPO, TURB_STF2017,
 } = pairsModule;
 
 export type DirectionLoop = (
@@ -55,8 +54,7 @@ export type DirectionLoop = (
 
 const pc = new Float64Array(4);
 let flatSkips = 0;
-/** The culls' integer factors read as doubles: a small integer local stays a tagged Smi in TurboFan, converted on every use in a loop. */
-const CONST_F64 = Float64Array.of(CULL2, OVERLAP_CULL);
+
 
 /** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
 export function flatSkippedFlowCases(): number {
@@ -83,7 +81,10 @@ function visitSource(
   aepI: Float64Array | undefined, tensors: Tensors | undefined, withPairs: boolean, kEnd: number,
 ): void {
   const { order, accDQK, accTQK, ctK, sigAK, sigBK, cenAK, cenBK, pwK, memoWsK, memoPK, memoCtK, memoEpsK } = sc;
-  const { D, ti, turbine, sum, linear, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim, defKind } = g;
+  const { D, ti, turbine, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim } = g;
+  // function-local flags and helpers (see centreStf2017)
+  const linear = g.linear === true, sqrMax = g.sum === SUM_SQRMAX, niayifar = g.defKind === DEF_NIAYIFAR;
+  const curves = turbinePowerCt, eps = bastankhahEpsilon;
   const K = ws.length;
   const i = order[p];
   const base = p * K;
@@ -101,15 +102,15 @@ function visitSource(
       const a = accDQK[base + k];
       wsEff = WS - (linear ? a : Math.sqrt(a));
       const t = accTQK[base + k];
-      tiEff = sum === SUM_SQRMAX ? Math.sqrt(ti * ti + t * t) : ti + t;
+      tiEff = sqrMax ? Math.sqrt(ti * ti + t * t) : ti + t;
     }
     // The curves and ε at this speed's last WS_eff (the unwaked sources of a speed share theirs)
     if (wsEff !== memoWsK[k]) {
-      turbinePowerCt(turbine, wsEff, pc);
+      curves(turbine, wsEff, pc);
       memoWsK[k] = wsEff;
       memoPK[k] = pc[0];
       memoCtK[k] = pc[1];
-      memoEpsK[k] = bastankhahEpsilon(pc[1], ceps, ctlim) * D;
+      memoEpsK[k] = eps(pc[1], ceps, ctlim) * D;
     }
     const power = memoPK[k];
     const ct = memoCtK[k];
@@ -123,7 +124,7 @@ function visitSource(
     if (aepI) aepI[i] += power * pwK[k];
     if (!withPairs) continue;
     ctK[k] = ct;
-    sigAK[k] = defKind === DEF_NIAYIFAR ? a0 * (useEffTi ? tiEff : ti) + a1 : kFix;
+    sigAK[k] = niayifar ? a0 * (useEffTi ? tiEff : ti) + a1 : kFix;
     sigBK[k] = memoEpsK[k];
     cenAK[k] = ct * D * D * 0.125; // Ct·D²/8 (×0.125 exact), x = cenAK/σ²
     cenBK[k] = useEffWs ? wsEff : WS;
@@ -150,7 +151,9 @@ function startDirection(sc: GeneralScratch, n: number, l: number, K: number, pLK
  */
 function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: ArrayLike<number>): number {
   const K = ws.length;
-  const { flatLoWs, kMin, ctMaxFlat, ctMinFlat, D, R, ceps, ctlim, epsMaxD, linear, mom1d, overlap, table } = g;
+  const { flatLoWs, kMin, ctMaxFlat, ctMinFlat, D, R, ceps, ctlim, epsMaxD, table } = g;
+  const linear = g.linear === true, mom1d = g.mom1d === true, overlap = g.overlap === true;
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, madsen = ct2aMadsen, momentum = ct2aMomentum, eNeg = expNeg;
   const excess = overlap ? gaussianOverlapExcess(table) : 0;
   let kEnd = K;
   while (kEnd > 0 && ws[kEnd - 1] > flatLoWs) kEnd--;
@@ -164,12 +167,12 @@ function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: Arra
     const e1 = pairStartP[p + 1];
     for (let e = pairStartP[p]; e < e1; e++) {
       const dw = dwE[e];
-      if (!(dw > DW_WAKE)) continue;
-      const dwS = dw > DW_SIGMA ? dw : 0;
+      if (!(dw > dwWake)) continue;
+      const dwS = dw > dwSigma ? dw : 0;
       const sMin = kMin * dwS + epsMinD;
       const sMax = kMax * dwS + epsMaxD;
       const x = ctD2over8 / (sMin * sMin);
-      const a2 = 2 * (mom1d ? ct2aMomentum(x) : ct2aMadsen(x));
+      const a2 = 2 * (mom1d ? momentum(x) : madsen(x));
       const cw = cwE[e];
       let t: number;
       if (overlap) {
@@ -180,7 +183,7 @@ function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: Arra
       } else {
         t = (0.5 * (cw * cw)) / (sMax * sMax);
       }
-      const b = (a2 < 1 ? a2 : 1) * (expNeg(t < 31 ? t : 31) + excess); // exp decreasing: e^-31 bounds the rest
+      const b = (a2 < 1 ? a2 : 1) * (eNeg(t < 31 ? t : 31) + excess); // exp decreasing: e^-31 bounds the rest
       const q = pairQE[e];
       flatAccQ[q] += linear ? b : b * b;
     }
@@ -211,7 +214,7 @@ function centreStf2017(
   // (with a type check; a boolean field gets a full ToBoolean); locals are plain SSA values.
   const linear = g.linear === true;
   const mom1d = g.mom1d === true;
-  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, cull2 = CONST_F64[0];
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, cull2 = PAIR_F64[0];
   const madsen = ct2aMadsen, momentum = ct2aMomentum, eNeg = expNeg, stfCentre = stf2017CentreTi, stfAdded = frandsenAdded;
   const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
@@ -271,7 +274,7 @@ function overlapCrespo(
   const linear = g.linear === true;
   const mom1d = g.mom1d === true;
   const crespoMom1d = g.crespoMom1d === true;
-  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, overlapCull = CONST_F64[1];
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, overlapCull = PAIR_F64[1];
   const madsen = ct2aMadsen, momentum = ct2aMomentum, overlapF = gaussianOverlapFactor, lens = overlapFraction, prefactor = crespoPrefactor;
   const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {

@@ -44,6 +44,8 @@ export const GWH_PER_W_YEAR = 8760 * 1e-9;
 export const DEF_NOJ = 0, DEF_IEA37 = 1, DEF_BASTANKHAH = 2, DEF_NIAYIFAR = 3, DEF_TURBO = 4;
 export const TURB_NONE = 0, TURB_STF2017 = 1, TURB_STF2005 = 2, TURB_CRESPO = 3, TURB_GCL = 4;
 export const SUM_LINEAR = 0, SUM_SQUARED = 1, SUM_MAX = 2, SUM_SQRMAX = 3;
+/** CULL2 and OVERLAP_CULL read as doubles (a small integer local stays a tagged Smi in TurboFan, converted on every use in a loop). */
+export const PAIR_F64 = Float64Array.of(CULL2, OVERLAP_CULL);
 
 function maxCt(t: Turbine): number {
   if (t.kind === "cubic") return t.ct;
@@ -265,16 +267,27 @@ export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike
   for (let p = 0; p < n; p++) { xP[p] = x[order[p]]; yP[p] = y[order[p]]; }
   // One pass in source order: a source's bound on its effective TI (tiMaxAccQ) is complete when
   // its own pairs are built, every pair onto it coming from an earlier source.
+  // Function-local flags and constants: TurboFan reads module-level bindings from their context,
+  // with a type check, on every use inside a loop; locals are plain values.
+  const isTurbo = defKind === DEF_TURBO, isIea37 = defKind === DEF_IEA37, isNoj = defKind === DEF_NOJ;
+  const isNiayifar = defKind === DEF_NIAYIFAR;
+  const hasTurb = turbKind !== TURB_NONE, isStf17 = turbKind === TURB_STF2017, isStf = isStf17 || turbKind === TURB_STF2005;
+  const isCrespo = turbKind === TURB_CRESPO;
+  const sumLinear = sum === SUM_LINEAR, sumSquared = sum === SUM_SQUARED, sumSqrMax = sum === SUM_SQRMAX;
+  const dwWake = DW_WAKE, dwSigma = DW_SIGMA, iea37EpsD = D / SQRT8;
+  const cull2 = PAIR_F64[0], overlapCull = PAIR_F64[1];
+  const turboSig = turboSigma, eps = bastankhahEpsilon, fWeight = frandsenWeight, stf17 = stf2017CentreTi, stf05 = stf2005CentreTi;
+  const fAdded = frandsenAdded, cPow = crespoPow;
   let f = 0;
   tiMaxAccQ.fill(0, 0, n);
   for (let p = 0; p < n; p++) {
     pairStartP[p] = f;
     let kMax = kFix;
-    if (defKind === DEF_NIAYIFAR) {
+    if (isNiayifar) {
       let tiMax = ti;
-      if (useEffTi && turbKind !== TURB_NONE && p > 0) {
+      if (useEffTi && hasTurb && p > 0) {
         const t = tiMaxAccQ[p];
-        tiMax = sum === SUM_SQRMAX ? Math.sqrt(ti * ti + t * t) : sum === SUM_SQUARED ? ti + Math.sqrt(t) : ti + t;
+        tiMax = sumSqrMax ? Math.sqrt(ti * ti + t * t) : sumSquared ? ti + Math.sqrt(t) : ti + t;
       }
       kMax = a0 >= 0 ? a0 * tiMax + a1 : a0 * ti + a1;
     }
@@ -286,50 +299,50 @@ export function directionPairs(g: GeneralSetup, sc: GeneralScratch, x: ArrayLike
       const dy = yP[q] - yp;
       const dw = -c * dx - s * dy;
       // upstream of the source (or level with it): no deficit, no added TI (every model needs dw > 0)
-      if (!(dw > DW_WAKE)) continue;
+      if (!(dw > dwWake)) continue;
       const hcw = s * dx - c * dy;
       const cw = Math.abs(hcw);
       const cwImg = mirror ? Math.sqrt(4 * h * h + hcw * hcw) : 0;
-      const sigTop = turboBound ? (1 + 1e-9) * turboSigma(dw, D, ctTop, ti, tA, tc0, tc1, bastankhahEpsilon(ctTop, ceps, ctlim) * D) : 0;
+      const sigTop = turboBound ? (1 + 1e-9) * turboSig(dw, D, ctTop, ti, tA, tc0, tc1, eps(ctTop, ceps, ctlim) * D) : 0;
       let sMax: number;
-      if (defKind === DEF_TURBO) sMax = turboBound ? sigTop : Infinity;
-      else if (defKind === DEF_IEA37) sMax = (dw > DW_SIGMA ? kFix * dw : 0) + D / SQRT8;
-      else if (defKind === DEF_NOJ) sMax = 0;
-      else sMax = (dw > DW_SIGMA ? kMax * dw : 0) + epsMaxD;
+      if (isTurbo) sMax = turboBound ? sigTop : Infinity;
+      else if (isIea37) sMax = (dw > dwSigma ? kFix * dw : 0) + iea37EpsD;
+      else if (isNoj) sMax = 0;
+      else sMax = (dw > dwSigma ? kMax * dw : 0) + epsMaxD;
       let reach: boolean;
-      if (defKind === DEF_NOJ) reach = dw > 0 && cw < kFix * dw + 2 * R;
+      if (isNoj) reach = dw > 0 && cw < kFix * dw + 2 * R;
       else {
-        reach = overlap ? cw - R <= OVERLAP_CULL * sMax : cw * cw <= CULL2 * sMax * sMax;
-        if (!reach && mirror) reach = overlap ? cwImg - R <= OVERLAP_CULL * sMax : cwImg * cwImg <= CULL2 * sMax * sMax;
+        reach = overlap ? cw - R <= overlapCull * sMax : cw * cw <= cull2 * sMax * sMax;
+        if (!reach && mirror) reach = overlap ? cwImg - R <= overlapCull * sMax : cwImg * cwImg <= cull2 * sMax * sMax;
       }
       let turbA = 0;
       let turbB = 0;
-      if (turbKind !== TURB_NONE) {
+      if (hasTurb) {
         let addMax = 0;
-        if (turbKind === TURB_STF2017 || turbKind === TURB_STF2005) {
-          const w = frandsenWeight(dw, cw, D);
+        if (isStf) {
+          const w = fWeight(dw, cw, D);
           turbA = w;
           if (w !== 0) {
-            turbB = turbKind === TURB_STF2017 ? Math.sqrt(dw * dw + cw * cw) / D : dw / D; // PyWake's hypot, to an ulp
+            turbB = isStf17 ? Math.sqrt(dw * dw + cw * cw) / D : dw / D; // PyWake's hypot, to an ulp
             reach = true;
-            let iMax = turbKind === TURB_STF2017 ? stf2017CentreTi(tcA, (tcB * turbB) / sqrtCtTop) : stf2005CentreTi(tcA, tcB, tcC * turbB * sqrtWsMin);
-            if (!(iMax >= 0)) iMax = turbKind === TURB_STF2017 ? 0 : 1 / 0;
-            addMax = frandsenAdded(w, iMax, ti);
+            let iMax = isStf17 ? stf17(tcA, (tcB * turbB) / sqrtCtTop) : stf05(tcA, tcB, tcC * turbB * sqrtWsMin);
+            if (!(iMax >= 0)) iMax = isStf17 ? 0 : 1 / 0;
+            addMax = fAdded(w, iMax, ti);
           }
         } else {
           // top hats (Crespo, GCL): (dw/D)^c3, (dw/D)^(1/3) where the widest top hat reaches; else −1 (Crespo), 0 (GCL)
-          const wrMax = defKind === DEF_NOJ ? kFix * dw + R : 2 * sMax;
+          const wrMax = isNoj ? kFix * dw + R : 2 * sMax;
           const dwD = (dw > 1e-10 ? dw : 1e-10) / D;
-          turbA = turbKind === TURB_CRESPO ? -1 : dw > 0 ? Math.pow(dwD, 1 / 3) : 0;
+          turbA = isCrespo ? -1 : dw > 0 ? Math.pow(dwD, 1 / 3) : 0;
           if (dw > 0 && cw < wrMax + R) {
             reach = true;
-            if (turbKind === TURB_CRESPO) turbA = crespoPow(dwD, tcD);
-            addMax = turbKind === TURB_CRESPO ? crespoPrefMax * turbA : gclPrefMax / turbA;
+            if (isCrespo) turbA = cPow(dwD, tcD);
+            addMax = isCrespo ? crespoPrefMax * turbA : gclPrefMax / turbA;
           }
         }
         if (addMax > 0) {
           const t = tiMaxAccQ[q];
-          tiMaxAccQ[q] = sum === SUM_LINEAR ? t + addMax : sum === SUM_SQUARED ? t + addMax * addMax : addMax > t ? addMax : t;
+          tiMaxAccQ[q] = sumLinear ? t + addMax : sumSquared ? t + addMax * addMax : addMax > t ? addMax : t;
         }
       }
       if (!reach) continue;
