@@ -51,13 +51,12 @@ export function frandsenWeighted(dw: number, cw: number, D: number, ti: number, 
 export function frandsenWeight(dw: number, cw: number, D: number): number {
   if (!(dw > 1e-10)) return 0;
   // Outside the cone without an atan (exact: margins far above rounding). θ_w < 50° for every dw,
-  // and θ_w ≤ (D/dw [deg] + 10)/2 since atan x ≤ x; θ ≥ r − r³/3 [rad] for r = cw/dw ≤ 1.
+  // and θ_w ≤ (D/dw [deg] + 10)/2 since atan x ≤ x; θ ≥ r − r³/3 [rad] for r = cw/dw ≤ 1 and
+  // θ ≥ 45° above; the second test multiplied through by 2·dw (no division).
+  if (cw >= 1.2 * dw) return 0; // atan 1.2 = 50.19°
   const slope = cw / dw;
-  if (slope >= 1.2) return 0; // atan 1.2 = 50.19°
-  if (slope <= 1) {
-    const thetaLow = RAD2DEG * (slope - (slope * slope * slope) / 3);
-    if (thetaLow > ((RAD2DEG * D) / dw + 10) / 2 + 1e-6) return 0;
-  }
+  const thetaLow = slope <= 1 ? RAD2DEG * (slope - (slope * slope * slope) / 3) : 45;
+  if (2 * thetaLow * dw > RAD2DEG * D + (10 + 2e-6) * dw) return 0;
   const s = dw / D;
   const thetaW = (RAD2DEG * Math.atan(1 / s) + 10) / 2;
   const theta = Math.atan(slope) * RAD2DEG;
