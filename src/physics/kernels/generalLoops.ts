@@ -42,7 +42,7 @@ const { expNeg } = expNegModule;
 const { gaussianOverlapFactor, gaussianOverlapExcess } = overlapModule;
 const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
-const { turbinePowerCt } = turbineModule;
+const { turbinePowerCt, tabularPowerCt } = turbineModule;
 const {
   DEF_BASTANKHAH, DEF_NIAYIFAR, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, PAIR_F64, SUM_LINEAR, SUM_SQRMAX, TURB_CRESPO, TURB_STF2017,
 } = pairsModule;
@@ -84,7 +84,8 @@ function visitSource(
   const { D, ti, turbine, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim } = g;
   // function-local flags and helpers (see centreStf2017)
   const linear = g.linear === true, sqrMax = g.sum === SUM_SQRMAX, niayifar = g.defKind === DEF_NIAYIFAR;
-  const curves = turbinePowerCt, eps = bastankhahEpsilon;
+  const curves = turbinePowerCt, tabCurves = tabularPowerCt, eps = bastankhahEpsilon;
+  const tabular = turbine.kind === "tabular";
   const K = ws.length;
   const i = order[p];
   const base = p * K;
@@ -106,7 +107,9 @@ function visitSource(
     }
     // The curves and ε at this speed's last WS_eff (the unwaked sources of a speed share theirs)
     if (wsEff !== memoWsK[k]) {
-      curves(turbine, wsEff, pc);
+      // the tabular branch called directly: small enough to inline (a call boxes its double argument)
+      if (tabular) tabCurves(turbine, wsEff, pc);
+      else curves(turbine, wsEff, pc);
       memoWsK[k] = wsEff;
       memoPK[k] = pc[0];
       memoCtK[k] = pc[1];
