@@ -21,6 +21,14 @@
  *   whose largest possible addition (its top hat fully covering the rotor, overlap 1) does not
  *   exceed what the destination already holds is skipped before the lens area and the pow:
  *   the max is the same number.
+ *
+ * For the AEP alone (no tensors asked) both skip the trailing speeds at which every turbine's
+ * WS_eff provably stays on the flat top of the power curve (`flatSpeedsFrom`): there every power
+ * is the flat power, added to the AEP in the same order; nothing else is computed at those speeds.
+ *
+ * The loops read constants and helpers through function-local copies: TurboFan loads a module
+ * binding from its context, with a type check, on every use in a loop (a small-integer factor
+ * is also converted each time, hence PAIR_F64); locals are plain registers.
  */
 import * as inductionModule from "../deficit/induction.js";
 import * as bastankhahModule from "../deficit/bastankhahGaussian.js";
@@ -34,7 +42,7 @@ import type { Tensors } from "./common.js";
 import type { GeneralScratch, GeneralSetup } from "./generalPairs.js";
 import * as pairsModule from "./generalPairs.js";
 
-// Module-local copies (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
+// Module-local copies of the imports (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
 const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { bastankhahEpsilon } = bastankhahModule;
 const { overlapFraction } = nojModule;
@@ -55,7 +63,6 @@ export type DirectionLoop = (
 const pc = new Float64Array(4);
 let flatSkips = 0;
 
-
 /** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
 export function flatSkippedFlowCases(): number {
   return flatSkips;
@@ -73,8 +80,8 @@ export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
 /**
  * Source position p at every speed: its WS_eff, TI_eff (from the accumulators), power and Ct,
  * the AEP and tensors; and, when it has pairs, its Gaussian constants per speed:
- * sigAK = k (wake expansion at its reference TI), sigBK = ε(Ct)·D, cenAK = Ct·D²/8, cenBK = reference WS.
- * Returns nothing; Ct per speed in ctK.
+ * sigAK = k (wake expansion at its reference TI), sigBK = ε(Ct)·D, cenAK = Ct·D²/8, cenBK = reference WS,
+ * and its Ct in ctK. Speeds from kEnd on are on the flat top (flatSpeedsFrom): only the AEP.
  */
 function visitSource(
   g: GeneralSetup, sc: GeneralScratch, p: number, l: number, L: number, ws: ArrayLike<number>,
