@@ -86,6 +86,11 @@ export interface OptimizerOptions {
    * one when the flow cases are many, see docs/layout.md).
    */
   coarse?: boolean;
+  /**
+   * optimizeLayout: the smart start's value map on the coarse rose when there is one (default
+   * true; false gives TopFarm's smart start on the full rose, what `wflo smart-start` prints).
+   */
+  coarseSmartStart?: boolean;
   /** Method "multistart": share of the budget the starts split before the best carries on (default 0.5). */
   exploreShare?: number;
   /** Method "multistart": how many starts (optimizeLayout's smart starts; default 4). */

@@ -171,10 +171,10 @@ export function smartStartLayout(c: Omit<OptimizeLayoutConfig, "optimizer">): { 
   return { x: ss.x, y: ss.y, aepGWh: aepGWh(c.model, ss.x, ss.y, c.flowCases) };
 }
 
-function smartStartOrInputError(c: Omit<OptimizeLayoutConfig, "optimizer">, gx: Float64Array, gy: Float64Array) {
+function smartStartOrInputError(c: Omit<OptimizeLayoutConfig, "optimizer">, gx: Float64Array, gy: Float64Array, valueMap?: ValueMap) {
   try {
     return smartStart({
-      candX: gx, candY: gy, nTurbines: c.nTurbines, valueMap: modelValueMap(c.model, c.flowCases),
+      candX: gx, candY: gy, nTurbines: c.nTurbines, valueMap: valueMap ?? modelValueMap(c.model, c.flowCases),
       randomPct: c.randomPct, seed: c.seed, minSpacingM: c.minSpacingM,
     });
   } catch (e) {
@@ -189,7 +189,13 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const model = withFlowCases(c.model, c.flowCases);
   const cfg = { ...c, model, flowCases: undefined };
   const grid = candidateGrid(c.boundary, c.gridSize);
-  const ss = smartStartOrInputError(cfg, grid.x, grid.y);
+  const coarse = coarseModel(model);
+  const o = c.optimizer ?? {};
+  // With a coarse rose the smart start's value map runs on it too (docs/layout.md, "Coarse
+  // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),
+  // and the start only ranks candidates; the search judges everything on the full rose.
+  const ssMap = coarse && (o.coarse ?? true) && (o.coarseSmartStart ?? true) ? modelValueMap(coarse.model) : undefined;
+  const ss = smartStartOrInputError(cfg, grid.x, grid.y, ssMap);
   const t1 = performance.now();
   const nFlow = model.site.defaultWdDeg.length * model.site.defaultWs.length;
   const objectiveOf = (m: WindFarmModel, cost: number): OptimizeObjective => ({
@@ -199,8 +205,6 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
     gradientCost: cost,
     valueMap: modelValueMap(m),
   });
-  const coarse = coarseModel(model);
-  const o = c.optimizer ?? {};
   const continuation = o.method === "wec"
     ? (o.wecFactors ?? WEC_FACTORS).map((xi) => {
       // Widened wakes on the coarse rose when there is one: the wide wakes cover its gaps.
@@ -211,7 +215,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   // Method "multistart": further smart starts, their seeds derived from the config's.
   const starts = o.method === "multistart"
     ? Array.from({ length: Math.max(0, (o.starts ?? 4) - 1) }, (_, k) =>
-      smartStartOrInputError({ ...cfg, seed: (Math.imul(c.seed + 1, 0x9e3779b1) + k + 1) >>> 0 }, grid.x, grid.y))
+      smartStartOrInputError({ ...cfg, seed: (Math.imul(c.seed + 1, 0x9e3779b1) + k + 1) >>> 0 }, grid.x, grid.y, ssMap))
     : [];
   const r = optimize({
     ...(starts.length ? { starts } : {}),

@@ -145,6 +145,15 @@ export function turbinePowerCt(t: Turbine, ws: number, out: Float64Array): void 
     }
     return;
   }
+  tabularPowerCt(t, ws, out);
+}
+
+/**
+ * `turbinePowerCt` of a tabular turbine: np.interp on its rows. A function of its own so that hot
+ * loops which know the turbine is tabular can call it directly (small enough for V8 to inline:
+ * a call that is not inlined boxes its double argument, one heap number per call).
+ */
+export function tabularPowerCt(t: TabularTurbine, ws: number, out: Float64Array): void {
   const xs = t.wsTable;
   const n = xs.length;
   if (!(ws >= xs[0])) { // also NaN: np.interp gives the left value below the table

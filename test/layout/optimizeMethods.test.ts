@@ -7,8 +7,10 @@ import { polygon, polygonBoundary, signedDistance } from "../../src/layout/bound
 import { feasibilityCheck } from "../../src/layout/constraints.js";
 import { optimize, type OptimizeProgress } from "../../src/layout/optimize.js";
 import {
-  coarseModel, defaultMaxEvaluations, modelAepGradient, modelValueMap, optimizeLayout, widenedDeficit,
+  coarseModel, defaultMaxEvaluations, modelAepGradient, modelValueMap, optimizeLayout, smartStartLayout, widenedDeficit,
 } from "../../src/layout/optimizeLayout.js";
+import { candidateGrid } from "../../src/layout/grid.js";
+import { smartStart } from "../../src/layout/smartStart.js";
 import { iea37Model } from "./helpers.js";
 
 const model = iea37Model();
@@ -95,6 +97,16 @@ test("a 360-direction rose: the search runs on a 36-direction coarse rose, the r
   assert.ok(r.feasible);
   assert.ok(Math.abs(r.aepGWh - aepGWh(m, r.x, r.y)) < 1e-12 * r.aepGWh, "AEP on the full rose");
   assert.ok(r.aepGWh >= r.aepInitialGWh);
+  // The smart start ranks its candidates on the coarse rose; coarseSmartStart: false (or coarse: false) gives TopFarm's, on the full rose.
+  const cfg = { model: m, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 10, randomPct: 30, seed: 2 };
+  const grid = candidateGrid(twoRegions, 10);
+  const onCoarse = smartStart({ candX: grid.x, candY: grid.y, nTurbines: 8, valueMap: modelValueMap(coarse!.model), randomPct: 30, seed: 2, minSpacingM: 260 });
+  const a = optimizeLayout({ ...cfg, optimizer: { hops: 0 } });
+  assert.deepEqual(Array.from(a.smartStart.x), Array.from(onCoarse.x));
+  const full = smartStartLayout(cfg);
+  const b = optimizeLayout({ ...cfg, optimizer: { hops: 0, coarseSmartStart: false } });
+  assert.deepEqual(Array.from(b.smartStart.x), Array.from(full.x));
+  assert.deepEqual(Array.from(b.smartStart.y), Array.from(full.y));
 });
 
 test("the default budget follows the problem's size: 60,000 for small farms, ~1,900 for Horns Rev 1's 80 × 8,280 flow cases", () => {

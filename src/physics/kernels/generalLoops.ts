@@ -21,6 +21,14 @@
  *   whose largest possible addition (its top hat fully covering the rotor, overlap 1) does not
  *   exceed what the destination already holds is skipped before the lens area and the pow:
  *   the max is the same number.
+ *
+ * For the AEP alone (no tensors asked) both skip the trailing speeds at which every turbine's
+ * WS_eff provably stays on the flat top of the power curve (`flatSpeedsFrom`): there every power
+ * is the flat power, added to the AEP in the same order; nothing else is computed at those speeds.
+ *
+ * The loops read constants and helpers through function-local copies: TurboFan loads a module
+ * binding from its context, with a type check, on every use in a loop (a small-integer factor
+ * is also converted each time, hence PAIR_F64); locals are plain registers.
  */
 import * as inductionModule from "../deficit/induction.js";
 import * as bastankhahModule from "../deficit/bastankhahGaussian.js";
@@ -34,7 +42,7 @@ import type { Tensors } from "./common.js";
 import type { GeneralScratch, GeneralSetup } from "./generalPairs.js";
 import * as pairsModule from "./generalPairs.js";
 
-// Module-local copies (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
+// Module-local copies of the imports (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
 const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { bastankhahEpsilon } = bastankhahModule;
 const { overlapFraction } = nojModule;
@@ -42,7 +50,7 @@ const { expNeg } = expNegModule;
 const { gaussianOverlapFactor, gaussianOverlapExcess } = overlapModule;
 const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
-const { turbinePowerCt } = turbineModule;
+const { turbinePowerCt, tabularPowerCt } = turbineModule;
 const {
   DEF_BASTANKHAH, DEF_NIAYIFAR, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, PAIR_F64, SUM_LINEAR, SUM_SQRMAX, TURB_CRESPO, TURB_STF2017,
 } = pairsModule;
@@ -54,7 +62,6 @@ export type DirectionLoop = (
 
 const pc = new Float64Array(4);
 let flatSkips = 0;
-
 
 /** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
 export function flatSkippedFlowCases(): number {
@@ -73,8 +80,8 @@ export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
 /**
  * Source position p at every speed: its WS_eff, TI_eff (from the accumulators), power and Ct,
  * the AEP and tensors; and, when it has pairs, its Gaussian constants per speed:
- * sigAK = k (wake expansion at its reference TI), sigBK = ε(Ct)·D, cenAK = Ct·D²/8, cenBK = reference WS.
- * Returns nothing; Ct per speed in ctK.
+ * sigAK = k (wake expansion at its reference TI), sigBK = ε(Ct)·D, cenAK = Ct·D²/8, cenBK = reference WS,
+ * and its Ct in ctK. Speeds from kEnd on are on the flat top (flatSpeedsFrom): only the AEP.
  */
 function visitSource(
   g: GeneralSetup, sc: GeneralScratch, p: number, l: number, L: number, ws: ArrayLike<number>,
@@ -84,7 +91,8 @@ function visitSource(
   const { D, ti, turbine, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim } = g;
   // function-local flags and helpers (see centreStf2017)
   const linear = g.linear === true, sqrMax = g.sum === SUM_SQRMAX, niayifar = g.defKind === DEF_NIAYIFAR;
-  const curves = turbinePowerCt, eps = bastankhahEpsilon;
+  const curves = turbinePowerCt, tabCurves = tabularPowerCt, eps = bastankhahEpsilon;
+  const tabular = turbine.kind === "tabular";
   const K = ws.length;
   const i = order[p];
   const base = p * K;
@@ -106,7 +114,9 @@ function visitSource(
     }
     // The curves and ε at this speed's last WS_eff (the unwaked sources of a speed share theirs)
     if (wsEff !== memoWsK[k]) {
-      curves(turbine, wsEff, pc);
+      // the tabular branch called directly: small enough to inline (a call boxes its double argument)
+      if (tabular) tabCurves(turbine, wsEff, pc);
+      else curves(turbine, wsEff, pc);
       memoWsK[k] = wsEff;
       memoPK[k] = pc[0];
       memoCtK[k] = pc[1];
