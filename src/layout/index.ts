@@ -10,6 +10,7 @@ export {
   smartStart, roundHalfEven, NoFeasiblePositionError,
   type ValueMap, type SmartStartOptions, type SmartStartResult,
 } from "./smartStart.js";
+export { latticeStarts, type LatticeStart, type LatticeStartOptions } from "./latticeStart.js";
 export { feasibilityCheck, repairLayout, FEASIBILITY_TOL_M, type Feasibility } from "./constraints.js";
 export { lbfgs, type Smooth, type LbfgsOptions, type LbfgsResult } from "./lbfgs.js";
 export {

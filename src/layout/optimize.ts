@@ -21,6 +21,7 @@
  */
 import { type Boundary, boundingBox, signedDistance } from "./boundary.js";
 import { feasibilityCheck, repairLayout } from "./constraints.js";
+import { latticeStarts } from "./latticeStart.js";
 import { lbfgs } from "./lbfgs.js";
 import { MT19937 } from "./rng.js";
 import type { ValueMap } from "./smartStart.js";
@@ -95,6 +96,13 @@ export interface OptimizerOptions {
   exploreShare?: number;
   /** Method "multistart": how many starts (optimizeLayout's smart starts; default 4). */
   starts?: number;
+  /**
+   * Method "basin-hopping": lattice starts local-solved before the search, which then hops from
+   * the best of them and the smart start's solve (default 8; 0: from the smart start alone).
+   */
+  latticeStarts?: number;
+  /** Lattice shapes drawn for those starts (default 300, each one AEP evaluation on the search's objective). */
+  latticeShapes?: number;
   /** Wake-expansion factors of method "wec", widest first (default [4, 2.5, 1.6, 1.25]). */
   wecFactors?: number[];
   /** Called after each local solve with the best so far (for progress lines). */
@@ -420,6 +428,32 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       const r = search(Float64Array.from(starts[k].x), Float64Array.from(starts[k].y), Infinity, end, timeAt((explore * (k + 1)) / starts.length), false);
       if (r.a > bestK) { bestK = r.a; sx = r.x; sy = r.y; }
     }
+  }
+  // Lattice starts (default method): rows of turbines on a sheared lattice, which basin hopping
+  // from a smart start does not reach one turbine at a time (docs/layout.md, "Lattice starts").
+  // Each is solved once on the search's objective; the best solve, smart start's included, seeds the search.
+  const nLattice = (o.method ?? "basin-hopping") === "basin-hopping" && hops > 0 ? o.latticeStarts ?? 8 : 0;
+  // The shapes take at most a tenth of the budget.
+  const nShapes = Math.min(o.latticeShapes ?? 300, Math.floor((0.1 * maxEval) / c.obj.aepCost));
+  if (nLattice > 0 && n > 1 && nShapes >= 10) {
+    phase = useCoarse ? "coarse" : "full";
+    const L = latticeStarts({ boundary: p.boundary, nTurbines: n, minSpacingM: p.minSpacingM, aep: c.obj.aep, shapes: nShapes, keep: nLattice, seed: o.seed ?? 0 });
+    c.evaluations += L.evaluations * c.obj.aepCost;
+    const prevStop = c.stop;
+    // The starts may use at most a third of what the search phase has.
+    const end = (useCoarse ? coarseShare : 1) * maxEval / 3;
+    c.stop = () => prevStop() || c.evaluations >= end;
+    c.fTol = 1e-8;
+    let bestA = -Infinity, bx = sx, by = sy;
+    for (const st of [{ x: sx, y: sy }, ...L.starts]) {
+      if (c.stop()) break;
+      const x = Float64Array.from(st.x), y = Float64Array.from(st.y);
+      localSolve(c, x, y);
+      const a = finish(c, x, y);
+      if (a > bestA) { bestA = a; bx = x; by = y; }
+    }
+    c.stop = prevStop;
+    if (Number.isFinite(bestA)) { sx = bx; sy = by; }
   }
   const searchHops = o.method === "multistart" ? (o.hops ?? Infinity) : hops;
   if (useCoarse) {
