@@ -253,6 +253,30 @@ export function uniformPowerCt(cv: UniformCurve, ws: number, out: Float64Array):
   out[3] = sc;
 }
 
+/**
+ * The top of a tabular power curve where it is flat: the rows from which every power equals the
+ * last (which the table also returns above its end). From `loWs` (m/s) up the power is exactly
+ * `powerW` (interpolating between equal rows adds 0·d), and Ct lies within [ctMin, ctMax].
+ * `loWs` is Infinity when the last two rows differ or the curve is cubic (zero past cut-out).
+ * The AEP loops skip the wake propagation at speeds whose every WS_eff provably stays there.
+ */
+export interface FlatTop { readonly loWs: number; readonly powerW: number; readonly ctMin: number; readonly ctMax: number }
+
+export function flatTop(t: Turbine): FlatTop {
+  if (t.kind === "tabular") {
+    const P = t.powerTableW, C = t.ctTable, xs = t.wsTable;
+    const last = P.length - 1;
+    let r = last;
+    while (r > 0 && P[r - 1] === P[last]) r--;
+    if (r < last) {
+      let ctMin = Infinity, ctMax = 0;
+      for (let j = r; j <= last; j++) { ctMin = Math.min(ctMin, C[j]); ctMax = Math.max(ctMax, C[j]); }
+      return { loWs: xs[r], powerW: P[last], ctMin, ctMax };
+    }
+  }
+  return { loWs: Infinity, powerW: 0, ctMin: 0, ctMax: 0 };
+}
+
 /** Convenience (not for hot loops): power (W) at one speed. */
 export function turbinePowerW(t: Turbine, ws: number): number {
   const o = new Float64Array(4);

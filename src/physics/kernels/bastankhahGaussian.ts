@@ -22,7 +22,7 @@ import {
 
 // Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
 // call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
-const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, crosswindCandidates, maxCt, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
+const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, crosswindCandidates, flatSpeedsFrom, maxCt, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 // Local copies: a getter call per use under tsx's CommonJS transform otherwise (engine.ts).
 const { bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon } = bastankhah;
@@ -133,6 +133,7 @@ function directionAep(
   const freeCtD2K = free.ctD2over8K;
   const D2over8 = (D * D) / 8;
   accQK.fill(0, 0, n * K);
+  const kEnd = tensors || !(ws[K - 1] >= r.flat.loWs) ? K : flatSpeeds(r, sc, n, ws, K);
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -163,7 +164,7 @@ function directionAep(
       const sMax = kdw + epsMaxD;
       if (cw2 > GAUSS_CULL2 * (sMax * sMax)) continue; // beyond the cull at every speed
       const dK = pairDstE[e] * K;
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < kEnd; k++) {
         const ctD2over8 = cK[k];
         if (ctD2over8 === 0) continue; // a(0) = 0: no deficit
         const sigma = kdw + eK[k];
@@ -176,6 +177,32 @@ function directionAep(
       }
     }
   }
+}
+
+/**
+ * The flat-top speeds of one direction (common.ts flatSpeedsFrom). While every source is on the
+ * flat top its Ct lies in [ctMin, ctMax], so a pair's deficit is at most
+ * WS·min(1, 2a(ctMax·D²/(8σ_min²)))·exp(−cw²/(2σ_max²)), σ_min = k·dw + ε(ctMin)·D and
+ * σ_max = k·dw + ε(ctMax)·D (ε grows with Ct; the centre deficit grows with Ct/σ²).
+ */
+function flatSpeeds(r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number): number {
+  const { pairStartP, pairDstE, pairAE: kdwE, pairBE: cw2E, flatQ } = sc;
+  const { linear, D, ceps, ctlim, flat } = r;
+  const epsMinD = bastankhahEpsilon(flat.ctMin, ceps, ctlim) * D;
+  const epsMaxD = bastankhahEpsilon(flat.ctMax, ceps, ctlim) * D;
+  const ctD2over8 = (flat.ctMax * D * D) / 8;
+  flatQ.fill(0, 0, n);
+  const e1 = pairStartP[n];
+  for (let e = 0; e < e1; e++) {
+    const kdw = kdwE[e];
+    const sMin = kdw + epsMinD;
+    const sMax = kdw + epsMaxD;
+    const t = (0.5 * cw2E[e]) / (sMax * sMax);
+    // exp decreases: e^-31 bounds whatever lies beyond expNeg's range
+    const b = bastankhahCentre(ctD2over8 / (sMin * sMin)) * expNeg(t < 31 ? t : 31);
+    flatQ[pairDstE[e]] += linear ? b : b * b;
+  }
+  return flatSpeedsFrom(sc, n, linear, ws, K, flat.loWs);
 }
 
 function pushSource(

@@ -17,7 +17,7 @@ import type { SuperpositionModel } from "../superposition.js";
 import type { TurbulenceModel } from "../turbulence/index.js";
 import type { RotorAverageName } from "../modelSpec.js";
 import * as turbines from "../turbine.js";
-import type { Turbine, UniformCurve } from "../turbine.js";
+import type { FlatTop, Turbine, UniformCurve } from "../turbine.js";
 
 const turbinePowerCt = turbines.turbinePowerCt;
 const uniformPowerCt = turbines.uniformPowerCt;
@@ -69,6 +69,8 @@ export interface Resolved {
   turbine: Turbine;
   /** The turbine's curves with precomputed slopes when its table is evenly spaced (`uniformCurve`), else null. */
   curve: UniformCurve | null;
+  /** The flat top of the power curve (`flatTop`): speeds whose every WS_eff provably stays there skip the propagation. */
+  flat: FlatTop;
   /** The site's ambient turbulence intensity: every source's effective TI until a turbulence model adds to it. */
   tiAmb: number;
   /** The kernel reads its sources' effective TI (`WakeKernel.usesTiEff`): the engine then fills tiEffQ / tiEffQK. */
@@ -184,6 +186,8 @@ export class Scratch {
   cwRankI = new Int32Array(0);
   pOfI = new Int32Array(0);
   candQ = new Int32Array(0);
+  /** Per target, the superposed bound of its relative deficits at flat-top speeds (flatSpeedsFrom). */
+  flatQ = new Float64Array(0);
   /** Turbine count from which the pair loops scan a crosswind window (tests set it high to compare with the plain scan). */
   windowMinN = WINDOW_MIN_N;
   pairStartP = new Int32Array(0);
@@ -265,6 +269,7 @@ export class Scratch {
     this.cwRankI = new Int32Array(m);
     this.pOfI = new Int32Array(m);
     this.candQ = new Int32Array(m);
+    this.flatQ = new Float64Array(m);
     this.pairStartP = new Int32Array(m + 1);
     this.pairDstE = new Int32Array(pairs);
     this.pairAE = new Float64Array(pairs);
@@ -465,6 +470,37 @@ export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth
     candQ[b + 1] = v;
   }
   return m;
+}
+
+/**
+ * For the AEP alone: the first of the trailing speeds at which every turbine's WS_eff provably
+ * stays on the flat top of the power curve (`flatTop`), K when there are none. The kernel has
+ * summed into sc.flatQ, per target, a bound b of each of its pairs' deficit over WS while the
+ * source is on the flat top (Ct ≤ ctMax there), superposed like the deficits (Σb² or Σb). By
+ * induction in upstream order every source then is on the flat top, and WS_eff ≥ WS·(1 − G_q):
+ * the speeds where WS·(1 − max G) ≥ loWs (with margins far above the loops' rounding) give every
+ * turbine exactly the flat power, which the free-stream rows already hold. Their propagation is
+ * skipped: nothing reaches accQK there, so visitSpeeds takes the free-stream power, the same
+ * bits. (Horns Rev V80: flat from 16 m/s.)
+ */
+export function flatSpeedsFrom(sc: Scratch, n: number, linear: boolean, ws: Float64Array, K: number, loWs: number): number {
+  const flatQ = sc.flatQ;
+  let gMax = 0;
+  for (let q = 0; q < n; q++) {
+    const v = linear ? flatQ[q] : Math.sqrt(flatQ[q]);
+    if (v > gMax) gMax = v;
+  }
+  const keep = 1 - gMax * (1 + 1e-9);
+  let k = K;
+  while (k > 0 && ws[k - 1] * keep - 1e-9 >= loWs) k--;
+  flatSkipped += K - k;
+  return k;
+}
+
+let flatSkipped = 0;
+/** Flow cases (direction × speed) whose propagation the fast kernels skipped on the flat top, in this thread (for tests). */
+export function flatSkippedCount(): number {
+  return flatSkipped;
 }
 
 /** xP, yP: the coordinates in upstream-first order (typed, contiguous, whatever x and y are). */

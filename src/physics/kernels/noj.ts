@@ -20,7 +20,7 @@ import {
 
 // Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
 // call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
-const { crosswindCandidates, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
+const { crosswindCandidates, flatSpeedsFrom, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 const ct2aMadsen = induction.ct2aMadsen;
 const dCt2aMadsen = induction.dCt2aMadsen;
@@ -129,6 +129,20 @@ function directionAep(
   const linear = r.linear;
   const freeFK = free.srcK;
   accQK.fill(0, 0, n * K);
+  // speeds from kEnd on stay on the flat top (flatSpeedsFrom): a deficit there is at most
+  // 2a(min(ctMax, 1))·WS·A, A the pair's Ct-free geometry
+  let kEnd = K;
+  if (!tensors && ws[K - 1] >= r.flat.loWs) {
+    const { flatQ } = sc;
+    const bA = 2 * ct2aMadsen(r.flat.ctMax < 1 ? r.flat.ctMax : 1);
+    flatQ.fill(0, 0, n);
+    const e1 = pairStartP[n];
+    for (let e = 0; e < e1; e++) {
+      const b = bA * geomE[e];
+      flatQ[pairDstE[e]] += linear ? b : b * b;
+    }
+    kEnd = flatSpeedsFrom(sc, n, linear, ws, K, r.flat.loWs);
+  }
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -144,7 +158,7 @@ function directionAep(
     for (let e = e0; e < e1; e++) {
       const g = geomE[e];
       const dK = pairDstE[e] * K;
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < kEnd; k++) {
         const d = f[k] * g;
         accQK[dK + k] += linear ? d : d * d;
       }
