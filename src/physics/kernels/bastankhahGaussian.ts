@@ -40,46 +40,45 @@ function sourceFactor(r: Resolved, ct: number): number {
 }
 
 function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
-  const { pairStartP, candQ } = sc;
-  const epsMaxD = r.epsMax * r.D;
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ, candQ } = sc;
+  const { k, D } = r;
+  const epsMaxD = r.epsMax * D;
   const windowed = n >= sc.windowMinN;
   // the cull's crosswind reach √(2·30)·σ_max at the largest dw, with a margin for the window's rounding
-  const halfWidth = windowed ? Math.sqrt(GAUSS_CULL2) * (r.k * prepareCrosswind(sc, n, c, s) + epsMaxD) * (1 + 1e-9) + 1e-6 : 0;
+  const halfWidth = windowed ? Math.sqrt(GAUSS_CULL2) * (k * prepareCrosswind(sc, n, c, s) + epsMaxD) * (1 + 1e-9) + 1e-6 : 0;
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
-    if (windowed) {
-      const m = crosswindCandidates(sc, n, p, halfWidth);
-      for (let j = 0; j < m; j++) e = pair(r, sc, p, candQ[j], c, s, e, epsMaxD, geometry);
-    } else {
-      for (let q = p + 1; q < n; q++) e = pair(r, sc, p, q, c, s, e, epsMaxD, geometry);
+    // one loop body over the candidates (a call per pair boxed its double arguments)
+    let m = 0;
+    if (windowed) m = crosswindCandidates(sc, n, p, halfWidth);
+    else for (let q = p + 1; q < n; q++) candQ[m++] = q;
+    const xi = xP[p];
+    const yi = yP[p];
+    for (let j = 0; j < m; j++) {
+      const q = candQ[j];
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
+      const dw = -c * dx - s * dy;
+      if (!(dw > DW_WAKE)) continue;
+      const hcw = s * dx - c * dy;
+      const cw2 = hcw * hcw;
+      const kdw = dw > DW_SIGMA ? k * dw : 0;
+      const sMax = kdw + epsMaxD;
+      const sMax2 = sMax * sMax;
+      if (cw2 > GAUSS_CULL2 * sMax2) continue;
+      pairAE[e] = kdw;
+      pairBE[e] = cw2;
+      pairDstE[e] = q;
+      isWakedQ[q] = 1;
+      if (geometry) {
+        pairHcwE[e] = hcw;
+        pairDwE[e] = dw;
+      }
+      e++;
     }
   }
   return e;
-}
-
-/** Source p, target q: appends the pair at e unless the cull at the largest ε drops it; returns the next e. */
-function pair(r: Resolved, sc: Scratch, p: number, q: number, c: number, s: number, e: number, epsMaxD: number, geometry: boolean): number {
-  const { xP, yP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
-  const dx = xP[q] - xP[p];
-  const dy = yP[q] - yP[p];
-  const dw = -c * dx - s * dy;
-  if (!(dw > DW_WAKE)) return e;
-  const hcw = s * dx - c * dy;
-  const cw2 = hcw * hcw;
-  const kdw = dw > DW_SIGMA ? r.k * dw : 0;
-  const sMax = kdw + epsMaxD;
-  const sMax2 = sMax * sMax;
-  if (cw2 > GAUSS_CULL2 * sMax2) return e;
-  pairAE[e] = kdw;
-  pairBE[e] = cw2;
-  pairDstE[e] = q;
-  isWakedQ[q] = 1;
-  if (geometry) {
-    pairHcwE[e] = hcw;
-    pairDwE[e] = dw;
-  }
-  return e + 1;
 }
 
 function fusedSingleSpeed(

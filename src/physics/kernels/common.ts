@@ -186,6 +186,7 @@ export class Scratch {
   cwRankI = new Int32Array(0);
   pOfI = new Int32Array(0);
   candQ = new Int32Array(0);
+  markQ = new Uint8Array(0);
   /** Per target, the superposed bound of its relative deficits at flat-top speeds (flatSpeedsFrom). */
   flatQ = new Float64Array(0);
   /** Turbine count from which the pair loops scan a crosswind window (tests set it high to compare with the plain scan). */
@@ -269,6 +270,7 @@ export class Scratch {
     this.cwRankI = new Int32Array(m);
     this.pOfI = new Int32Array(m);
     this.candQ = new Int32Array(m);
+    this.markQ = new Uint8Array(m);
     this.flatQ = new Float64Array(m);
     this.pairStartP = new Int32Array(m + 1);
     this.pairDstE = new Int32Array(pairs);
@@ -463,11 +465,24 @@ export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth
     const q = pOfI[j];
     if (q > p) candQ[m++] = q;
   }
-  for (let a = 1; a < m; a++) {
-    const v = candQ[a];
-    let b = a - 1;
-    while (b >= 0 && candQ[b] > v) { candQ[b + 1] = candQ[b]; b--; }
-    candQ[b + 1] = v;
+  if (m <= 12) {
+    for (let a = 1; a < m; a++) {
+      const v = candQ[a];
+      let b = a - 1;
+      while (b >= 0 && candQ[b] > v) { candQ[b + 1] = candQ[b]; b--; }
+      candQ[b + 1] = v;
+    }
+    return m;
+  }
+  // many candidates (wide Gaussian windows): mark them and read them back in order, O(n − p)
+  // instead of the insertion sort's O(m²)
+  const markQ = sc.markQ;
+  for (let a = 0; a < m; a++) markQ[candQ[a]] = 1;
+  let w = 0;
+  for (let q = p + 1; q < n && w < m; q++) {
+    if (markQ[q] === 0) continue;
+    markQ[q] = 0;
+    candQ[w++] = q;
   }
   return m;
 }

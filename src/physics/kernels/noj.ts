@@ -40,7 +40,7 @@ function sourceFactor(_r: Resolved, ct: number, ws: number): number {
 }
 
 function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
-  const { pairStartP, candQ } = sc;
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairHcwE, pairDwE, auxE, aux2E, isWakedQ, candQ } = sc;
   const { k, R } = r;
   const windowed = n >= sc.windowMinN;
   // k·dw + 2R at the largest dw, with a margin for the window's own rounding
@@ -48,43 +48,40 @@ function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geomet
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
-    if (windowed) {
-      const m = crosswindCandidates(sc, n, p, halfWidth);
-      for (let j = 0; j < m; j++) e = pair(r, sc, p, candQ[j], c, s, e, geometry);
-    } else {
-      for (let q = p + 1; q < n; q++) e = pair(r, sc, p, q, c, s, e, geometry);
+    // one loop body over the candidates (a call per pair boxed its double arguments)
+    let m = 0;
+    if (windowed) m = crosswindCandidates(sc, n, p, halfWidth);
+    else for (let q = p + 1; q < n; q++) candQ[m++] = q;
+    const xi = xP[p];
+    const yi = yP[p];
+    for (let j = 0; j < m; j++) {
+      const q = candQ[j];
+      const dx = xP[q] - xi;
+      const dy = yP[q] - yi;
+      const dw = -c * dx - s * dy;
+      if (!(dw > 0)) continue;
+      const hcw = s * dx - c * dy;
+      const rw = k * dw + R;
+      const cw = Math.abs(hcw);
+      if (!(cw < rw + R)) continue;
+      const ratio = R / rw;
+      const ov = overlapFraction(rw, R, cw);
+      pairAE[e] = ratio * ratio * ov;
+      pairDstE[e] = q;
+      isWakedQ[q] = 1;
+      if (geometry) {
+        pairHcwE[e] = hcw;
+        pairDwE[e] = dw;
+        // ∂A/∂R_w and ∂A/∂cw of A = (R/R_w)²·overlap, for the backward pass
+        overlapFractionSlopes(rw, R, cw, slopes);
+        const r2 = ratio * ratio;
+        auxE[e] = r2 * slopes[0] - (2 * r2 * ov) / rw;
+        aux2E[e] = r2 * slopes[1];
+      }
+      e++;
     }
   }
   return e;
-}
-
-/** Source p, target q: appends the pair at e when the wake reaches q; returns the next e. */
-function pair(r: Resolved, sc: Scratch, p: number, q: number, c: number, s: number, e: number, geometry: boolean): number {
-  const { xP, yP, pairDstE, pairAE, pairHcwE, pairDwE, auxE, aux2E, isWakedQ } = sc;
-  const { k, R } = r;
-  const dx = xP[q] - xP[p];
-  const dy = yP[q] - yP[p];
-  const dw = -c * dx - s * dy;
-  if (!(dw > 0)) return e;
-  const hcw = s * dx - c * dy;
-  const rw = k * dw + R;
-  const cw = Math.abs(hcw);
-  if (!(cw < rw + R)) return e;
-  const ratio = R / rw;
-  const ov = overlapFraction(rw, R, cw);
-  pairAE[e] = ratio * ratio * ov;
-  pairDstE[e] = q;
-  isWakedQ[q] = 1;
-  if (geometry) {
-    pairHcwE[e] = hcw;
-    pairDwE[e] = dw;
-    // ∂A/∂R_w and ∂A/∂cw of A = (R/R_w)²·overlap, for the backward pass
-    overlapFractionSlopes(rw, R, cw, slopes);
-    const r2 = ratio * ratio;
-    auxE[e] = r2 * slopes[0] - (2 * r2 * ov) / rw;
-    aux2E[e] = r2 * slopes[1];
-  }
-  return e + 1;
 }
 
 function fusedSingleSpeed(
