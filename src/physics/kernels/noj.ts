@@ -44,16 +44,20 @@ function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geomet
   const { k, R } = r;
   const windowed = n >= sc.windowMinN;
   // k·dw + 2R at the largest dw, with a margin for the window's own rounding
-  const halfWidth = windowed ? (k * prepareCrosswind(sc, n, c, s) + 2 * R) * (1 + 1e-9) + 1e-6 : 0;
+  if (windowed) prepareCrosswind(sc, n, c, s);
+  const keyLast = -c * xP[n - 1] - s * yP[n - 1];
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
-    // one loop body over the candidates (a call per pair boxed its double arguments)
-    let m = 0;
-    if (windowed) m = crosswindCandidates(sc, n, p, halfWidth);
-    else for (let q = p + 1; q < n; q++) candQ[m++] = q;
     const xi = xP[p];
     const yi = yP[p];
+    // one loop body over the candidates (a call per pair boxed its double arguments)
+    let m = 0;
+    if (windowed) {
+      // k·dw + 2R at the largest dw this source has (to the last position), with a margin for the window's rounding
+      const dwMax = keyLast - (-c * xi - s * yi);
+      m = crosswindCandidates(sc, n, p, (k * (dwMax > 0 ? dwMax : 0) + 2 * R) * (1 + 1e-9) + 1e-6);
+    } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
     for (let j = 0; j < m; j++) {
       const q = candQ[j];
       const dx = xP[q] - xi;
