@@ -50,6 +50,8 @@ import * as turbines from "./turbine.js";
 // the exporting module — 12 % of aepGradient's time in a profile of the layout optimizer; a local
 // const is read once, and the JIT inlines the function behind it.
 const turbinePowerCt = turbines.turbinePowerCt;
+const uniformCurve = turbines.uniformCurve;
+const flatTop = turbines.flatTop;
 const { DW_WAKE, GAUSS_CULL, GWH_PER_W_YEAR, gatherPositions } = common;
 
 export type { WindFarmModel } from "./kernels/index.js";
@@ -136,7 +138,7 @@ function lookup(model: WindFarmModel): Resolved {
     const D = model.turbine.diameterM;
     const kernel = kernelFor(model);
     const base = {
-      linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, ceps: 0, ctlim: 0,
+      linear: model.superposition.kind === "linear", D, R: D / 2, turbine: model.turbine, curve: uniformCurve(model.turbine), flat: flatTop(model.turbine), ceps: 0, ctlim: 0,
       tiAmb: model.site.ti, tiEff: kernel.usesTiEff === true,
     };
     r = kernel.resolve(model, base);

@@ -22,7 +22,7 @@ import {
 
 // Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
 // call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
-const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, maxCt, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
+const { DW_SIGMA, DW_WAKE, GAUSS_CULL2, crosswindCandidates, flatSpeedsFrom, maxCt, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 // Local copies: a getter call per use under tsx's CommonJS transform otherwise (engine.ts).
 const { bastankhahCentre, bastankhahEpsilon, dBastankhahCentre, dBastankhahEpsilon } = bastankhah;
@@ -40,15 +40,28 @@ function sourceFactor(r: Resolved, ct: number): number {
 }
 
 function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
-  const { xP, yP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ } = sc;
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairBE, pairHcwE, pairDwE, isWakedQ, candQ } = sc;
   const { k, D } = r;
   const epsMaxD = r.epsMax * D;
+  const windowed = n >= sc.windowMinN;
+  // the cull's crosswind reach √(2·30)·σ_max at the largest dw, with a margin for the window's rounding
+  if (windowed) prepareCrosswind(sc, n, c, s);
+  const keyLast = -c * xP[n - 1] - s * yP[n - 1];
+  const reach = Math.sqrt(GAUSS_CULL2);
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
     const xi = xP[p];
     const yi = yP[p];
-    for (let q = p + 1; q < n; q++) {
+    // one loop body over the candidates (a call per pair boxed its double arguments)
+    let m = 0;
+    if (windowed) {
+      // the cull's crosswind reach √(2·30)·σ_max at the largest dw this source has, with a margin for the window's rounding
+      const dwMax = keyLast - (-c * xi - s * yi);
+      m = crosswindCandidates(sc, n, p, reach * (k * (dwMax > 0 ? dwMax : 0) + epsMaxD) * (1 + 1e-9) + 1e-6);
+    } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
+    for (let j = 0; j < m; j++) {
+      const q = candQ[j];
       const dx = xP[q] - xi;
       const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
@@ -124,6 +137,7 @@ function directionAep(
   const freeCtD2K = free.ctD2over8K;
   const D2over8 = (D * D) / 8;
   accQK.fill(0, 0, n * K);
+  const kEnd = tensors || !(ws[K - 1] >= r.flat.loWs) ? K : flatSpeeds(r, sc, n, ws, K);
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -154,7 +168,7 @@ function directionAep(
       const sMax = kdw + epsMaxD;
       if (cw2 > GAUSS_CULL2 * (sMax * sMax)) continue; // beyond the cull at every speed
       const dK = pairDstE[e] * K;
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < kEnd; k++) {
         const ctD2over8 = cK[k];
         if (ctD2over8 === 0) continue; // a(0) = 0: no deficit
         const sigma = kdw + eK[k];
@@ -167,6 +181,32 @@ function directionAep(
       }
     }
   }
+}
+
+/**
+ * The flat-top speeds of one direction (common.ts flatSpeedsFrom). While every source is on the
+ * flat top its Ct lies in [ctMin, ctMax], so a pair's deficit is at most
+ * WS·min(1, 2a(ctMax·D²/(8σ_min²)))·exp(−cw²/(2σ_max²)), σ_min = k·dw + ε(ctMin)·D and
+ * σ_max = k·dw + ε(ctMax)·D (ε grows with Ct; the centre deficit grows with Ct/σ²).
+ */
+function flatSpeeds(r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number): number {
+  const { pairStartP, pairDstE, pairAE: kdwE, pairBE: cw2E, flatQ } = sc;
+  const { linear, D, ceps, ctlim, flat } = r;
+  const epsMinD = bastankhahEpsilon(flat.ctMin, ceps, ctlim) * D;
+  const epsMaxD = bastankhahEpsilon(flat.ctMax, ceps, ctlim) * D;
+  const ctD2over8 = (flat.ctMax * D * D) / 8;
+  flatQ.fill(0, 0, n);
+  const e1 = pairStartP[n];
+  for (let e = 0; e < e1; e++) {
+    const kdw = kdwE[e];
+    const sMin = kdw + epsMinD;
+    const sMax = kdw + epsMaxD;
+    const t = (0.5 * cw2E[e]) / (sMax * sMax);
+    // exp decreases: e^-31 bounds whatever lies beyond expNeg's range
+    const b = bastankhahCentre(ctD2over8 / (sMin * sMin)) * expNeg(t < 31 ? t : 31);
+    flatQ[pairDstE[e]] += linear ? b : b * b;
+  }
+  return flatSpeedsFrom(sc, n, linear, ws, K, flat.loWs);
 }
 
 function pushSource(

@@ -23,7 +23,7 @@ import * as overlapModule from "../rotorAverage/gaussianOverlap.js";
 import * as crespoModule from "../turbulence/crespoHernandez.js";
 import * as gclModule from "../turbulence/gcl.js";
 import * as stfModule from "../turbulence/stf.js";
-import type { Turbine } from "../turbine.js";
+import { flatTop, type Turbine } from "../turbine.js";
 
 // Module-local copies (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
 const { bastankhahEpsilon } = bastankhahModule;
@@ -127,20 +127,8 @@ export class GeneralSetup {
     const aTop = this.crespoMom1d ? ct2aMomentum(ctTop) : ct2aMadsen(ctTop);
     this.crespoPrefMax = turbKind === TURB_CRESPO ? crespoPrefactor(this.tcA, this.tcB, this.tcB >= 0 ? aTop : 0, this.tiPowC) : 0;
     this.gclPrefMax = turbKind === TURB_GCL ? gclPrefactor(Math.min(ctTop, 1)) : 0;
-    let flatLoWs = Infinity, flatPowerW = 0, ctMinFlat = 0, ctMaxFlat = 0;
-    if (turbine.kind === "tabular") {
-      const P = turbine.powerTableW, C = turbine.ctTable, xs = turbine.wsTable;
-      const last = P.length - 1;
-      let r = last;
-      while (r > 0 && P[r - 1] === P[last]) r--;
-      if (r < last) {
-        flatLoWs = xs[r];
-        flatPowerW = P[last];
-        ctMinFlat = Infinity;
-        for (let j = r; j <= last; j++) { ctMinFlat = Math.min(ctMinFlat, C[j]); ctMaxFlat = Math.max(ctMaxFlat, C[j]); }
-      }
-    }
-    this.flatLoWs = flatLoWs; this.flatPowerW = flatPowerW; this.ctMinFlat = ctMinFlat; this.ctMaxFlat = ctMaxFlat;
+    const flat = flatTop(turbine);
+    this.flatLoWs = flat.loWs; this.flatPowerW = flat.powerW; this.ctMinFlat = flat.ctMin; this.ctMaxFlat = flat.ctMax;
     this.kMin = defKind === DEF_NIAYIFAR ? (this.a0 >= 0 ? this.a0 * ti + this.a1 : NaN) : this.kFix;
   }
 }

@@ -20,7 +20,7 @@ import {
 
 // Local copies: under tsx's CommonJS transform every use of an imported binding is a getter
 // call (a third of the Bastankhah AEP's time when GAUSS_CULL2 was read in the pair loop so).
-const { setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
+const { crosswindCandidates, flatSpeedsFrom, prepareCrosswind, setAdjoint, unknownDeficit, visitSingleSpeed, visitSpeeds } = common;
 
 const ct2aMadsen = induction.ct2aMadsen;
 const dCt2aMadsen = induction.dCt2aMadsen;
@@ -40,14 +40,26 @@ function sourceFactor(_r: Resolved, ct: number, ws: number): number {
 }
 
 function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geometry: boolean): number {
-  const { xP, yP, pairStartP, pairDstE, pairAE, pairHcwE, pairDwE, auxE, aux2E, isWakedQ } = sc;
+  const { xP, yP, pairStartP, pairDstE, pairAE, pairHcwE, pairDwE, auxE, aux2E, isWakedQ, candQ } = sc;
   const { k, R } = r;
+  const windowed = n >= sc.windowMinN;
+  // k·dw + 2R at the largest dw, with a margin for the window's own rounding
+  if (windowed) prepareCrosswind(sc, n, c, s);
+  const keyLast = -c * xP[n - 1] - s * yP[n - 1];
   let e = 0;
   for (let p = 0; p < n; p++) {
     pairStartP[p] = e;
     const xi = xP[p];
     const yi = yP[p];
-    for (let q = p + 1; q < n; q++) {
+    // one loop body over the candidates (a call per pair boxed its double arguments)
+    let m = 0;
+    if (windowed) {
+      // k·dw + 2R at the largest dw this source has (to the last position), with a margin for the window's rounding
+      const dwMax = keyLast - (-c * xi - s * yi);
+      m = crosswindCandidates(sc, n, p, (k * (dwMax > 0 ? dwMax : 0) + 2 * R) * (1 + 1e-9) + 1e-6);
+    } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
+    for (let j = 0; j < m; j++) {
+      const q = candQ[j];
       const dx = xP[q] - xi;
       const dy = yP[q] - yi;
       const dw = -c * dx - s * dy;
@@ -118,6 +130,20 @@ function directionAep(
   const linear = r.linear;
   const freeFK = free.srcK;
   accQK.fill(0, 0, n * K);
+  // speeds from kEnd on stay on the flat top (flatSpeedsFrom): a deficit there is at most
+  // 2a(min(ctMax, 1))·WS·A, A the pair's Ct-free geometry
+  let kEnd = K;
+  if (!tensors && ws[K - 1] >= r.flat.loWs) {
+    const { flatQ } = sc;
+    const bA = 2 * ct2aMadsen(r.flat.ctMax < 1 ? r.flat.ctMax : 1);
+    flatQ.fill(0, 0, n);
+    const e1 = pairStartP[n];
+    for (let e = 0; e < e1; e++) {
+      const b = bA * geomE[e];
+      flatQ[pairDstE[e]] += linear ? b : b * b;
+    }
+    kEnd = flatSpeedsFrom(sc, n, linear, ws, K, r.flat.loWs);
+  }
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -133,7 +159,7 @@ function directionAep(
     for (let e = e0; e < e1; e++) {
       const g = geomE[e];
       const dK = pairDstE[e] * K;
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < kEnd; k++) {
         const d = f[k] * g;
         accQK[dK + k] += linear ? d : d * d;
       }

@@ -182,7 +182,8 @@ export function gaussianOverlapExcess(table: Float64Array = gaussianOverlapTable
  */
 export function gaussianOverlapFactor(rOverSigma: number, cwOverSigma: number, table: Float64Array = gaussianOverlapTable()): number {
   // ×100 for ÷0.01: equal or 1 ulp apart (0.01 is not a double), and a multiply where a division
-  // holds up the kernels' loops (the grid index moves by ~1e-14, F by ~1e-16 of itself)
+  // holds up the kernels' loops (the grid index moves by ≤ 1 ulp, F by < 5e-14 of itself:
+  // test/physics/generalNumerics.test.ts)
   let xi = rOverSigma * DST_PER_UNIT;
   let yi = cwOverSigma * DST_PER_UNIT;
   if (!(xi > 0)) xi = 0; else if (xi > DST_NR - 1) xi = DST_NR - 1;
