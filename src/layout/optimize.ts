@@ -451,6 +451,8 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       localSolve(c, x, y);
       const a = finish(c, x, y);
       if (a > bestA) { bestA = a; bx = x; by = y; }
+      // A progress report per solve: on a big farm they take minutes (Horns Rev 1: ~140 s).
+      progress();
     }
     c.stop = prevStop;
     if (Number.isFinite(bestA)) { sx = bx; sy = by; }
