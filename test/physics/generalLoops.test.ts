@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hasSpecialisedLoop, propagateFast, wakeModelOf } from "../../src/physics/kernels/general.js";
-import { flatSkippedFlowCases } from "../../src/physics/kernels/generalLoops.js";
+import { flatSkippedCount as flatSkippedFlowCases } from "../../src/physics/kernels/common.js";
 import type { Tensors } from "../../src/physics/kernels/common.js";
 import { parseWakeModel, windFarmModelOf } from "../../src/physics/modelSpec.js";
 import { builtinLayout } from "../../src/physics/layouts.js";

@@ -499,15 +499,22 @@ export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth
  * bits. (Horns Rev V80: flat from 16 m/s.)
  */
 export function flatSpeedsFrom(sc: Scratch, n: number, linear: boolean, ws: Float64Array, K: number, loWs: number): number {
-  const flatQ = sc.flatQ;
+  return flatSpeedsFromBound(sc.flatQ, n, linear, ws, K, 0, loWs);
+}
+
+/** flatSpeedsFrom on any kernel's per-target bounds (boundQ), never below kFloor. */
+export function flatSpeedsFromBound(
+  boundQ: Float64Array, n: number, linear: boolean, ws: ArrayLike<number>, K: number, kFloor: number, loWs: number,
+): number {
   let gMax = 0;
   for (let q = 0; q < n; q++) {
-    const v = linear ? flatQ[q] : Math.sqrt(flatQ[q]);
+    const v = linear ? boundQ[q] : Math.sqrt(boundQ[q]);
     if (v > gMax) gMax = v;
   }
+  // margins far above the rounding of the loops (expNeg ≤ 2 ulp, sums, √)
   const keep = 1 - gMax * (1 + 1e-9);
   let k = K;
-  while (k > 0 && ws[k - 1] * keep - 1e-9 >= loWs) k--;
+  while (k > kFloor && ws[k - 1] * keep - 1e-9 >= loWs) k--;
   flatSkipped += K - k;
   return k;
 }

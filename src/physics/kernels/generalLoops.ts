@@ -38,6 +38,7 @@ import * as overlapModule from "../rotorAverage/gaussianOverlap.js";
 import * as crespoModule from "../turbulence/crespoHernandez.js";
 import * as stfModule from "../turbulence/stf.js";
 import * as turbineModule from "../turbine.js";
+import * as commonModule from "./common.js";
 import type { Tensors } from "./common.js";
 import type { GeneralScratch, GeneralSetup } from "./generalPairs.js";
 import * as pairsModule from "./generalPairs.js";
@@ -47,6 +48,7 @@ const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { bastankhahEpsilon } = bastankhahModule;
 const { overlapFraction } = nojModule;
 const { expNeg } = expNegModule;
+const { flatSpeedsFromBound } = commonModule;
 const { gaussianOverlapFactor, gaussianOverlapExcess } = overlapModule;
 const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
@@ -61,12 +63,6 @@ export type DirectionLoop = (
 ) => void;
 
 const pc = new Float64Array(4);
-let flatSkips = 0;
-
-/** How many (direction, speed) flow cases the flat-top skip has answered without propagating (tests). */
-export function flatSkippedFlowCases(): number {
-  return flatSkips;
-}
 
 /** The loop for `g`'s combination, or null (general.ts's generic loop). */
 export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
@@ -198,17 +194,7 @@ function flatSpeedsFrom(g: GeneralSetup, sc: GeneralScratch, n: number, ws: Arra
       flatAccQ[q] += linear ? b : b * b;
     }
   }
-  let gMax = 0;
-  for (let q = 0; q < n; q++) {
-    const v = linear ? flatAccQ[q] : Math.sqrt(flatAccQ[q]);
-    if (v > gMax) gMax = v;
-  }
-  // margins far above the rounding of the loops (expNeg ≤ 2 ulp, sums, √)
-  const keep = 1 - gMax * (1 + 1e-9);
-  let k = K;
-  while (k > kEnd && ws[k - 1] * keep - 1e-9 >= flatLoWs) k--;
-  flatSkips += K - k;
-  return k;
+  return flatSpeedsFromBound(flatAccQ, n, linear, ws, K, kEnd, flatLoWs);
 }
 
 /** Centre Gaussian (Bastankhah/Niayifar, cull cw² ≤ 60σ²) + STF2017 summed linearly. */
