@@ -11,6 +11,7 @@ import { buildBoundary, buildModel } from "../../src/batch/build.js";
 import { bestLayoutFigure, readReportData } from "../../src/report/report.js";
 import { smartStartLayout } from "../../src/layout/index.js";
 import { fakeWork, partFiles, readOutput, smallSpec, tempDir } from "./helpers.js";
+import { STORED_HISTORY_POINTS } from "../../src/batch/history.js";
 
 // Fault injection is read by the workers from their (copied) environment.
 process.env.WFLO_TEST_FAULTS = "1";
@@ -75,7 +76,13 @@ test("the real work: optimized layouts are committed with their config attribute
   });
   assert.deepEqual([...rec.layoutInitial!], [...ss.x, ...ss.y]);
   assert.ok(Math.abs(ss.aepGWh - Number(rec.attrs.aep_initial)) <= 1e-9 * ss.aepGWh, `${ss.aepGWh} vs ${rec.attrs.aep_initial}`);
-  assert.equal(rec.aepHistoryGWh!.length, Number(rec.attrs.iterations));
+  // every iteration up to STORED_HISTORY_POINTS, else the min-max decimation: ends kept, numbered
+  const iterations = Number(rec.attrs.iterations);
+  const kept = rec.aepHistoryGWh!.length;
+  if (iterations <= STORED_HISTORY_POINTS) assert.equal(kept, iterations);
+  else assert.ok(kept > STORED_HISTORY_POINTS / 2 && kept <= STORED_HISTORY_POINTS, `${kept} of ${iterations} iterates kept`);
+  assert.equal(rec.aepHistoryIter![0], 1);
+  assert.equal(rec.aepHistoryIter![kept - 1], iterations);
   assert.ok(rec.aepHistoryGWh!.every((v) => Number.isFinite(v) && v > 0));
   assert.ok((await validate(o)).ok);
   // The report draws the stored smart start (and carries the history) instead of recomputing.
