@@ -58,7 +58,7 @@ function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geomet
     if (windowed) {
       // the cull's crosswind reach √(2·30)·σ_max at the largest dw this source has, with a margin for the window's rounding
       const dwMax = keyLast - (-c * xi - s * yi);
-      m = crosswindCandidates(sc, n, p, reach * (k * (dwMax > 0 ? dwMax : 0) + epsMaxD) * (1 + 1e-9) + 1e-6);
+      m = crosswindCandidates(sc, n, p, reach * (k * (dwMax > 0 ? dwMax : 0) + epsMaxD) * (1 + 1e-9) + 1e-6, geometry);
     } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
     for (let j = 0; j < m; j++) {
       const q = candQ[j];
@@ -145,7 +145,8 @@ function directionAep(
     let cK = freeCtD2K;
     if (isWakedQ[p]) {
       visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, ctD2K, tensors);
-      for (let k = 0; k < K; k++) {
+      // only the propagated speeds' factors are read below
+      for (let k = 0; k < kEnd; k++) {
         const ct = ctD2K[k];
         if (ct < 0) {
           epsDK[k] = freeEpsDK[k];
@@ -160,7 +161,7 @@ function directionAep(
     }
     if (e0 === e1) continue;
     let epsMaxD = 0;
-    for (let k = 0; k < K; k++) if (cK[k] !== 0 && eK[k] > epsMaxD) epsMaxD = eK[k];
+    for (let k = 0; k < kEnd; k++) if (cK[k] !== 0 && eK[k] > epsMaxD) epsMaxD = eK[k];
     if (epsMaxD === 0) continue; // Ct = 0 at every speed: no deficit
     for (let e = e0; e < e1; e++) {
       const kdw = kdwE[e];

@@ -443,11 +443,13 @@ export function prepareCrosswind(sc: Scratch, n: number, c: number, s: number): 
 }
 
 /**
- * Positions q > p whose crosswind coordinate lies within `halfWidth` of p's, ascending, into
- * sc.candQ; returns their count. The caller's halfWidth carries a margin over its exact bound
+ * Positions q > p whose crosswind coordinate lies within `halfWidth` of p's into sc.candQ;
+ * returns their count. Ascending when `ordered` (the gradient sums each source's pairs in
+ * order); the AEP alone does not care (each target takes one term from a source), so it skips
+ * the sort: a twelfth of a Horns Rev NOJ call. The caller's halfWidth carries a margin over its exact bound
  * (the crosswind coordinates here round differently from the pair's own s·dx − c·dy).
  */
-export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth: number): number {
+export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth: number, ordered = true): number {
   const { orderP, cwI, cwOrdI, cwRankI, pOfI, candQ } = sc;
   const i = orderP[p];
   const cw = cwI[i];
@@ -465,6 +467,7 @@ export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth
     const q = pOfI[j];
     if (q > p) candQ[m++] = q;
   }
+  if (!ordered) return m;
   if (m <= 12) {
     for (let a = 1; a < m; a++) {
       const v = candQ[a];

@@ -56,7 +56,7 @@ function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geomet
     if (windowed) {
       // k·dw + 2R at the largest dw this source has (to the last position), with a margin for the window's rounding
       const dwMax = keyLast - (-c * xi - s * yi);
-      m = crosswindCandidates(sc, n, p, (k * (dwMax > 0 ? dwMax : 0) + 2 * R) * (1 + 1e-9) + 1e-6);
+      m = crosswindCandidates(sc, n, p, (k * (dwMax > 0 ? dwMax : 0) + 2 * R) * (1 + 1e-9) + 1e-6, geometry);
     } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
     for (let j = 0; j < m; j++) {
       const q = candQ[j];
@@ -150,18 +150,28 @@ function directionAep(
     let f = freeFK;
     if (isWakedQ[p]) {
       visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, fK, tensors);
-      for (let k = 0; k < K; k++) {
+      // only the propagated speeds' factors are read below
+      for (let k = 0; k < kEnd; k++) {
         const ct = fK[k];
         fK[k] = ct < 0 ? freeFK[k] : sourceFactor(r, ct, ws[k]);
       }
       f = fK;
     }
-    for (let e = e0; e < e1; e++) {
-      const g = geomE[e];
-      const dK = pairDstE[e] * K;
-      for (let k = 0; k < kEnd; k++) {
-        const d = f[k] * g;
-        accQK[dK + k] += linear ? d : d * d;
+    // two loops, so the inner one carries no branch
+    if (linear) {
+      for (let e = e0; e < e1; e++) {
+        const g = geomE[e];
+        const dK = pairDstE[e] * K;
+        for (let k = 0; k < kEnd; k++) accQK[dK + k] += f[k] * g;
+      }
+    } else {
+      for (let e = e0; e < e1; e++) {
+        const g = geomE[e];
+        const dK = pairDstE[e] * K;
+        for (let k = 0; k < kEnd; k++) {
+          const d = f[k] * g;
+          accQK[dK + k] += d * d;
+        }
       }
     }
   }
