@@ -58,7 +58,8 @@ function pairs(r: Resolved, sc: Scratch, n: number, c: number, s: number, geomet
     if (windowed) {
       // the cull's crosswind reach √(2·30)·σ_max at the largest dw this source has, with a margin for the window's rounding
       const dwMax = keyLast - (-c * xi - s * yi);
-      m = crosswindCandidates(sc, n, p, reach * (k * (dwMax > 0 ? dwMax : 0) + epsMaxD) * (1 + 1e-9) + 1e-6, geometry);
+      sc.halfWidthF[0] = reach * (k * (dwMax > 0 ? dwMax : 0) + epsMaxD) * (1 + 1e-9) + 1e-6;
+      m = crosswindCandidates(sc, n, p, geometry);
     } else for (let q = p + 1; q < n; q++) candQ[m++] = q;
     for (let j = 0; j < m; j++) {
       const q = candQ[j];

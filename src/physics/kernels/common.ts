@@ -186,6 +186,8 @@ export class Scratch {
   cwRankI = new Int32Array(0);
   pOfI = new Int32Array(0);
   candQ = new Int32Array(0);
+  /** crosswindCandidates' half width (a typed slot: see there). */
+  halfWidthF = new Float64Array(1);
   markQ = new Uint8Array(0);
   /** Per target, the superposed bound of its relative deficits at flat-top speeds (flatSpeedsFrom). */
   flatQ = new Float64Array(0);
@@ -334,7 +336,7 @@ export function visitSpeeds(
   if (r.tiEff) sc.tiEffQK.fill(r.tiAmb, qK, qK + K);
   const aepLK = sc.aepLK;
   if (curve && !tensors && !aepLK) {
-    aepI[i] = visitSpeedsUniform(curve, linear, accQK, wsEffQK, qK, ws, K, free.powerK, pLK, lK, ctOutK, a);
+    visitSpeedsUniform(curve, linear, accQK, wsEffQK, qK, ws, K, free.powerK, pLK, lK, ctOutK, aepI, i);
     return;
   }
   for (let k = 0; k < K; k++) {
@@ -378,8 +380,12 @@ export function visitSpeeds(
  */
 function visitSpeedsUniform(
   cv: UniformCurve, linear: boolean, accQK: Float64Array, wsEffQK: Float64Array, qK: number,
-  ws: Float64Array, K: number, freePowerK: Float64Array, pLK: Float64Array, lK: number, ctOutK: Float64Array, a: number,
-): number {
+  ws: Float64Array, K: number, freePowerK: Float64Array, pLK: Float64Array, lK: number, ctOutK: Float64Array,
+  aepI: Float64Array, i: number,
+): void {
+  // the sum goes back through aepI, not a return value: a double returned from a call that is
+  // not inlined is boxed (a heap number per visit, ~0.4 MB of garbage per Horns Rev call)
+  let a = aepI[i];
   const xs = cv.ws, P = cv.powerW, C = cv.ct, sP = cv.powerSlope, sC = cv.ctSlope, invStep = cv.invStep;
   const last = xs.length - 1;
   const x0 = xs[0], xLast = xs[last];
@@ -410,7 +416,7 @@ function visitSpeedsUniform(
     a += power * pw;
     ctOutK[k] = ct;
   }
-  return a;
+  aepI[i] = a;
 }
 
 /**
@@ -443,14 +449,17 @@ export function prepareCrosswind(sc: Scratch, n: number, c: number, s: number): 
 }
 
 /**
- * Positions q > p whose crosswind coordinate lies within `halfWidth` of p's into sc.candQ;
+ * Positions q > p whose crosswind coordinate lies within sc.halfWidthF[0] of p's into sc.candQ;
  * returns their count. Ascending when `ordered` (the gradient sums each source's pairs in
  * order); the AEP alone does not care (each target takes one term from a source), so it skips
- * the sort: a twelfth of a Horns Rev NOJ call. The caller's halfWidth carries a margin over its exact bound
- * (the crosswind coordinates here round differently from the pair's own s·dx − c·dy).
+ * the sort: a twelfth of a Horns Rev NOJ call. The half width comes through a typed slot, not an
+ * argument: a double passed to a call that is not inlined is boxed (a heap number per source and
+ * direction, 0.46 MB of garbage per Horns Rev NOJ call). The caller's half width carries a margin
+ * over its exact bound (the crosswind coordinates here round differently from the pair's own s·dx − c·dy).
  */
-export function crosswindCandidates(sc: Scratch, n: number, p: number, halfWidth: number, ordered = true): number {
+export function crosswindCandidates(sc: Scratch, n: number, p: number, ordered = true): number {
   const { orderP, cwI, cwOrdI, cwRankI, pOfI, candQ } = sc;
+  const halfWidth = sc.halfWidthF[0];
   const i = orderP[p];
   const cw = cwI[i];
   const rank = cwRankI[i];
