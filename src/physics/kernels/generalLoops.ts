@@ -46,13 +46,13 @@ import * as pairsModule from "./generalPairs.js";
 // Module-local copies of the imports (an imported binding is a getter call under tsx's CommonJS transform; see engine.ts).
 const { ct2aMadsen, ct2aMomentum } = inductionModule;
 const { bastankhahEpsilon } = bastankhahModule;
-const { overlapFraction } = nojModule;
+const { overlapFractionIo } = nojModule;
 const { expNeg } = expNegModule;
 const { flatSpeedsFromBound } = commonModule;
 const { gaussianOverlapFactor, gaussianOverlapExcess } = overlapModule;
 const { crespoPrefactor } = crespoModule;
 const { stf2017CentreTi, frandsenAdded } = stfModule;
-const { turbinePowerCt, tabularPowerCt } = turbineModule;
+const { turbinePowerCt, tabularPowerCt, uniformPowerCt } = turbineModule;
 const {
   DEF_BASTANKHAH, DEF_NIAYIFAR, DW_SIGMA, DW_WAKE, GWH_PER_W_YEAR, PAIR_F64, SUM_LINEAR, SUM_SQRMAX, TURB_CRESPO, TURB_STF2017,
 } = pairsModule;
@@ -63,6 +63,7 @@ export type DirectionLoop = (
 ) => void;
 
 const pc = new Float64Array(4);
+const io = new Float64Array(3);
 
 /** The loop for `g`'s combination, or null (general.ts's generic loop). */
 export function specialisedLoop(g: GeneralSetup): DirectionLoop | null {
@@ -84,10 +85,13 @@ function visitSource(
   aepI: Float64Array | undefined, tensors: Tensors | undefined, withPairs: boolean, kEnd: number,
 ): void {
   const { order, accDQK, accTQK, ctK, sigAK, sigBK, cenAK, cenBK, pwK, memoWsK, memoPK, memoCtK, memoEpsK } = sc;
-  const { D, ti, turbine, useEffWs, useEffTi, kFix, a0, a1, ceps, ctlim } = g;
+  const { turbine, useEffWs, useEffTi } = g;
+  const F = g.loopF64;
+  const D = F[0], ti = F[1], kFix = F[2], a0 = F[3], a1 = F[4], ceps = F[5], ctlim = F[6], flatPowerW = F[7];
   // function-local flags and helpers (see centreStf2017)
   const linear = g.linear === true, sqrMax = g.sum === SUM_SQRMAX, niayifar = g.defKind === DEF_NIAYIFAR;
-  const curves = turbinePowerCt, tabCurves = tabularPowerCt, eps = bastankhahEpsilon;
+  const curves = turbinePowerCt, tabCurves = tabularPowerCt, uniCurves = uniformPowerCt, eps = bastankhahEpsilon;
+  const cv = g.curve;
   const tabular = turbine.kind === "tabular";
   const K = ws.length;
   const i = order[p];
@@ -96,7 +100,7 @@ function visitSource(
   for (let k = 0; k < K; k++) {
     if (k >= kEnd) {
       // flat top of the power curve (flatSpeedsFrom): the power the curve returns there, added in the same order
-      if (aepI) aepI[i] += g.flatPowerW * pwK[k];
+      if (aepI) aepI[i] += flatPowerW * pwK[k];
       continue;
     }
     const WS = ws[k];
@@ -110,8 +114,10 @@ function visitSource(
     }
     // The curves and ε at this speed's last WS_eff (the unwaked sources of a speed share theirs)
     if (wsEff !== memoWsK[k]) {
-      // the tabular branch called directly: small enough to inline (a call boxes its double argument)
-      if (tabular) tabCurves(turbine, wsEff, pc);
+      // the tabular branches called directly: small enough to inline (a call boxes its double
+      // argument); the precomputed slopes when the table is evenly spaced (same bits, no division)
+      if (cv) uniCurves(cv, wsEff, pc);
+      else if (tabular) tabCurves(turbine, wsEff, pc);
       else curves(turbine, wsEff, pc);
       memoWsK[k] = wsEff;
       memoPK[k] = pc[0];
@@ -271,7 +277,7 @@ function overlapCrespo(
   const mom1d = g.mom1d === true;
   const crespoMom1d = g.crespoMom1d === true;
   const dwWake = DW_WAKE, dwSigma = DW_SIGMA, overlapCull = PAIR_F64[1];
-  const madsen = ct2aMadsen, momentum = ct2aMomentum, overlapF = gaussianOverlapFactor, lens = overlapFraction, prefactor = crespoPrefactor;
+  const madsen = ct2aMadsen, momentum = ct2aMomentum, overlapF = gaussianOverlapFactor, lensIo = overlapFractionIo, prefactor = crespoPrefactor;
   const kEnd = aepI && !tensors ? flatSpeedsFrom(g, sc, n, ws) : K;
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
@@ -310,7 +316,10 @@ function overlapCrespo(
             const top = pref * dwPow;
             const t = accTQK[qb + k];
             if (top > t) {
-              const added = top * lens(wr, R, cw);
+              // the lens through a typed array: this call is not inlined, and double arguments would be boxed
+              io[0] = wr; io[1] = R; io[2] = cw;
+              lensIo(io);
+              const added = top * io[0];
               if (added > t) accTQK[qb + k] = added;
             }
           }
