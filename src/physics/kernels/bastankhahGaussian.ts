@@ -145,7 +145,7 @@ function directionAep(
     let eK = freeEpsDK;
     let cK = freeCtD2K;
     if (isWakedQ[p]) {
-      visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, ctD2K, tensors);
+      visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, ctD2K, tensors, kEnd);
       // only the propagated speeds' factors are read below
       for (let k = 0; k < kEnd; k++) {
         const ct = ctD2K[k];

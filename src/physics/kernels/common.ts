@@ -229,8 +229,7 @@ export class Scratch {
   aepLK: Float64Array | null = null;
   /** Speed-minor tensors of the multi-speed AEP path: accQK[q·K + k], and per-source rows. */
   accQK = new Float64Array(0);
-  /** Speed-minor effective speed and TI of each position visitSpeeds visited ([p·K + k]). */
-  wsEffQK = new Float64Array(0);
+  /** Speed-minor effective TI of each position visitSpeeds visited ([p·K + k]). */
   tiEffQK = new Float64Array(0);
   epsDK = new Float64Array(0);
   ctD2K = new Float64Array(0);
@@ -239,7 +238,6 @@ export class Scratch {
   ensureK(n: number, K: number): void {
     if (this.accQK.length < n * K) {
       this.accQK = new Float64Array(n * K);
-      this.wsEffQK = new Float64Array(n * K);
       this.tiEffQK = new Float64Array(n * K);
     }
     if (this.epsDK.length < K) {
@@ -317,15 +315,18 @@ export function visitSingleSpeed(r: Resolved, sc: Scratch, p: number, WS: number
 
 /**
  * Speed-minor visit of waked position p in one direction: adds its AEP over the K speeds to
- * aepI, and writes per speed its Ct into ctOutK (−1: free stream), its WS_eff into sc.wsEffQK
- * (its effective TI into sc.tiEffQK when the kernel reads it), and its WS_eff, power and Ct
- * into the tensors when given. The kernel then derives its source factors from ctOutK.
+ * aepI, and writes per speed its Ct into ctOutK (−1: free stream), its effective TI into
+ * sc.tiEffQK when the kernel reads it, and its WS_eff, power and Ct into the tensors when given.
+ * The kernel then derives its source factors from ctOutK. Speeds from kEnd on are on the flat
+ * top (flatSpeedsFrom: nothing was propagated there); only their AEP is needed, so ctOutK is
+ * left unwritten there when the AEP alone is asked for.
  */
 export function visitSpeeds(
   r: Resolved, sc: Scratch, p: number, ws: Float64Array, K: number, free: FreeStream,
   pLK: Float64Array, l: number, L: number, aepI: Float64Array, ctOutK: Float64Array, tensors: Tensors | undefined,
+  kEnd: number,
 ): void {
-  const { orderP, accQK, wsEffQK, pc } = sc;
+  const { orderP, accQK, pc } = sc;
   const { linear, turbine, curve } = r;
   const i = orderP[p];
   const qK = p * K;
@@ -336,7 +337,7 @@ export function visitSpeeds(
   if (r.tiEff) sc.tiEffQK.fill(r.tiAmb, qK, qK + K);
   const aepLK = sc.aepLK;
   if (curve && !tensors && !aepLK) {
-    visitSpeedsUniform(curve, linear, accQK, wsEffQK, qK, ws, K, free.powerK, pLK, lK, ctOutK, aepI, i);
+    visitSpeedsUniform(curve, linear, accQK, qK, ws, K, kEnd, free.powerK, pLK, lK, ctOutK, aepI, i);
     return;
   }
   for (let k = 0; k < K; k++) {
@@ -346,7 +347,6 @@ export function visitSpeeds(
       const term = free.powerK[k] * pw;
       a += term;
       if (aepLK) aepLK[lK + k] += term;
-      wsEffQK[qK + k] = ws[k];
       ctOutK[k] = -1; // free stream: the kernel takes the free-stream row
       if (tensors) {
         tensors.wsEffILK[at0 + k] = ws[k];
@@ -355,7 +355,6 @@ export function visitSpeeds(
       }
     } else {
       const wsEff = ws[k] - (linear ? acc : Math.sqrt(acc));
-      wsEffQK[qK + k] = wsEff;
       if (curve) uniformPowerCt(curve, wsEff, pc);
       else turbinePowerCt(turbine, wsEff, pc);
       const term = pc[0] * pw;
@@ -379,8 +378,8 @@ export function visitSpeeds(
  * same order of additions: the same bits as the general loop.
  */
 function visitSpeedsUniform(
-  cv: UniformCurve, linear: boolean, accQK: Float64Array, wsEffQK: Float64Array, qK: number,
-  ws: Float64Array, K: number, freePowerK: Float64Array, pLK: Float64Array, lK: number, ctOutK: Float64Array,
+  cv: UniformCurve, linear: boolean, accQK: Float64Array, qK: number,
+  ws: Float64Array, K: number, kEnd: number, freePowerK: Float64Array, pLK: Float64Array, lK: number, ctOutK: Float64Array,
   aepI: Float64Array, i: number,
 ): void {
   // the sum goes back through aepI, not a return value: a double returned from a call that is
@@ -389,17 +388,15 @@ function visitSpeedsUniform(
   const xs = cv.ws, P = cv.powerW, C = cv.ct, sP = cv.powerSlope, sC = cv.ctSlope, invStep = cv.invStep;
   const last = xs.length - 1;
   const x0 = xs[0], xLast = xs[last];
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; k < kEnd; k++) {
     const acc = accQK[qK + k];
     const pw = pLK[lK + k] * GWH_PER_W_YEAR;
     if (acc === 0) {
       a += freePowerK[k] * pw;
-      wsEffQK[qK + k] = ws[k];
       ctOutK[k] = -1;
       continue;
     }
     const wsEff = ws[k] - (linear ? acc : Math.sqrt(acc));
-    wsEffQK[qK + k] = wsEff;
     let power: number, ct: number;
     if (!(wsEff >= x0)) {
       power = P[0]; ct = C[0];
@@ -416,6 +413,8 @@ function visitSpeedsUniform(
     a += power * pw;
     ctOutK[k] = ct;
   }
+  // the flat top: free-stream power (nothing propagated), added in the same order
+  for (let k = kEnd; k < K; k++) a += freePowerK[k] * (pLK[lK + k] * GWH_PER_W_YEAR);
   aepI[i] = a;
 }
 

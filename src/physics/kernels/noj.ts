@@ -150,7 +150,7 @@ function directionAep(
     const e1 = pairStartP[p + 1];
     let f = freeFK;
     if (isWakedQ[p]) {
-      visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, fK, tensors);
+      visitSpeeds(r, sc, p, ws, K, free, pLK, l, L, aepI, fK, tensors, kEnd);
       // only the propagated speeds' factors are read below
       for (let k = 0; k < kEnd; k++) {
         const ct = fK[k];
