@@ -149,6 +149,8 @@ const OPTIMIZER_KEYS = {
   max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },
   time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
+  ring_starts: { name: "ringStarts", min: 0, integer: true, what: "ring starts (turbines along the outlines) solved before the search" },
+  coarse_directions: { name: "coarseDirections", min: 2, integer: true, what: "directions of the coarse rose (about)" },
   coarse_share: { name: "coarseShare", min: 0, max: 1, integer: false, what: "share of the budget the coarse rose may use" },
   explore_share: { name: "exploreShare", min: 0, max: 1, integer: false, what: "method multistart: share of the budget the starts split" },
   starts: { name: "starts", min: 1, max: 64, integer: true, what: "method multistart: how many smart starts" },

@@ -36,6 +36,35 @@ export interface PolygonBoundary {
 
 export type Boundary = BoundaryCircle | PolygonBoundary;
 
+/**
+ * m points evenly along the closed outline (circle, or polygon vertices in order) by arc
+ * length, the first at `phase` (0–1) of a step from the start; appended to xs, ys.
+ */
+export function pointsAlongOutline(o: BoundaryCircle | BoundaryPolygon, m: number, phase: number, xs: number[], ys: number[]): void {
+  if ("kind" in o) {
+    for (let q = 0; q < m; q++) {
+      const t = (2 * Math.PI * (q + phase)) / m;
+      xs.push(o.cx + o.radius * Math.cos(t)); ys.push(o.cy + o.radius * Math.sin(t));
+    }
+    return;
+  }
+  const nv = o.x.length;
+  const step = perimeter(o) / m;
+  let i = 0, at = 0;
+  let len = Math.hypot(o.x[1 % nv] - o.x[0], o.y[1 % nv] - o.y[0]);
+  for (let q = 0; q < m; q++) {
+    const t = (q + phase) * step;
+    while (t > at + len && i < nv - 1) {
+      at += len; i++;
+      const j = (i + 1) % nv;
+      len = Math.hypot(o.x[j] - o.x[i], o.y[j] - o.y[i]);
+    }
+    const j = (i + 1) % nv;
+    const f = len > 0 ? Math.min(1, (t - at) / len) : 0;
+    xs.push(o.x[i] + f * (o.x[j] - o.x[i])); ys.push(o.y[i] + f * (o.y[j] - o.y[i]));
+  }
+}
+
 /** Axis-aligned bounding box of the region's outer edges (what the candidate grid spans). */
 export interface BBox { xmin: number; xmax: number; ymin: number; ymax: number }
 
@@ -261,7 +290,7 @@ export function boundaryArea(b: Boundary): number {
   return a;
 }
 
-function perimeter(p: BoundaryPolygon): number {
+export function perimeter(p: BoundaryPolygon): number {
   let s = 0;
   const n = p.x.length;
   for (let i = 0, j = n - 1; i < n; j = i++) s += Math.hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);

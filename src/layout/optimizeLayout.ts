@@ -94,7 +94,7 @@ export const COARSE_ROSE_DIRECTIONS = 36;
  * probability and each speed's share are kept exactly, whatever the site's sectors. Undefined
  * when the rose is small or unevenly spaced.
  */
-export function coarseModel(model: WindFarmModel): { model: WindFarmModel; ratio: number } | undefined {
+export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIRECTIONS): { model: WindFarmModel; ratio: number } | undefined {
   const site = model.site;
   const wd = Float64Array.from(site.defaultWdDeg).sort();
   const ws = site.defaultWs;
@@ -103,7 +103,7 @@ export function coarseModel(model: WindFarmModel): { model: WindFarmModel; ratio
   const step = wdBinWidthDeg(wd);
   if (!(Math.abs(step * L - 360) < 1e-9)) return undefined;
   // s: the largest divisor of L up to L/36, so the groups partition the circle.
-  let s = Math.max(2, Math.round(L / COARSE_ROSE_DIRECTIONS));
+  let s = Math.max(2, Math.round(L / directions));
   while (L % s !== 0) s--;
   if (s < 2) return undefined;
   const pLK = flowCaseProbabilities(site, wd, ws);
@@ -189,8 +189,8 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const model = withFlowCases(c.model, c.flowCases);
   const cfg = { ...c, model, flowCases: undefined };
   const grid = candidateGrid(c.boundary, c.gridSize);
-  const coarse = coarseModel(model);
   const o = c.optimizer ?? {};
+  const coarse = coarseModel(model, o.coarseDirections);
   // With a coarse rose the smart start's value map runs on it too (docs/layout.md, "Coarse
   // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),
   // and the start only ranks candidates; the search judges everything on the full rose.

@@ -38,8 +38,8 @@ export interface Case extends CaseModel {
 
 /** Keys parseCase reads. */
 export const CASE_KEYS = ["site", "turbine", "layout", "model", "wd", "ws"] as const;
-/** Keys owned by the layout tools (boundary and turbine count for smart start); tolerated. */
-export const CASE_LAYOUT_KEYS = ["boundary", "n_turbines", "min_spacing_m"] as const;
+/** Keys owned by the layout tools (boundary, turbine count, the optimizer's settings); tolerated. */
+export const CASE_LAYOUT_KEYS = ["boundary", "n_turbines", "min_spacing_m", "optimizer"] as const;
 const FREE_KEYS = ["name", "description", "comment"];
 
 type Obj = Record<string, unknown>;

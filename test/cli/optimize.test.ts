@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const dev = ["--import", "tsx", "src/cli/dev.ts"];
 const wflo = (...a: string[]) => spawnSync(process.execPath, [...dev, ...a], { encoding: "utf8" });
@@ -47,4 +50,33 @@ test("wflo optimize --json: progress (best AEP, evaluations, elapsed) on stderr,
   const bad = wflo("optimize", "examples/cases/concave-polygon.json", "--method", "sgd");
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--method must be one of basin-hopping, multistart, wec/);
+});
+
+test("a case file's optimizer section (the spec's keys) sets the run's budget; the command line overrides it; a wrong key exits 2 naming it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-case-opt-"));
+  try {
+    const base = JSON.parse(readFileSync("examples/cases/concave-polygon.json", "utf8"));
+    const file = join(dir, "case.json");
+    writeFileSync(file, JSON.stringify({ ...base, optimizer: { max_evaluations: 700, hops: 1 } }));
+    const r = wflo("optimize", file, "--json");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\[done\] best \d+\.\d+ GWh, \d+\/700 evaluations/);
+    const o = wflo("optimize", file, "--max-evaluations", "900", "--json");
+    assert.equal(o.status, 0, o.stderr);
+    assert.match(o.stderr, /\/900 evaluations/);
+    // The other commands read the same file (the section is the layout tools').
+    const ss = wflo("smart-start", file, "--json");
+    assert.equal(ss.status, 0, ss.stderr);
+    writeFileSync(file, JSON.stringify({ ...base, optimizer: { max_evaluation: 700 } }));
+    const bad = wflo("optimize", file);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /optimizer\.max_evaluation/);
+    assert.match(bad.stderr, /case\.json/);
+    writeFileSync(file, JSON.stringify({ ...base, optimizer: { max_evaluations: -1 } }));
+    const neg = wflo("optimize", file);
+    assert.equal(neg.status, 2);
+    assert.match(neg.stderr, /optimizer\.max_evaluations/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

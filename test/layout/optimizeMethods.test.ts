@@ -88,6 +88,11 @@ test("a 360-direction rose: the search runs on a 36-direction coarse rose, the r
   const one = Float64Array.of(0);
   assert.ok(Math.abs(aepGWh(coarse!.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
   assert.equal(coarseModel(model), undefined, "16 directions: no coarse rose");
+  // optimizer.coarse_directions: a finer coarse rose (5° steps), the same total.
+  const c72 = coarseModel(m, 72)!;
+  assert.equal(c72.model.site.defaultWdDeg.length, 72);
+  assert.equal(c72.ratio, 0.2);
+  assert.ok(Math.abs(aepGWh(c72.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
   const phases: string[] = [];
   const r = optimizeLayout({
     model: m, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 1,

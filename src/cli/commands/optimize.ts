@@ -10,7 +10,7 @@
 import { OPTIMIZER_METHODS, optimizeLayout, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
 import { UsageError } from "../../errors.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
-import { loadLayoutCaseFile, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
+import { loadLayoutCaseWithOptimizer, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
 
 export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json]";
 export const summary = "smart start + constrained AEP optimization of a case with a boundary";
@@ -31,11 +31,13 @@ export async function run(argv: string[]): Promise<number> {
   if (method !== undefined && !(OPTIMIZER_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${OPTIMIZER_METHODS.join(", ")}, got "${method}"`);
   }
-  const c = loadLayoutCaseFile(path);
+  const { layoutCase: c, optimizer: fromCase } = loadLayoutCaseWithOptimizer(path);
   const t0 = performance.now();
   let lastLine = -Infinity;
   const quiet = flag(args, "quiet");
+  // The case's optimizer section, then the command line's settings over it.
   const optimizer: OptimizerOptions = {
+    ...fromCase,
     ...(hops !== undefined ? { hops } : {}),
     ...(maxEvaluations !== undefined ? { maxEvaluations } : {}),
     ...(timeLimitS !== undefined ? { timeLimitS } : {}),

@@ -3,8 +3,10 @@
  * smart start for the case's boundary, n_turbines and min_spacing_m. Prints the turbines
  * in placement order: `{"x": [], "y": [], "aep_GWh"}`.
  */
-import { UsageError } from "../../errors.js";
-import { parseLayoutCase, smartStartLayout, type LayoutCase } from "../../layout/index.js";
+import { optimizerOptions } from "../../batch/build.js";
+import type { BatchSpec } from "../../batch/specTypes.js";
+import { InputError, UsageError } from "../../errors.js";
+import { parseLayoutCase, smartStartLayout, type LayoutCase, type OptimizerOptions } from "../../layout/index.js";
 import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs, type ParsedArgs } from "../args.js";
 
@@ -13,8 +15,22 @@ export const summary = "TopFarm smart-start layout for a case with a boundary (p
 
 /** Reads a case file with a boundary; files it refers to resolve relative to it. */
 export function loadLayoutCaseFile(path: string): LayoutCase {
+  return loadLayoutCaseWithOptimizer(path).layoutCase;
+}
+
+/**
+ * The case and its `optimizer` section (the spec's keys and checks, docs/batch.md): a case
+ * can carry the budget its problem deserves (examples/cases/iea37-cs4.json).
+ */
+export function loadLayoutCaseWithOptimizer(path: string): { layoutCase: LayoutCase; optimizer: OptimizerOptions } {
   const { value, file, readText } = readCaseJson(path);
-  return parseLayoutCase(value, { file, readText });
+  const layoutCase = parseLayoutCase(value, { file, readText });
+  const raw = (value as { optimizer?: unknown }).optimizer;
+  if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
+    throw new InputError(`must be an object of optimizer settings, got ${JSON.stringify(raw)}`, { file, field: "optimizer" });
+  }
+  const optimizer = raw === undefined ? {} : optimizerOptions({ optimizer: raw } as BatchSpec, { file });
+  return { layoutCase, optimizer };
 }
 
 export const START_OPTIONS = { grid: "value", "random-pct": "value", seed: "value", json: "flag" } as const;
