@@ -119,7 +119,7 @@ export function latticeStarts(o: LatticeStartOptions): { starts: LatticeStart[];
       if (list.length > k) list.pop();
     }
   };
-  for (let t = 0; t < shapes; t++) {
+  for (let t = 0; t < shapes && keep > 0; t++) {
     const L = lattice(rng, n, 0);
     if (L) offer(best, keep, L.X, L.Y);
   }

@@ -107,7 +107,8 @@ export interface OptimizerOptions {
   latticeShapes?: number;
   /**
    * Method "basin-hopping": ring starts (turbines along the outlines, the rest on a lattice
-   * inside; as many shapes as lattice shapes) local-solved after the lattice ones (default 4).
+   * inside; as many shapes as lattice shapes) solved with the lattice ones, best raw AEP first
+   * (default 0: measured mixed, docs/layout.md "Ring starts").
    */
   ringStarts?: number;
   /** Wake-expansion factors of method "wec", widest first (default [4, 2.5, 1.6, 1.25]). */
@@ -439,14 +440,16 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   // Lattice starts (default method): rows of turbines on a sheared lattice, which basin hopping
   // from a smart start does not reach one turbine at a time (docs/layout.md, "Lattice starts").
   // Each is solved once on the search's objective; the best solve, smart start's included, seeds the search.
-  const nLattice = (o.method ?? "basin-hopping") === "basin-hopping" && hops > 0 ? o.latticeStarts ?? 8 : 0;
+  const startsHere = (o.method ?? "basin-hopping") === "basin-hopping" && hops > 0;
+  const nLattice = startsHere ? o.latticeStarts ?? 8 : 0;
+  const nRing = startsHere ? o.ringStarts ?? 0 : 0;
   // The shapes take at most a tenth of the budget.
   const nShapes = Math.min(o.latticeShapes ?? 300, Math.floor((0.1 * maxEval) / c.obj.aepCost));
-  if (nLattice > 0 && n > 1 && nShapes >= 10) {
+  if (nLattice + nRing > 0 && n > 1 && nShapes >= 10) {
     phase = useCoarse ? "coarse" : "full";
     const L = latticeStarts({
       boundary: p.boundary, nTurbines: n, minSpacingM: p.minSpacingM, aep: c.obj.aep, shapes: nShapes, keep: nLattice,
-      ringShapes: nShapes, ringKeep: o.ringStarts ?? 4, seed: o.seed ?? 0,
+      ringShapes: nShapes, ringKeep: nRing, seed: o.seed ?? 0,
     });
     c.evaluations += L.evaluations * c.obj.aepCost;
     const prevStop = c.stop;

@@ -91,3 +91,12 @@ test("points along an outline: evenly by arc length, the phase shifting them alo
   pointsAlongOutline(circleBoundary([10, 0], 100), 4, 0, xs, ys);
   assert.deepEqual(xs.map((v) => Math.round(v)), [110, 10, -90, 10]);
 });
+
+test("basin hopping from ring starts alone (optimizer.ring_starts, lattice starts off): deterministic, feasible", () => {
+  const boundary = polygonBoundary([polygon([[0, 0], [1500, 0], [1500, 1500], [0, 1500]]), polygon([[2000, 0], [3000, 0], [3000, 2500], [2000, 2500]])]);
+  const cfg = { model, boundary, nTurbines: 12, minSpacingM: 260, gridSize: 12, randomPct: 30, seed: 2, optimizer: { hops: 1, latticeStarts: 0, ringStarts: 2 } };
+  const a = optimizeLayout(cfg), b = optimizeLayout(cfg);
+  assert.deepEqual(Array.from(a.x), Array.from(b.x));
+  assert.ok(a.feasible && feasibilityCheck(boundary, a.x, a.y, 260, 0).feasible);
+  assert.ok(a.aepGWh >= a.aepInitialGWh);
+});
