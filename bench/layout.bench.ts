@@ -98,7 +98,7 @@ if (cases.includes("cs1")) {
   }
 }
 
-function caseStudy(name: string, site: "iea37-cs3" | "iea37-cs4", b: "iea37-cs3" | "iea37-cs4", n: number, targets: { best?: number; every?: number; what: string }, published: string): void {
+function caseStudy(name: string, site: "iea37-cs3" | "iea37-cs4", b: "iea37-cs3" | "iea37-cs4", n: number, targets: { best?: number; every?: number; what: string }, published: string, budget: OptimizerOptions = {}): void {
   const model = windFarmModel({
     site: builtinSite(site), turbine: builtinTurbine("IEA37_10MW"),
     deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel("squared"),
@@ -109,7 +109,7 @@ function caseStudy(name: string, site: "iea37-cs3" | "iea37-cs4", b: "iea37-cs3"
   console.log(HEADER);
   const rows: Row[] = [];
   for (const seed of seeds) {
-    const t = timed(() => optimizeLayout({ model, boundary, nTurbines: n, minSpacingM: 396, gridSize: 18, randomPct: 30, seed, optimizer: extra }));
+    const t = timed(() => optimizeLayout({ model, boundary, nTurbines: n, minSpacingM: 396, gridSize: 18, randomPct: 30, seed, optimizer: { ...budget, ...extra } }));
     rows.push(row(seed, t.r, boundary, 396, t));
   }
   summary(name, rows, targets);
@@ -120,10 +120,18 @@ if (cases.includes("cs3")) {
     { best: 977444.0, what: "TU Delft (Tilli + Quaeghebeur), the best public layout, 977,444.0" },
     `baseline ${f0(cs34.baseline.cs3.recomputed_aep_MWh).trim()} MWh; best public layout ${f0(cs34.best_available.cs3_official_20dir.aep_MWh).trim()} MWh (${cs34.best_available.cs3_official_20dir.layout})`);
 }
+/** The budget examples/cases/iea37-cs4.json carries (what `wflo optimize` on it uses). */
+function cs4CaseBudget(): OptimizerOptions {
+  const file = new URL("../examples/cases/iea37-cs4.json", import.meta.url).pathname;
+  const m = (JSON.parse(readFileSync(file, "utf8")) as { optimizer?: { max_evaluations?: number } }).optimizer?.max_evaluations;
+  return m === undefined ? {} : { maxEvaluations: m };
+}
+
 if (cases.includes("cs4")) {
   caseStudy("IEA 37 case study 4", "iea37-cs4", "iea37-cs4", 81,
     { best: 2913220.6, every: 2905646, what: "IFPEN DEBO 2,913,220.6 best of the eight (Thomas et al. 2023); the lowest of the eight 2,905,646" },
-    `baseline ${f0(cs34.baseline.cs4.recomputed_aep_MWh_360dir).trim()} MWh (360 directions); best re-run layout recomputed ${f0(cs34.best_available.cs4_360dir_iea37_model.best_recomputed.aep_MWh_360dir).trim()} MWh`);
+    `baseline ${f0(cs34.baseline.cs4.recomputed_aep_MWh_360dir).trim()} MWh (360 directions); best re-run layout recomputed ${f0(cs34.best_available.cs4_360dir_iea37_model.best_recomputed.aep_MWh_360dir).trim()} MWh; budget: examples/cases/iea37-cs4.json's optimizer section`,
+    cs4CaseBudget());
 }
 
 if (cases.includes("hr")) {
