@@ -32,8 +32,10 @@ test("parseCase: a Weibull site object equal to Horns Rev 1, a turbine YAML thro
 test("parseCase tolerates the layout tools' keys and extraKeys, refuses other unknown keys", () => {
   const base = { site: "iea37", turbine: "IEA37_3.35MW", model: { deficit: "NOJ" } };
   parseCaseModel({ ...base, boundary: { circle: [0, 0, 1300] }, n_turbines: 16, min_spacing_m: 260, _note: "x" });
-  parseCaseModel({ ...base, optimizer: {} }, { extraKeys: ["optimizer"] });
-  assert.throws(() => parseCaseModel({ ...base, optimizer: {} }, "c.json"), (e: unknown) => e instanceof InputError && e.field === "optimizer" && e.file === "c.json");
+  // optimizer: the layout tools' (wflo optimize reads and checks it)
+  parseCaseModel({ ...base, optimizer: { max_evaluations: 100 } });
+  parseCaseModel({ ...base, batch: {} }, { extraKeys: ["batch"] });
+  assert.throws(() => parseCaseModel({ ...base, optimiser: {} }, "c.json"), (e: unknown) => e instanceof InputError && e.field === "optimiser" && e.file === "c.json");
   assert.throws(() => parseCase(base), /layout: is missing/);
   assert.throws(() => parseSite({ type: "uniform", p_wd: [1] }), /site\.ws: is missing/);
   assert.throws(() => parseSite({ type: "weibull", sector_freq: [1], weibull_A: [0], weibull_k: [2] }), /site\.weibull_A: \[0\] must be > 0/);
