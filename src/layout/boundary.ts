@@ -49,7 +49,7 @@ export function pointsAlongOutline(o: BoundaryCircle | BoundaryPolygon, m: numbe
     return;
   }
   const nv = o.x.length;
-  const step = perimeter(o) / m;
+  const step = outlineLength(o) / m;
   let i = 0, at = 0;
   let len = Math.hypot(o.x[1 % nv] - o.x[0], o.y[1 % nv] - o.y[0]);
   for (let q = 0; q < m; q++) {
@@ -290,7 +290,12 @@ export function boundaryArea(b: Boundary): number {
   return a;
 }
 
-export function perimeter(p: BoundaryPolygon): number {
+/** Length of one outline: a circle's circumference or a polygon's perimeter. */
+export function outlineLength(o: BoundaryCircle | BoundaryPolygon): number {
+  return "kind" in o ? 2 * Math.PI * o.radius : perimeter(o);
+}
+
+function perimeter(p: BoundaryPolygon): number {
   let s = 0;
   const n = p.x.length;
   for (let i = 0, j = n - 1; i < n; j = i++) s += Math.hypot(p.x[i] - p.x[j], p.y[i] - p.y[j]);
@@ -350,7 +355,7 @@ export function boundaryCanHold(b: Boundary, n: number, minSpacingM: number): Ca
   const convex = b.kind === "circle" || (b.polygons.length === 1 && b.exclusions.length === 0 && isConvex(b.polygons[0]));
   if (convex) {
     const A = boundaryArea(b);
-    const P = b.kind === "circle" ? 2 * Math.PI * b.radius : perimeter(b.polygons[0]);
+    const P = outlineLength(b.kind === "circle" ? b : b.polygons[0]);
     max = Math.floor((2 * A) / (Math.sqrt(3) * s * s) + P / (2 * s) + 1 + 1e-9);
     bound = "Oler's bound 2A/(√3 s²) + P/(2s) + 1";
   } else {

@@ -14,7 +14,7 @@
  * outlines 63.7 km long; a local solve from the all-outline layout reached 2,882,960 MWh,
  * from the smart start 2,868,642).
  */
-import { type Boundary, perimeter, pointsAlongOutline, signedDistance } from "./boundary.js";
+import { type Boundary, outlineLength, pointsAlongOutline, signedDistance } from "./boundary.js";
 import type { AepFunction } from "./optimize.js";
 import { MT19937 } from "./rng.js";
 
@@ -75,7 +75,7 @@ export function latticeStarts(o: LatticeStartOptions): { starts: LatticeStart[];
   /**
    * The largest lattice of the drawn shape with m points at least `inset` inside, in px/py;
    * more than m: the ones nearest the centre of mass dropped, keeping the outer ones (edges
-   * carry the least-waked turbines). False when even the densest one holds fewer.
+   * carry the least-waked turbines). Undefined when even the densest one holds fewer.
    */
   const lattice = (r: MT19937, m: number, inset: number): { X: Float64Array; Y: Float64Array } | undefined => {
     const theta = Math.PI * r.nextDouble();
@@ -127,7 +127,7 @@ export function latticeStarts(o: LatticeStartOptions): { starts: LatticeStart[];
   const ringShapes = o.ringShapes ?? 0, ringKeep = o.ringKeep ?? 0;
   if (ringShapes > 0 && ringKeep > 0) {
     const outlines = b.kind === "circle" ? [b] : b.polygons;
-    const lengths = outlines.map((q) => ("kind" in q ? 2 * Math.PI * q.radius : perimeter(q)));
+    const lengths = outlines.map(outlineLength);
     const total = lengths.reduce((p, q) => p + q, 0);
     const nbMax = Math.min(n, Math.floor(total / s));
     const rr = new MT19937(((o.seed + 0x7f4a7c15) ^ 0x3c6ef372) >>> 0);

@@ -102,7 +102,7 @@ export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIREC
   if (L < COARSE_ROSE_MIN_DIRECTIONS) return undefined;
   const step = wdBinWidthDeg(wd);
   if (!(Math.abs(step * L - 360) < 1e-9)) return undefined;
-  // s: the largest divisor of L up to L/36, so the groups partition the circle.
+  // s: the largest divisor of L up to L/directions, so the groups partition the circle.
   let s = Math.max(2, Math.round(L / directions));
   while (L % s !== 0) s--;
   if (s < 2) return undefined;

@@ -72,6 +72,8 @@ test("a case file's optimizer section (the spec's keys) sets the run's budget; t
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /optimizer\.max_evaluation/);
     assert.match(bad.stderr, /case\.json/);
+    // Only wflo optimize reads the section: smart start ignores it, even when it is wrong.
+    assert.equal(wflo("smart-start", file, "--json").status, 0);
     writeFileSync(file, JSON.stringify({ ...base, optimizer: { max_evaluations: -1 } }));
     const neg = wflo("optimize", file);
     assert.equal(neg.status, 2);

@@ -15,7 +15,8 @@ export const summary = "TopFarm smart-start layout for a case with a boundary (p
 
 /** Reads a case file with a boundary; files it refers to resolve relative to it. */
 export function loadLayoutCaseFile(path: string): LayoutCase {
-  return loadLayoutCaseWithOptimizer(path).layoutCase;
+  const { value, file, readText } = readCaseJson(path);
+  return parseLayoutCase(value, { file, readText });
 }
 
 /**
@@ -25,6 +26,7 @@ export function loadLayoutCaseFile(path: string): LayoutCase {
 export function loadLayoutCaseWithOptimizer(path: string): { layoutCase: LayoutCase; optimizer: OptimizerOptions } {
   const { value, file, readText } = readCaseJson(path);
   const layoutCase = parseLayoutCase(value, { file, readText });
+  // Checked here only: the other commands ignore the section (docs/layout.md).
   const raw = (value as { optimizer?: unknown }).optimizer;
   if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw))) {
     throw new InputError(`must be an object of optimizer settings, got ${JSON.stringify(raw)}`, { file, field: "optimizer" });
