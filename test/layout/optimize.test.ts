@@ -4,7 +4,7 @@ import { aepGWh, builtinSite, builtinTurbine, deficitModel, windFarmModel } from
 import { InputError } from "../../src/errors.js";
 import { circleBoundary, polygon, polygonBoundary, signedDistance } from "../../src/layout/boundary.js";
 import { feasibilityCheck } from "../../src/layout/constraints.js";
-import { optimize } from "../../src/layout/optimize.js";
+import { adaptiveRelocateShare, optimize } from "../../src/layout/optimize.js";
 import { modelAepGradient, modelValueMap, optimizeLayout } from "../../src/layout/optimizeLayout.js";
 import { iea37Model, reference } from "./helpers.js";
 
@@ -100,4 +100,17 @@ test("an evaluation budget stops the run and still returns the best feasible lay
   assert.equal(r.feasible, true);
   assertStrictlyFeasible(r, b, 260);
   assert.ok(r.aepGWh >= r.aepInitialGWh);
+});
+
+test("the hop's move is drawn by each move's record: even when untried, towards the one that improves, bounded", () => {
+  const rec = (rt: number, ri: number, st: number, si: number) =>
+    adaptiveRelocateShare({ relocate: { tried: rt, improved: ri }, shake: { tried: st, improved: si } });
+  assert.equal(rec(0, 0, 0, 0), 0.5);
+  assert.equal(rec(10, 3, 10, 3), 0.5);
+  // Case study 4 at an even draw (relocations 36 of 49, shakes 2 of 46): capped at 0.9.
+  assert.equal(rec(49, 36, 46, 2), 0.9);
+  assert.equal(rec(46, 2, 49, 36), 0.2);
+  // IEA 37 CS1 (64): 10 of 82 against 2 of 61, (11/84) / (11/84 + 3/63).
+  assert.ok(Math.abs(rec(82, 10, 61, 2) - (11 / 84) / (11 / 84 + 3 / 63)) < 1e-15);
+  assert.ok(rec(82, 10, 61, 2) > 0.7 && rec(82, 10, 61, 2) < 0.9);
 });
