@@ -114,11 +114,11 @@ test("a 360-direction rose: the search runs on a 36-direction coarse rose, the r
   assert.deepEqual(Array.from(b.smartStart.y), Array.from(full.y));
 });
 
-test("the default budget follows the problem's size: 60,000 for small farms, ~1,900 for Horns Rev 1's 80 × 8,280 flow cases", () => {
+test("the default budget follows the problem's size: 60,000 for small farms, ~2,800 for Horns Rev 1's 80 × 8,280 flow cases", () => {
   assert.equal(defaultMaxEvaluations(64, 16), 60000);
   assert.equal(defaultMaxEvaluations(25, 400), 60000);
-  assert.equal(defaultMaxEvaluations(80, 360 * 23), 1887);
-  assert.equal(defaultMaxEvaluations(81, 360 * 20), 2116);
+  assert.equal(defaultMaxEvaluations(80, 360 * 23), 2830);
+  assert.equal(defaultMaxEvaluations(81, 360 * 20), 3175);
   // An explicit budget wins over the default.
   const r = optimizeLayout({ model, boundary: twoRegions, nTurbines: 6, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 0, optimizer: { maxEvaluations: 40 } });
   assert.ok(r.evaluations < 40 + 200 && r.feasible, `${r.evaluations}`);
