@@ -1,6 +1,7 @@
 /**
- * One writer per scope: an exclusive lock file `<partsDir>/<name>.lock` created with
- * O_EXCL and holding {pid, host, started_utc, ...}. h5wasm has no file locking at all
+ * One writer per scope: an exclusive lock file `<partsDir>/<name>.lock` holding {pid, host,
+ * started_utc, ...}, written whole to a temp file and hard-linked to its name (fails if the
+ * name exists, as O_EXCL does), so no one ever reads a half-written lock. h5wasm has no file locking at all
  * (two writers on one file silently lose data), so the application enforces it here.
  *
  * `name` is the scope: a whole-output writer takes "writer", Slurm shard i of n takes
@@ -20,18 +21,18 @@
  *   timeout is 24 refresh periods: a holder stalled by a loaded machine or an NFS hiccup
  *   for less than two minutes keeps its lock, and the mtime is set by the file server, so
  *   only clock skew between this host and the server beyond the timeout could misjudge.
- * - What cannot be judged still needs a person: an unreadable lock file (`breakStale`,
- *   the CLI's --break-lock) and a live lease from another host that the user knows is dead
+ * - What cannot be judged still needs a person: an unreadable lock file (garbled; a crash
+ *   leaves none where hard links work: `breakStale`, the CLI's --break-lock) and a live lease from another host that the user knows is dead
  *   (`force`, --break-lock --force).
  * - A live holder on this host is never broken, whatever the flags: it may be stopped
  *   (SIGSTOP, Ctrl-Z) and resume writing at any moment.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WfloError } from "../errors.js";
-import { asStorageError, ensureDirWritable, fsyncDir } from "../util/fs.js";
+import { asStorageError, ensureDirWritable, fsyncDir, tempPathFor } from "../util/fs.js";
 
 export interface LockInfo {
   name: string;
@@ -138,7 +139,8 @@ export function readLock(path: string): LockInfo | undefined {
     if (typeof info.pid !== "number" || typeof info.host !== "string") throw new Error("missing pid/host");
     return info;
   } catch {
-    // A crash between create and write leaves an empty lock file: nothing proves a holder.
+    // Garbled by hand, or left empty by a crash where the file system has no hard links
+    // (createFrom's fallback): nothing proves a holder.
     throw new LockError(`lock ${path} is unreadable (${text.length} bytes); if no wflo run uses it, rerun with --break-lock`, "unreadable", path);
   }
 }
@@ -167,6 +169,43 @@ function describe(info: LockInfo): string {
   return `pid ${info.pid} on host ${info.host} since ${info.started_utc}${info.slurm_job_id ? ` (Slurm job ${info.slurm_job_id})` : ""}`;
 }
 
+/** Errors of a file system without hard links (some FUSE and SMB mounts). */
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV", "EMLINK"]);
+
+/**
+ * Creates `path` holding `text` unless it exists (false then): by hard link from `tmp`, or
+ * where links are not supported, by O_EXCL create and write (a crash in between can then
+ * leave an empty lock, which --break-lock clears).
+ */
+function createFrom(tmp: string, path: string, text: string): boolean {
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    if (code === "EEXIST") return false;
+    if (!NO_LINKS.has(code)) throw asStorageError(err, path);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, "wx", 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw asStorageError(err, path);
+  }
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (err) {
+    // A lock that could not be written (a full disk) must not be left behind empty.
+    closeSync(fd);
+    try { unlinkSync(path); } catch { /* gone already */ }
+    throw asStorageError(err, path);
+  }
+  closeSync(fd);
+  return true;
+}
+
 /**
  * Takes the lock `name` in `partsDir` (created if needed). Throws LockError naming the
  * holder if someone has it; a stale lock is broken only with `breakStale` (or `force`).
@@ -179,12 +218,27 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
     pid_start: pidStartTime(process.pid), token: randomBytes(8).toString("hex"),
     argv: process.argv.slice(1), slurm_job_id: process.env.SLURM_JOB_ID,
   };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, "wx", 0o644);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  // The lock appears whole or not at all: written to a temp file, then hard-linked to its
+  // name (link fails if the name exists, like O_EXCL). A process killed between create and
+  // write left an empty lock that only a person could break (the merge lock is taken right
+  // after each commit, so a kill lands there); a crash now leaves at most the temp file,
+  // which the next merge removes as a dead writer's.
+  const text = JSON.stringify(info, null, 1) + "\n";
+  const tmp = tempPathFor(path);
+  try {
+    writeFileSync(tmp, text);
+    const fd = openSync(tmp, "r");
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never created */ }
+    throw asStorageError(err, path);
+  }
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (createFrom(tmp, path, text)) {
+        fsyncDir(partsDir);
+        return makeHandle(path, info);
+      }
       let holder: LockInfo | undefined;
       let state: LockState;
       try {
@@ -194,7 +248,7 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
         if (!(e instanceof LockError)) throw e;
         state = "unreadable";
       }
-      if (state === "free") continue; // released between our open and read: try again
+      if (state === "free") continue; // released between our attempt and read: try again
       const breakIt = state === "stale" || state === "expired"
         || (state === "unreadable" && (opts.breakStale || opts.force))
         || (state === "foreign" && opts.force);
@@ -213,21 +267,9 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
         const message = `wflo: broke the lock ${path}: ${holder ? describe(holder) : "its holder"} ${why}; resuming`;
         (opts.onBreak ?? ((m: string) => process.stderr.write(m + "\n")))(message);
       }
-      continue;
     }
-    try {
-      writeSync(fd, JSON.stringify(info, null, 1) + "\n");
-      fsyncSync(fd);
-    } catch (err) {
-      // A lock that could not be written (a full disk) must not be left behind empty: the
-      // next run would find it unreadable and need a person.
-      closeSync(fd);
-      try { unlinkSync(path); } catch { /* gone already */ }
-      throw asStorageError(err, path);
-    }
-    closeSync(fd);
-    fsyncDir(partsDir);
-    return makeHandle(path, info);
+  } finally {
+    try { unlinkSync(tmp); } catch { /* linked or gone: the lock keeps its own name */ }
   }
   throw new LockError(`could not take ${path}: it keeps changing hands`, "held", path);
 }

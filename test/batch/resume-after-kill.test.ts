@@ -47,7 +47,7 @@ test("runBatch after its process was killed mid-batch (a kernel restart) resumes
   assert.equal(s.done + s.skipped, s.total);
   const o = await readOutput(out);
   const keys = o.groups.map((g) => g.key).sort();
-  assert.equal(keys.length, s.total);
+  assert.equal(keys.length, s.total, `output ${out}: ${o.status} ${o.errors.join("; ")}; mergeError: ${s.mergeError}; warnings: ${s.warnings.join("; ")}`);
   assert.equal(new Set(keys).size, keys.length, "every config exactly once");
   assert.ok((await validate(out)).ok);
   assert.ok(!existsSync(join(`${out}.parts`, "writer.lock")));

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { hostname } from "node:os";
 import { acquireLock, checkLock, commitResult, LockError, lockPath, mergeParts, partsDir, recover, tryAcquireLock, validate } from "../../src/store/index.js";
@@ -139,6 +139,31 @@ test("an unreadable (empty) lock file is reported and breakable", (t) => {
   writeFileSync(lockPath(parts, "writer"), "");
   assert.throws(() => acquireLock(parts, "writer"), /unreadable/);
   acquireLock(parts, "writer", { breakStale: true }).release();
+});
+
+test("a lock is never seen half-written, so a holder killed while taking it leaves nothing a person must clear", { timeout: 60_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const parts = join(dir, "p");
+  acquireLock(parts, "merge").release();
+  // A churning holder (take, release, as a batch does its merge lock after each commit) watched
+  // by a tight reader: an empty lock file (created, not yet written) would read "unreadable".
+  const child = spawn(process.execPath, ["--import", "tsx", "test/store/lock-child.ts", parts, "merge", "churn", "4000"], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  await new Promise<void>((res) => lines.once("line", () => res()));
+  const seen: Record<string, number> = {};
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    const s = checkLock(parts, "merge").state;
+    seen[s] = (seen[s] ?? 0) + 1;
+  }
+  await killed(child);
+  assert.ok((seen.held ?? 0) > 0 && (seen.free ?? 0) > 0, JSON.stringify(seen));
+  assert.equal(seen.unreadable ?? 0, 0, `a reader saw a half-written lock: ${JSON.stringify(seen)}`);
+  // Killed at a random instant of the churn: the next acquire needs no flag, and a temp file
+  // the kill left is a dead writer's, removed by the next merge.
+  acquireLock(parts, "merge").release();
+  await mergeParts(join(dir, "out.h5"), { partsDir: parts });
+  assert.deepEqual(readdirSync(parts).filter((f) => f.endsWith(".tmp")), []);
 });
 
 test("merge takes the merge lock: refused while held; after its holder dies `wflo merge` breaks it with no flag", async (t) => {
