@@ -152,7 +152,6 @@ const OPTIMIZER_KEYS = {
   ring_starts: { name: "ringStarts", min: 0, integer: true, what: "ring starts (turbines along the outlines) solved before the search" },
   coarse_directions: { name: "coarseDirections", min: 2, integer: true, what: "directions of the coarse rose (about)" },
   coarse_share: { name: "coarseShare", min: 0, max: 1, integer: false, what: "share of the budget the coarse rose may use" },
-  coarse_stall_share: { name: "coarseStallShare", min: 0, max: 1, integer: false, what: "the coarse search ends once its best has not improved for this share of the budget (and of the time limit)" },
   explore_share: { name: "exploreShare", min: 0, max: 1, integer: false, what: "method multistart: share of the budget the starts split" },
   starts: { name: "starts", min: 1, max: 64, integer: true, what: "method multistart: how many smart starts" },
 } as const satisfies Record<string, { name: keyof OptimizerOptions; min: number; max?: number; integer: boolean; what: string }>;

@@ -86,12 +86,6 @@ export interface OptimizerOptions {
   /** Share of the budget the coarse objective may use before the full one takes over (default 0.7). */
   coarseShare?: number;
   /**
-   * The coarse search also ends once its best has not improved for this share of the budget
-   * (evaluations, and of the time limit when there is one; default 0.15): a stalled coarse
-   * search leaves the rest to the full rose's polish and hops (docs/layout.md).
-   */
-  coarseStallShare?: number;
-  /**
    * Use the coarse objective when the problem offers one (default true; optimizeLayout offers
    * one when the flow cases are many, see docs/layout.md).
    */
@@ -370,11 +364,9 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   const relocGrid = o.relocationGrid ?? 40;
   const spots = relocationSpots(p.boundary, relocGrid);
   const relocateShare = () => o.relocateShare ?? adaptiveRelocateShare(moves);
-  const search = (sx: Float64Array, sy: Float64Array, hops: number, budgetEnd: number, timeEnd: number, polish: boolean, stallShare = Infinity): { x: Float64Array; y: Float64Array; a: number } => {
+  const search = (sx: Float64Array, sy: Float64Array, hops: number, budgetEnd: number, timeEnd: number, polish: boolean): { x: Float64Array; y: Float64Array; a: number } => {
     const onFull = c.obj === full;
     let sBest = -Infinity, sX = sx, sY = sy;
-    // When the incumbent last improved: a search that stalls for stallShare of the budget (or time) ends.
-    let improvedAtEval = c.evaluations, improvedAtMs = performance.now();
     // Relocations tried from the incumbent (victim × spot): a deterministic move repeated gives the same solve.
     const tried = new Set<number>();
     const tryFrom = (x: Float64Array, y: Float64Array): boolean => {
@@ -383,7 +375,6 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       if (a > sBest) {
         sBest = a; sX = Float64Array.from(x); sY = Float64Array.from(y);
         tried.clear();
-        improvedAtEval = c.evaluations; improvedAtMs = performance.now();
         offerFull(x, y, onFull ? a : undefined);
         return true;
       }
@@ -400,9 +391,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     const evalEnd = Math.min(budgetEnd, maxEval), tEnd = Math.min(timeEnd, deadline);
     const hopEvalEnd = polish ? evalEnd - POLISH_RESERVE * maxEval : Infinity;
     const hopTimeEnd = polish && tEnd !== Infinity ? tEnd - POLISH_RESERVE * (deadline - t0) : Infinity;
-    const stallEval = stallShare * maxEval, stallMs = stallShare * (deadline - t0);
-    const stalled = () => c.evaluations - improvedAtEval > stallEval || (deadline !== Infinity && performance.now() - improvedAtMs > stallMs);
-    const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd) && !stalled();
+    const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd);
     for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
       const x = Float64Array.from(sX), y = Float64Array.from(sY);
       const u = rng.nextDouble();
@@ -507,7 +496,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   if (useCoarse) {
     // The search runs on the coarse rose while its share lasts; the full objective then
     // polishes its best and spends what is left on further hops.
-    const r = search(sx, sy, searchHops, coarseShare * maxEval, timeAt(coarseShare), true, o.coarseStallShare ?? 0.15);
+    const r = search(sx, sy, searchHops, coarseShare * maxEval, timeAt(coarseShare), true);
     if (Number.isFinite(r.a)) { sx = r.x; sy = r.y; }
     c.obj = full;
     phase = "full";
