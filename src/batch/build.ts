@@ -151,6 +151,8 @@ const OPTIMIZER_KEYS = {
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
   ring_starts: { name: "ringStarts", min: 0, integer: true, what: "ring starts (turbines along the outlines) solved before the search" },
   coarse_directions: { name: "coarseDirections", min: 2, integer: true, what: "directions of the coarse rose (about)" },
+  polish_directions: { name: "polishDirections", min: 0, integer: true, what: "directions of the middle rose that polishes the coarse search's best (about; 0: none)" },
+  polish_share: { name: "polishShare", min: 0, max: 1, integer: false, what: "share of what the coarse rose leaves that the middle rose's polish may use" },
   coarse_share: { name: "coarseShare", min: 0, max: 1, integer: false, what: "share of the budget the coarse rose may use" },
   explore_share: { name: "exploreShare", min: 0, max: 1, integer: false, what: "method multistart: share of the budget the starts split" },
   starts: { name: "starts", min: 1, max: 64, integer: true, what: "method multistart: how many smart starts" },

@@ -41,7 +41,7 @@ export type OptimizerMethod = (typeof OPTIMIZER_METHODS)[number];
 
 /** What `onProgress` receives after the first local solve and after every hop or stage. */
 export interface OptimizeProgress {
-  /** "continuation" | "coarse" | "full" | "done". */
+  /** "continuation" | "coarse" | "middle" | "full" | "done". */
   phase: string;
   /** Best feasible AEP on the full objective so far (GWh). */
   bestAepGWh: number;
@@ -92,6 +92,14 @@ export interface OptimizerOptions {
   coarse?: boolean;
   /** optimizeLayout: directions of the coarse rose, about (default 36: 10° on a 1° rose). */
   coarseDirections?: number;
+  /**
+   * optimizeLayout: directions (about) of a middle rose on which the coarse search's best is
+   * polished before the full rose takes over (default 120: 3° on a 1° rose; 0: none; used only
+   * when finer than the coarse rose; docs/layout.md).
+   */
+  polishDirections?: number;
+  /** Share of what the coarse rose leaves that the middle rose's polish may use (default 0.6). */
+  polishShare?: number;
   /**
    * optimizeLayout: the smart start's value map on the coarse rose when there is one (default
    * true; false gives TopFarm's smart start on the full rose, what `wflo smart-start` prints).
@@ -147,6 +155,8 @@ export interface OptimizeProblem {
   y0: Float64Array;
   /** The same farm on fewer flow cases: the search runs on it first (see OptimizerOptions.coarse). */
   coarse?: OptimizeObjective;
+  /** A rose between the coarse and the full one: polishes the coarse search's best (OptimizerOptions.polishDirections). */
+  middle?: OptimizeObjective;
   /** Relaxed objectives solved in turn before the search (method "wec": widest wakes first). */
   continuation?: OptimizeObjective[];
   /** Further starting layouts (method "multistart"), feasible ones. */
@@ -496,8 +506,25 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   if (useCoarse) {
     // The search runs on the coarse rose while its share lasts; the full objective then
     // polishes its best and spends what is left on further hops.
-    const r = search(sx, sy, searchHops, coarseShare * maxEval, timeAt(coarseShare), true);
+    const middle = p.middle ? objective(p.middle) : undefined;
+    // With a middle rose the coarse search needs no tight polish of its own: the middle one
+    // polishes instead, at a fraction of the full rose's price, out of the coarse rose's gaps.
+    const r = search(sx, sy, searchHops, coarseShare * maxEval, timeAt(coarseShare), !middle);
     if (Number.isFinite(r.a)) { sx = r.x; sy = r.y; }
+    if (middle && !c.stop()) {
+      c.obj = middle;
+      phase = "middle";
+      const share = coarseShare + (o.polishShare ?? 0.6) * (1 - coarseShare), tEnd = timeAt(share);
+      const prevStop = c.stop;
+      c.stop = () => prevStop() || c.evaluations >= share * maxEval || (tEnd !== Infinity && performance.now() > tEnd);
+      c.fTol = 1e-10;
+      const x = Float64Array.from(sx), y = Float64Array.from(sy);
+      localSolve(c, x, y);
+      if (Number.isFinite(finish(c, x, y))) { sx = x; sy = y; offerFull(x, y); }
+      c.stop = prevStop;
+      hopHistory.push(best);
+      progress();
+    }
     c.obj = full;
     phase = "full";
   }

@@ -87,6 +87,8 @@ function withFlowCases(model: WindFarmModel, fc?: FlowCaseOptions): WindFarmMode
 export const COARSE_ROSE_MIN_DIRECTIONS = 72;
 /** Directions the coarse rose keeps (about): 10° steps on a 1° rose. */
 export const COARSE_ROSE_DIRECTIONS = 36;
+/** Directions of the middle rose that polishes the coarse search's best (about): 3° steps on a 1° rose. */
+export const POLISH_ROSE_DIRECTIONS = 120;
 
 /**
  * The coarse rose: every s-th of L evenly spaced directions (s ≈ L / 36, dividing L), each carrying
@@ -193,6 +195,9 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const grid = candidateGrid(c.boundary, c.gridSize);
   const o = c.optimizer ?? {};
   const coarse = coarseModel(model, o.coarseDirections);
+  // The middle rose only where it lies strictly between the coarse and the full one.
+  const mid = coarse && (o.polishDirections ?? POLISH_ROSE_DIRECTIONS) > 0 ? coarseModel(model, o.polishDirections ?? POLISH_ROSE_DIRECTIONS) : undefined;
+  const middle = mid && mid.ratio > coarse!.ratio ? mid : undefined;
   // With a coarse rose the smart start's value map runs on it too (docs/layout.md, "Coarse
   // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),
   // and the start only ranks candidates; the search judges everything on the full rose.
@@ -229,6 +234,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
     minSpacingM: c.minSpacingM,
     x0: ss.x, y0: ss.y,
     ...(coarse ? { coarse: objectiveOf(coarse.model, coarse.ratio) } : {}),
+    ...(middle ? { middle: objectiveOf(middle.model, middle.ratio) } : {}),
     ...(continuation ? { continuation } : {}),
   }, { seed: c.seed, maxEvaluations: defaultMaxEvaluations(c.nTurbines, nFlow), ...o });
   const perTurbine = new Float64Array(c.nTurbines);

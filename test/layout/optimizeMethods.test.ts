@@ -114,6 +114,34 @@ test("a 360-direction rose: the search runs on a 36-direction coarse rose, the r
   assert.deepEqual(Array.from(b.smartStart.y), Array.from(full.y));
 });
 
+test("the coarse search's best is polished on a 120-direction middle rose before the full one; none where it would not be finer", () => {
+  const rose = (n: number) => windFarmModel({
+    site: { ...builtinSite("iea37"), defaultWdDeg: Float64Array.from({ length: n }, (_, i) => (i * 360) / n) },
+    turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"),
+  });
+  const m = rose(360);
+  const mid = coarseModel(m, 120)!;
+  assert.equal(mid.model.site.defaultWdDeg.length, 120);
+  const one = Float64Array.of(0);
+  assert.ok(Math.abs(aepGWh(mid.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
+  const run = (model: typeof m, polishDirections?: number) => {
+    const phases: string[] = [];
+    const r = optimizeLayout({
+      model, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 10, randomPct: 30, seed: 1,
+      optimizer: { hops: 3, latticeStarts: 0, maxEvaluations: 2000, polishDirections, onProgress: (p) => phases.push(p.phase) },
+    });
+    assert.ok(r.feasible);
+    assert.ok(Math.abs(r.aepGWh - aepGWh(model, r.x, r.y)) < 1e-12 * r.aepGWh, "AEP on the full rose");
+    return { phases: [...new Set(phases)], r };
+  };
+  const a = run(m);
+  assert.deepEqual(a.phases, ["coarse", "middle", "full", "done"]);
+  assert.deepEqual(Array.from(run(m).r.x), Array.from(a.r.x), "deterministic for a seed");
+  assert.deepEqual(run(m, 0).phases, ["coarse", "full", "done"], "polishDirections 0: no middle rose");
+  // 72 directions: the coarse rose takes every 2nd; a middle one of ~120 would be the same.
+  assert.deepEqual(run(rose(72)).phases, ["coarse", "full", "done"]);
+});
+
 test("the default budget follows the problem's size: 60,000 for small farms, ~2,800 for Horns Rev 1's 80 × 8,280 flow cases", () => {
   assert.equal(defaultMaxEvaluations(64, 16), 60000);
   assert.equal(defaultMaxEvaluations(25, 400), 60000);
