@@ -430,19 +430,24 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   let sx = Float64Array.from(x0), sy = Float64Array.from(y0);
   const hops = o.hops ?? defaultHops(n);
 
-  // Continuation (method "wec"): one local solve per relaxed objective, widest first; each
-  // start is the last stage's (repaired) result, kept even if it is worse on the full objective.
+  // A stage: one local solve from (sx, sy) on the current objective; its (repaired) result is
+  // the next start, kept even if it is worse on the full objective.
+  const stage = (): void => {
+    const x = Float64Array.from(sx), y = Float64Array.from(sy);
+    localSolve(c, x, y);
+    if (Number.isFinite(finish(c, x, y))) { sx = x; sy = y; offerFull(x, y); }
+    hopHistory.push(best);
+    progress();
+  };
+
+  // Continuation (method "wec"): a stage per relaxed objective, widest first.
   if (o.method === "wec" && p.continuation?.length) {
     phase = "continuation";
     c.fTol = 1e-8;
     for (const st of p.continuation) {
       if (c.stop()) break;
       c.obj = objective(st);
-      const x = Float64Array.from(sx), y = Float64Array.from(sy);
-      localSolve(c, x, y);
-      if (Number.isFinite(finish(c, x, y))) { sx = x; sy = y; offerFull(x, y); }
-      hopHistory.push(best);
-      progress();
+      stage();
     }
   }
 
@@ -504,8 +509,8 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   }
   const searchHops = o.method === "multistart" ? (o.hops ?? Infinity) : hops;
   if (useCoarse) {
-    // The search runs on the coarse rose while its share lasts; the full objective then
-    // polishes its best and spends what is left on further hops.
+    // The search runs on the coarse rose while its share lasts; the middle rose, if any, and
+    // then the full objective polish its best, and the full one spends what is left on hops.
     const middle = p.middle ? objective(p.middle) : undefined;
     // With a middle rose the coarse search needs no tight polish of its own: the middle one
     // polishes instead, at a fraction of the full rose's price, out of the coarse rose's gaps.
@@ -518,12 +523,8 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       const prevStop = c.stop;
       c.stop = () => prevStop() || c.evaluations >= share * maxEval || (tEnd !== Infinity && performance.now() > tEnd);
       c.fTol = 1e-10;
-      const x = Float64Array.from(sx), y = Float64Array.from(sy);
-      localSolve(c, x, y);
-      if (Number.isFinite(finish(c, x, y))) { sx = x; sy = y; offerFull(x, y); }
+      stage();
       c.stop = prevStop;
-      hopHistory.push(best);
-      progress();
     }
     c.obj = full;
     phase = "full";

@@ -196,7 +196,8 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const o = c.optimizer ?? {};
   const coarse = coarseModel(model, o.coarseDirections);
   // The middle rose only where it lies strictly between the coarse and the full one.
-  const mid = coarse && (o.polishDirections ?? POLISH_ROSE_DIRECTIONS) > 0 ? coarseModel(model, o.polishDirections ?? POLISH_ROSE_DIRECTIONS) : undefined;
+  const polishDirections = o.polishDirections ?? POLISH_ROSE_DIRECTIONS;
+  const mid = coarse && polishDirections > 0 ? coarseModel(model, polishDirections) : undefined;
   const middle = mid && mid.ratio > coarse!.ratio ? mid : undefined;
   // With a coarse rose the smart start's value map runs on it too (docs/layout.md, "Coarse
   // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),

@@ -1,8 +1,9 @@
 /**
  * One writer per scope: an exclusive lock file `<partsDir>/<name>.lock` holding {pid, host,
  * started_utc, ...}, written whole to a temp file and hard-linked to its name (fails if the
- * name exists, as O_EXCL does), so no one ever reads a half-written lock. h5wasm has no file locking at all
- * (two writers on one file silently lose data), so the application enforces it here.
+ * name exists, as O_EXCL does), so no one ever reads a half-written lock. h5wasm has no
+ * file locking at all (two writers on one file silently lose data), so the application
+ * enforces it here.
  *
  * `name` is the scope: a whole-output writer takes "writer", Slurm shard i of n takes
  * "shard-i-of-n" (shards share one parts directory and must not refuse each other), and
@@ -22,17 +23,17 @@
  *   for less than two minutes keeps its lock, and the mtime is set by the file server, so
  *   only clock skew between this host and the server beyond the timeout could misjudge.
  * - What cannot be judged still needs a person: an unreadable lock file (garbled; a crash
- *   leaves none where hard links work: `breakStale`, the CLI's --break-lock) and a live lease from another host that the user knows is dead
- *   (`force`, --break-lock --force).
+ *   leaves none where hard links work: `breakStale`, the CLI's --break-lock) and a live
+ *   lease from another host that the user knows is dead (`force`, --break-lock --force).
  * - A live holder on this host is never broken, whatever the flags: it may be stopped
  *   (SIGSTOP, Ctrl-Z) and resume writing at any moment.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { WfloError } from "../errors.js";
-import { asStorageError, ensureDirWritable, fsyncDir, tempPathFor } from "../util/fs.js";
+import { asStorageError, ensureDirWritable, fsyncDir, writeTempBeside } from "../util/fs.js";
 
 export interface LockInfo {
   name: string;
@@ -224,13 +225,10 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
   // after each commit, so a kill lands there); a crash now leaves at most the temp file,
   // which the next merge removes as a dead writer's.
   const text = JSON.stringify(info, null, 1) + "\n";
-  const tmp = tempPathFor(path);
+  let tmp: string;
   try {
-    writeFileSync(tmp, text);
-    const fd = openSync(tmp, "r");
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    tmp = writeTempBeside(path, text);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* never created */ }
     throw asStorageError(err, path);
   }
   try {

@@ -135,6 +135,20 @@ export function writeFileAtomically(finalPath: string, data: string | Uint8Array
   publish(tmp, finalPath);
 }
 
+/**
+ * A complete, fsynced temp file beside `finalPath` holding `data`, for a caller that publishes
+ * it by hard link rather than rename (a lock must not replace an existing one). Removed if
+ * writing fails; once published, the caller removes the temp name.
+ */
+export function writeTempBeside(finalPath: string, data: string | Uint8Array): string {
+  const tmp = tempPathFor(finalPath);
+  removingTempOnError(tmp, () => {
+    writeFileSync(tmp, data);
+    fsyncFile(tmp);
+  });
+  return tmp;
+}
+
 /** Runs `step` (sync or async); if it fails, the temp file is removed before the error goes on. */
 function removingTempOnError<T>(tmp: string, step: () => T): T {
   const drop = (err: unknown): never => {
