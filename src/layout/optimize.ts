@@ -352,6 +352,12 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   const deadline = o.timeLimitS === undefined ? Infinity : t0 + o.timeLimitS * 1000;
   const outOfBudget = () => c.evaluations >= maxEval || (deadline !== Infinity && performance.now() > deadline);
   c.stop = outOfBudget;
+  /** Runs `f` with the stop rule narrowed to `evalEnd` evaluations and `timeEnd` (ms; Infinity: none), then restores it. */
+  const bounded = <T>(evalEnd: number, timeEnd: number, f: () => T): T => {
+    const prevStop = c.stop;
+    c.stop = () => prevStop() || c.evaluations >= evalEnd || (timeEnd !== Infinity && performance.now() > timeEnd);
+    try { return f(); } finally { c.stop = prevStop; }
+  };
 
   // Best feasible layout on the full objective: what is returned.
   let bestX = Float64Array.from(x0), bestY = Float64Array.from(y0);
@@ -390,41 +396,40 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       }
       return false;
     };
-    const prevStop = c.stop;
-    c.stop = () => prevStop() || c.evaluations >= budgetEnd || (timeEnd !== Infinity && performance.now() > timeEnd);
-    c.fTol = 1e-10;
-    tryFrom(Float64Array.from(sx), Float64Array.from(sy));
-    hopHistory.push(best);
-    progress();
-    c.fTol = o.hopFTol ?? 1e-8;
-    // Hops bounded by the budget leave it a slice for the tight polish at the end.
-    const evalEnd = Math.min(budgetEnd, maxEval), tEnd = Math.min(timeEnd, deadline);
-    const hopEvalEnd = polish ? evalEnd - POLISH_RESERVE * maxEval : Infinity;
-    const hopTimeEnd = polish && tEnd !== Infinity ? tEnd - POLISH_RESERVE * (deadline - t0) : Infinity;
-    const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd);
-    for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
-      const x = Float64Array.from(sX), y = Float64Array.from(sY);
-      const u = rng.nextDouble();
-      const move = c.obj.valueMap && u < relocateShare() ? moves.relocate : moves.shake;
-      if (move === moves.relocate) {
-        const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
-        relocate(c, x, y, spots, k, rng, tried);
-      } else {
-        shake(c, x, y, rng);
-      }
-      move.tried++;
-      if (tryFrom(x, y)) move.improved++;
+    return bounded(budgetEnd, timeEnd, () => {
+      c.fTol = 1e-10;
+      tryFrom(Float64Array.from(sx), Float64Array.from(sy));
       hopHistory.push(best);
       progress();
-    }
-    if (polish && hops > 0 && Number.isFinite(sBest) && !c.stop()) {
-      // Polish the best layout with the tight tolerance (hops stop early to save time).
-      c.fTol = 1e-10;
-      tryFrom(Float64Array.from(sX), Float64Array.from(sY));
-      hopHistory[hopHistory.length - 1] = best;
-    }
-    c.stop = prevStop;
-    return { x: sX, y: sY, a: sBest };
+      c.fTol = o.hopFTol ?? 1e-8;
+      // Hops bounded by the budget leave it a slice for the tight polish at the end.
+      const evalEnd = Math.min(budgetEnd, maxEval), tEnd = Math.min(timeEnd, deadline);
+      const hopEvalEnd = polish ? evalEnd - POLISH_RESERVE * maxEval : Infinity;
+      const hopTimeEnd = polish && tEnd !== Infinity ? tEnd - POLISH_RESERVE * (deadline - t0) : Infinity;
+      const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd);
+      for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
+        const x = Float64Array.from(sX), y = Float64Array.from(sY);
+        const u = rng.nextDouble();
+        const move = c.obj.valueMap && u < relocateShare() ? moves.relocate : moves.shake;
+        if (move === moves.relocate) {
+          const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
+          relocate(c, x, y, spots, k, rng, tried);
+        } else {
+          shake(c, x, y, rng);
+        }
+        move.tried++;
+        if (tryFrom(x, y)) move.improved++;
+        hopHistory.push(best);
+        progress();
+      }
+      if (polish && hops > 0 && Number.isFinite(sBest) && !c.stop()) {
+        // Polish the best layout with the tight tolerance (hops stop early to save time).
+        c.fTol = 1e-10;
+        tryFrom(Float64Array.from(sX), Float64Array.from(sY));
+        hopHistory[hopHistory.length - 1] = best;
+      }
+      return { x: sX, y: sY, a: sBest };
+    });
   };
 
   let sx = Float64Array.from(x0), sy = Float64Array.from(y0);
@@ -486,26 +491,25 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       ringShapes: nShapes, ringKeep: nRing, seed: o.seed ?? 0,
     });
     c.evaluations += L.evaluations * c.obj.aepCost;
-    const prevStop = c.stop;
     // The starts may use at most a third of what the search phase has.
     const end = (useCoarse ? coarseShare : 1) * maxEval / 3;
-    c.stop = () => prevStop() || c.evaluations >= end;
-    c.fTol = 1e-8;
-    let bestA = -Infinity, bx = sx, by = sy;
-    // Best raw AEP first, whichever family: the cap may cut the last ones (case study 4: the
-    // ring starts, 2,843–2,851 GWh raw, against 2,734–2,759 for the lattices).
-    const ordered = [...L.starts].sort((a, b) => b.aepGWh - a.aepGWh);
-    for (const st of [{ x: sx, y: sy }, ...ordered]) {
-      if (c.stop()) break;
-      const x = Float64Array.from(st.x), y = Float64Array.from(st.y);
-      localSolve(c, x, y);
-      const a = finish(c, x, y);
-      if (a > bestA) { bestA = a; bx = x; by = y; }
-      // A progress report per solve: on a big farm they take minutes (Horns Rev 1: ~140 s).
-      progress();
-    }
-    c.stop = prevStop;
-    if (Number.isFinite(bestA)) { sx = bx; sy = by; }
+    bounded(end, Infinity, () => {
+      c.fTol = 1e-8;
+      let bestA = -Infinity, bx = sx, by = sy;
+      // Best raw AEP first, whichever family: the cap may cut the last ones (case study 4: the
+      // ring starts, 2,843–2,851 GWh raw, against 2,734–2,759 for the lattices).
+      const ordered = [...L.starts].sort((a, b) => b.aepGWh - a.aepGWh);
+      for (const st of [{ x: sx, y: sy }, ...ordered]) {
+        if (c.stop()) break;
+        const x = Float64Array.from(st.x), y = Float64Array.from(st.y);
+        localSolve(c, x, y);
+        const a = finish(c, x, y);
+        if (a > bestA) { bestA = a; bx = x; by = y; }
+        // A progress report per solve: on a big farm they take minutes (Horns Rev 1: ~140 s).
+        progress();
+      }
+      if (Number.isFinite(bestA)) { sx = bx; sy = by; }
+    });
   }
   const searchHops = o.method === "multistart" ? (o.hops ?? Infinity) : hops;
   if (useCoarse) {
@@ -519,12 +523,9 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     if (middle && !c.stop()) {
       c.obj = middle;
       phase = "middle";
-      const share = coarseShare + (o.polishShare ?? 0.6) * (1 - coarseShare), tEnd = timeAt(share);
-      const prevStop = c.stop;
-      c.stop = () => prevStop() || c.evaluations >= share * maxEval || (tEnd !== Infinity && performance.now() > tEnd);
+      const share = coarseShare + (o.polishShare ?? 0.6) * (1 - coarseShare);
       c.fTol = 1e-10;
-      stage();
-      c.stop = prevStop;
+      bounded(share * maxEval, timeAt(share), stage);
     }
     c.obj = full;
     phase = "full";
