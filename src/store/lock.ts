@@ -10,7 +10,7 @@
  * merge takes "merge". Two holders of the SAME name are refused with the holder named.
  *
  * When a lock is stale, and why it is broken without asking anyone:
- * - Same host: the pid is dead, or alive but started at another time than the holder
+ * - Same host: the pid is dead (or a zombie, killed and not yet reaped), or alive but started at another time than the holder
  *   recorded (/proc/<pid>/stat field 22: the pid was reused). The kernel's word is proof,
  *   so the lock is broken at once with one line naming the holder it replaced, and the
  *   run resumes: resuming after a crash is the same command again, no flag, no reading.
@@ -105,25 +105,35 @@ export function lockPath(partsDir: string, name: string): string {
   return join(partsDir, `${name}.lock`);
 }
 
-/** Start time of a pid from /proc (Linux), or undefined where there is no /proc. */
-function pidStartTime(pid: number): number | undefined {
+/**
+ * State letter and start time of a pid from /proc (Linux); undefined where there is no /proc
+ * or no such pid.
+ */
+function procStat(pid: number): { state: string; startTime: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // comm (field 2) may contain spaces and parentheses: split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[19]); // field 22 overall: starttime
+    return { state: fields[0], startTime: Number(fields[19]) }; // fields 3 and 22 overall
   } catch {
     return undefined;
   }
 }
 
+function pidStartTime(pid: number): number | undefined {
+  return procStat(pid)?.startTime;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  // A killed holder whose parent has not reaped it yet (Z; in a container whose init never
+  // reaps, for good) still answers signal 0, but it will never write again.
+  const state = procStat(pid)?.state;
+  return state !== "Z" && state !== "X";
 }
 
 /** Reads a lock file; undefined when absent; throws LockError("unreadable") when garbled. */

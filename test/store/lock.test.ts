@@ -81,6 +81,30 @@ test("a reused pid (alive, but started at another time than the holder recorded)
   h.release();
 });
 
+test("a killed holder not yet reaped (a zombie) is stale: the same command resumes", async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const parts = join(dir, "p");
+  // sh starts a child and execs into a sleep that never waits for it: once the child is
+  // killed it stays a zombie, as a killed run does under a container init that never reaps.
+  const parent = spawn("sh", ["-c", "sleep 30 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "inherit"] });
+  t.after(() => { parent.kill("SIGKILL"); });
+  const pid = Number(await new Promise<string>((res) => createInterface({ input: parent.stdout! }).once("line", res)));
+  const h = acquireLock(parts, "writer");
+  const info = JSON.parse(readFileSync(h.path, "utf8"));
+  const startOf = () => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[19]);
+  writeFileSync(h.path, JSON.stringify({ ...info, pid, pid_start: startOf(), token: "old" }));
+  assert.equal(checkLock(parts, "writer").state, "held");
+  process.kill(pid, "SIGKILL");
+  const stateOf = () => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0];
+  for (let i = 0; i < 200 && stateOf() !== "Z"; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(stateOf(), "Z");
+  assert.equal(checkLock(parts, "writer").state, "stale");
+  const said: string[] = [];
+  acquireLock(parts, "writer", { onBreak: (m) => said.push(m) }).release();
+  assert.match(said[0], new RegExp(`pid ${pid} .* no longer runs`));
+  h.release();
+});
+
 test("a live holder on this host is never broken, even stopped and with --break-lock --force", async (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);
   const parts = join(dir, "out.h5.parts");
