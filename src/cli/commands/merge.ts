@@ -4,12 +4,15 @@
  * Folds every valid part into the output by atomic replace (the old output stays intact
  * until the new one is complete and verified), then removes the merged parts. Damaged
  * parts and conflicting results go to `<parts-dir>/quarantine/` with a reason.
- * Exit 0 clean, 1 when parts were quarantined or conflicted (or the lock is held), 2 on bad input.
+ * Other `.h5` files in the directory (a Python tool's worker files, a copied output) are not
+ * parts: they are named, left untouched, and the exit is 1, since `wflo recover` is what reads them.
+ * Exit 0 clean, 1 when parts were quarantined or conflicted or other .h5 files were left, 2 on bad input.
  */
 import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { checkOutPath, flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
-import { mergeParts, outputOfPartsDir } from "../../store/index.js";
+import { listParts, mergeParts, outputOfPartsDir } from "../../store/index.js";
 import { rootAttrsOfPartsSpec } from "../../batch/config.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
@@ -36,11 +39,15 @@ export async function run(argv: string[]): Promise<number> {
     // gets the root attributes (grid_size, random_pct, total_configs, spec_json) of a whole run.
     root: rootAttrsOfPartsSpec(dir),
   });
+  // What merge does not read: a user who points it at a folder of someone else's files must
+  // not be told "nothing new" and exit 0 with their results left out.
+  const notParts = listParts(dir).other.filter((f) => f.endsWith(".h5") && resolve(f) !== resolve(out));
   if (flag(p, "json")) {
     console.log(JSON.stringify({
       out: report.out, mode: report.mode, merged: report.merged.length, unchanged: report.unchanged,
       failures_merged: report.failuresMerged, results: report.results, failures: report.failures,
       parts_removed: report.partsRemoved, remaining: report.remaining, conflicts: report.conflicts, quarantined: report.quarantined,
+      not_parts: notParts,
       elapsed_s: report.elapsedMs / 1000,
     }));
   } else {
@@ -50,5 +57,11 @@ export async function run(argv: string[]): Promise<number> {
     for (const c of report.conflicts) console.log(`  conflict ${c.key}: output ${c.outputChecksum ?? "(no checksum)"} vs part ${c.partChecksum}; part kept in ${c.quarantinedAs}`);
     for (const q of report.quarantined) if (!report.conflicts.some((c) => c.part === q.path)) console.log(`  quarantined ${q.path} → ${q.to}: ${q.reason.split("\n")[0]}`);
   }
-  return report.conflicts.length || report.quarantined.length ? 1 : 0;
+  if (notParts.length) {
+    const many = notParts.length > 1;
+    console.error(`wflo merge: ${many ? `${notParts.length} .h5 files` : "an .h5 file"} in ${dir} ${many ? "are not parts" : "is not a part"} (farm{f}_t{t}_s{s}.h5), not merged: ` +
+      `${notParts.slice(0, 5).join(", ")}${notParts.length > 5 ? `, … (${notParts.length - 5} more)` : ""}\n` +
+      `  to gather the results in any HDF5 files (another tool's worker files, damaged or truncated ones): wflo recover ${dir} --out <file.h5>`);
+  }
+  return report.conflicts.length || report.quarantined.length || notParts.length ? 1 : 0;
 }
