@@ -4,10 +4,11 @@
  * `<out>.slurm/submissions.json` (submitPrepared, submitPlan).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
 import { writeFileAtomically } from "../../util/fs.js";
+import { readInputText } from "../../util/files.js";
 import { openResultStore } from "../../store/resultStore.js";
 import { expandConfigs, shardConfigs } from "../config.js";
 import { checkSpecCompatible, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "../spec.js";
@@ -76,7 +77,7 @@ export interface PreparedSubmission {
  * JSON with those turbines inlined as readBatchSpec read them.
  */
 function snapshotText(specPath: string, spec: BatchSpec): string {
-  const text = readFileSync(specPath, "utf8");
+  const text = readInputText(specPath, "batch spec");
   const raw = JSON.parse(text) as { turbines: unknown[] };
   if (raw.turbines.every((t) => typeof t !== "string" || spec.turbines.includes(t))) return text;
   return JSON.stringify({ ...raw, turbines: spec.turbines }, null, 2) + "\n";
