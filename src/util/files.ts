@@ -10,9 +10,9 @@ import { InputError } from "../errors.js";
 export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Reads a regular file of at most `maxBytes` as UTF-8, without a leading byte-order mark. The size is checked on the opened
- * descriptor (no race with a swapped path) and the read stops at the limit even if the
- * file grows meanwhile. Errors are InputErrors naming the file and `what` it is.
+ * Reads a regular file of at most `maxBytes` as UTF-8, without a leading byte-order mark. The
+ * size is checked on the opened descriptor (no race with a swapped path) and the read stops at
+ * the limit even if the file grows meanwhile. Errors are InputErrors naming the file and `what` it is.
  */
 export function readInputText(path: string, what: string, maxBytes = MAX_INPUT_FILE_BYTES): string {
   let fd: number;
@@ -33,8 +33,8 @@ export function readInputText(path: string, what: string, maxBytes = MAX_INPUT_F
       n += r;
       if (n >= buf.length) throw new InputError(`the ${what} grew past ${maxBytes} bytes while being read`, { file: path });
     }
-    // A byte-order mark (Windows editors, Excel's "CSV UTF-8") is not content: JSON.parse
-    // refuses it, and a header's first column would not match its name.
+    // A byte-order mark (Windows editors, Excel's "CSV UTF-8") is not content, and
+    // JSON.parse refuses it (the CSV and YAML readers happened to skip it already).
     const text = buf.subarray(0, n).toString("utf8");
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } finally {
