@@ -10,12 +10,12 @@
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
 import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
-import { writeFileAtomically } from "../util/fs.js";
+import { ensureDirWritable, writeFileAtomically } from "../util/fs.js";
 import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type FigurePolygon, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
 import { windRoseOf } from "../figures/physicsViews.js";
@@ -226,7 +226,12 @@ export function checkReportTarget(h5Path: string, htmlPath: string): void {
     if (err instanceof InputError) throw err;
   }
   let st;
-  try { st = statSync(out); } catch { return; } // a new file (a missing directory is reported when writing)
+  try { st = statSync(out); } catch {
+    // A new file: its folder is made now, as `--out`'s is, so that `wflo run --report` into a
+    // folder that does not exist (or cannot be made) is settled before the batch, not after it.
+    ensureDirWritable(dirname(out));
+    return;
+  }
   if (st.isDirectory()) throw new InputError(`${field} ${htmlPath} is a directory; give the report's file name (e.g. ${join(htmlPath, "report.html")})`, { field, file: htmlPath });
   try {
     const s = statSync(src);

@@ -63,3 +63,24 @@ test("wflo run --report naming the output itself is refused before any work", { 
   assert.match(r.stderr, /--out .*r\.h5 is the HDF5 file the report is made from/);
   assert.ok(!existsSync(out) && !existsSync(`${out}.parts`), "nothing ran, nothing written");
 });
+
+test("a report into a folder that does not exist yet is written there, by wflo report and by wflo run --report", { timeout: 120_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const h5 = join(dir, "x.h5");
+  await commitResult(h5, record(1));
+  await mergeParts(h5);
+  const nested = join(dir, "reports", "2026", "x.html");
+  const r = wflo(["report", h5, "--out", nested]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readFileSync(nested, "utf8"), /^<!DOCTYPE html>/i);
+
+  // Before: the batch ran, then the report failed with ENOENT on its temp file.
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  const out = join(dir, "r.h5");
+  const later = join(dir, "new-folder", "r.html");
+  const run = wflo(["run", spec, "--out", out, "--report", later]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /ENOENT/);
+  assert.ok(existsSync(later));
+});
