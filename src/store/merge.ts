@@ -82,6 +82,11 @@ export interface MergeReport {
   partsRemoved: number;
   /** Parts left for a later merge because of `maxParts`. */
   remaining: number;
+  /**
+   * Other .h5 files in the parts directory (a Python tool's worker files, a copied output):
+   * not parts, so not merged and left as they are; `recover` is what reads them.
+   */
+  notParts: string[];
   elapsedMs: number;
 }
 
@@ -113,7 +118,7 @@ export async function mergeParts(out: string, opts: MergeOptions = {}): Promise<
 function emptyReport(out: string): MergeReport {
   return {
     out, mode: "none", merged: [], unchanged: 0, failuresMerged: 0, failuresSuperseded: 0, conflicts: [],
-    quarantined: [], results: 0, failures: 0, partsRemoved: 0, remaining: 0, elapsedMs: 0,
+    quarantined: [], results: 0, failures: 0, partsRemoved: 0, remaining: 0, notParts: [], elapsedMs: 0,
   };
 }
 
@@ -219,6 +224,7 @@ export async function mergePartsHere(out: string, opts: MergeOptions): Promise<M
   const dir = opts.partsDir ?? defaultPartsDir(out);
   const report = emptyReport(out);
   const listing = listParts(dir);
+  report.notParts = listing.other.filter((f) => f.endsWith(".h5") && resolve(f) !== resolve(out));
   cleanStaleTemps([...listing.temps, ...outputTemps(out)]);
   const cap = opts.maxParts ?? Infinity;
   if (listing.results.length + listing.failures.length > cap) {

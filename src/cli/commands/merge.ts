@@ -9,10 +9,9 @@
  * Exit 0 clean, 1 when parts were quarantined or conflicted or other .h5 files were left, 2 on bad input.
  */
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { checkOutPath, flag, option, parseArgs } from "../args.js";
 import { InputError, UsageError } from "../../errors.js";
-import { listParts, mergeParts, outputOfPartsDir } from "../../store/index.js";
+import { mergeParts, outputOfPartsDir } from "../../store/index.js";
 import { rootAttrsOfPartsSpec } from "../../batch/config.js";
 
 export const summary = "merge part files into the output (atomic replace, then remove merged parts)";
@@ -41,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   // What merge does not read: a user who points it at a folder of someone else's files must
   // not be told "nothing new" and exit 0 with their results left out.
-  const notParts = listParts(dir).other.filter((f) => f.endsWith(".h5") && resolve(f) !== resolve(out));
+  const notParts = report.notParts;
   if (flag(p, "json")) {
     console.log(JSON.stringify({
       out: report.out, mode: report.mode, merged: report.merged.length, unchanged: report.unchanged,
