@@ -1,4 +1,5 @@
 // Shared by the batch and `wflo run` tests: temp outputs, small specs, reading an output back.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,11 @@ import type { FileReport } from "../../src/store/read.js";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 export const fakeWork = new URL("./fixtures/fake-work.ts", import.meta.url).pathname;
+
+/** `wflo <args>` through the CLI's own entry (src/cli/dev.ts), from the repository root. */
+export function wfloCli(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+}
 
 /** A fresh temp directory, removed by the returned cleanup. */
 export function tempDir(prefix = "wflo-batch-"): { dir: string; cleanup: () => void } {

@@ -2,12 +2,9 @@
 // directory or a symbolic link is refused before any work, exit 2, naming it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, smallSpec, tempDir } from "../batch/helpers.js";
-
-const wflo = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+import { repoRoot, smallSpec, tempDir, wfloCli as wflo } from "../batch/helpers.js";
 
 test("every command prints its usage on --help (and -h), exit 0", () => {
   const names = readdirSync(join(repoRoot, "src/cli/commands")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3));

@@ -2,12 +2,9 @@
 // no out-of-memory crash, no "Invalid array length", no reading /dev/zero until memory runs out.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, smallSpec, tempDir } from "../batch/helpers.js";
-
-const wflo = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+import { smallSpec, tempDir, wfloCli as wflo } from "../batch/helpers.js";
 
 test("sizes beyond the documented limits are refused up front, naming the field", (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);

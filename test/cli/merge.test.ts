@@ -3,12 +3,9 @@
 // silent "nothing new" with exit 0 — and the message points to `wflo recover`, which reads them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, smallSpec, tempDir } from "../batch/helpers.js";
-
-const wflo = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
+import { smallSpec, tempDir, wfloCli as wflo } from "../batch/helpers.js";
 
 test("merge names .h5 files that are not parts, leaves them, exits 1 and points to recover", (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);

@@ -2,14 +2,12 @@
 // "CSV UTF-8") is dropped, so a spec, a case file or a turbine file with one reads as without.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readInputText } from "../../src/util/files.js";
-import { repoRoot, smallSpec, tempDir } from "../batch/helpers.js";
+import { smallSpec, tempDir, wfloCli as wflo } from "../batch/helpers.js";
 
 const BOM = "\ufeff";
-const wflo = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 120_000 });
 
 test("readInputText drops a leading byte-order mark and nothing else", (t) => {
   const { dir, cleanup } = tempDir(); t.after(cleanup);
