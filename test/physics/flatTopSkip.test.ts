@@ -5,8 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { aepPerTurbineGWh, builtinLayout, builtinSite, builtinTurbine, flatTop, parseWakeModel, windFarmModelOf } from "../../src/physics/index.js";
-import { runWithTensors } from "../../src/physics/engine.js";
+import { aepGradient, runWithTensors } from "../../src/physics/engine.js";
 import { flatSkippedCount } from "../../src/physics/kernels/common.js";
+import { KERNELS } from "../../src/physics/kernels/index.js";
 
 test("flatTop: the V80's flat top starts at 17 m/s with 2 MW and Ct 0.053-0.167 (its table in src/physics/data)", () => {
   const f = flatTop(builtinTurbine("V80"));
@@ -48,5 +49,33 @@ for (const spec of [
     }
     assert.ok(skippedBy[0] > 360, `Horns Rev: the skip happens (${skippedBy[0]} flow cases of ${360 * 23})`);
     assert.ok(skippedBy[1] < skippedBy[0], `the bound refuses more where wakes are deep (2 D: ${skippedBy[1]}, Horns Rev: ${skippedBy[0]})`);
+  });
+}
+
+// The gradient skips the same flow cases (engine.ts aepGradient): there every P' = 0, so every
+// adjoint is 0. Against the same gradient with the kernel's flatSpeeds hidden, which propagates
+// and back-propagates every flow case: the gradient and the AEP must be the same bits.
+for (const spec of [{ deficit: "NOJ" }, { deficit: "BastankhahGaussian" }, { deficit: "NiayifarGaussian", use_effective_ti: false }] as const) {
+  test(`flat-top skip in the gradient: ${JSON.stringify(spec)} gradient and AEP equal the unskipped ones bit for bit`, () => {
+    const model = windFarmModelOf(builtinSite("hornsrev1"), builtinTurbine("V80"), parseWakeModel(spec));
+    const kernel = KERNELS.find((k) => k.deficits.includes(model.deficit.kind))!;
+    const { x, y } = layouts[0];
+    const n = x.length;
+    const gx = new Float64Array(n), gy = new Float64Array(n), rx = new Float64Array(n), ry = new Float64Array(n);
+    const before = flatSkippedCount();
+    const a = aepGradient(model, x, y, gx, gy);
+    assert.ok(flatSkippedCount() - before > 360, "the gradient skips flat-top flow cases");
+    const hook = kernel.flatSpeeds;
+    assert.ok(hook, "the kernel has a flat-top hook");
+    try {
+      (kernel as { flatSpeeds?: unknown }).flatSpeeds = undefined;
+      const ref = aepGradient(model, x, y, rx, ry);
+      assert.equal(a, ref, "AEP");
+    } finally {
+      (kernel as { flatSpeeds?: unknown }).flatSpeeds = hook;
+    }
+    assert.deepEqual(gx, rx, "∂AEP/∂x");
+    assert.deepEqual(gy, ry, "∂AEP/∂y");
+    assert.ok(gx.some((v) => v !== 0), "a gradient that is not all zeros");
   });
 }

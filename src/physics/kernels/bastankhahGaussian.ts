@@ -138,7 +138,7 @@ function directionAep(
   const freeCtD2K = free.ctD2over8K;
   const D2over8 = (D * D) / 8;
   accQK.fill(0, 0, n * K);
-  const kEnd = tensors || !(ws[K - 1] >= r.flat.loWs) ? K : flatSpeeds(r, sc, n, ws, K);
+  const kEnd = tensors ? K : flatSpeeds(r, sc, n, ws, K);
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -194,6 +194,7 @@ function directionAep(
 function flatSpeeds(r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number): number {
   const { pairStartP, pairDstE, pairAE: kdwE, pairBE: cw2E, flatQ } = sc;
   const { linear, D, ceps, ctlim, flat } = r;
+  if (!(ws[K - 1] >= flat.loWs)) return K;
   const epsMinD = bastankhahEpsilon(flat.ctMin, ceps, ctlim) * D;
   const epsMaxD = bastankhahEpsilon(flat.ctMax, ceps, ctlim) * D;
   const ctD2over8 = (flat.ctMax * D * D) / 8;
@@ -327,5 +328,5 @@ function pointDeficit(r: Resolved, ct: number, factor: number, WS: number, dw: n
 
 export const bastankhahKernel: WakeKernel = {
   deficits: ["BastankhahGaussian", "NiayifarGaussian"],
-  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, pushSource, backward, pointDeficit,
+  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, flatSpeeds, pushSource, backward, pointDeficit,
 };

@@ -135,6 +135,11 @@ export interface WakeKernel<R extends Resolved = Resolved> {
     r: R, sc: Scratch, p: number, e0: number, e1: number, ct: number, acc: number,
     WS: number, kIdx: number, free: FreeStream, keepDeficits: boolean,
   ): void;
+  /**
+   * Optional: after `pairs`, the first of the trailing speeds of this direction at which every
+   * turbine provably stays on the flat top of the power curve (flatSpeedsFrom); K when none.
+   */
+  flatSpeeds?(r: R, sc: Scratch, n: number, ws: Float64Array, K: number): number;
   /** Backward pass of one flow case (adjoints into gwQ, ghQ); absent: no analytic gradient. */
   backward?(r: R, sc: Scratch, n: number, WS: number, pw: number): void;
   /**

@@ -119,6 +119,24 @@ function fusedSingleSpeed(
 }
 
 /**
+ * Speeds from the result on stay on the flat top (flatSpeedsFrom): a deficit there is at most
+ * 2a(min(ctMax, 1))·WS·A, A the pair's Ct-free geometry.
+ */
+function flatSpeeds(r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number): number {
+  if (!(ws[K - 1] >= r.flat.loWs)) return K;
+  const { pairStartP, pairDstE, pairAE: geomE, flatQ } = sc;
+  const linear = r.linear;
+  const bA = 2 * ct2aMadsen(r.flat.ctMax < 1 ? r.flat.ctMax : 1);
+  flatQ.fill(0, 0, n);
+  const e1 = pairStartP[n];
+  for (let e = 0; e < e1; e++) {
+    const b = bA * geomE[e];
+    flatQ[pairDstE[e]] += linear ? b : b * b;
+  }
+  return flatSpeedsFrom(sc, n, linear, ws, K, r.flat.loWs);
+}
+
+/**
  * All speeds of one direction, speed-minor (as the Bastankhah kernel): the Ct-free geometry
  * factor of each pair scaled by f of its source at each speed, the same expressions and order
  * of additions as pushSource.
@@ -131,20 +149,7 @@ function directionAep(
   const linear = r.linear;
   const freeFK = free.srcK;
   accQK.fill(0, 0, n * K);
-  // speeds from kEnd on stay on the flat top (flatSpeedsFrom): a deficit there is at most
-  // 2a(min(ctMax, 1))·WS·A, A the pair's Ct-free geometry
-  let kEnd = K;
-  if (!tensors && ws[K - 1] >= r.flat.loWs) {
-    const { flatQ } = sc;
-    const bA = 2 * ct2aMadsen(r.flat.ctMax < 1 ? r.flat.ctMax : 1);
-    flatQ.fill(0, 0, n);
-    const e1 = pairStartP[n];
-    for (let e = 0; e < e1; e++) {
-      const b = bA * geomE[e];
-      flatQ[pairDstE[e]] += linear ? b : b * b;
-    }
-    kEnd = flatSpeedsFrom(sc, n, linear, ws, K, r.flat.loWs);
-  }
+  const kEnd = tensors ? K : flatSpeeds(r, sc, n, ws, K);
   for (let p = 0; p < n; p++) {
     const e0 = pairStartP[p];
     const e1 = pairStartP[p + 1];
@@ -257,5 +262,5 @@ function pointDeficit(r: Resolved, _ct: number, factor: number, _WS: number, dw:
 
 export const nojKernel: WakeKernel = {
   deficits: ["NOJ"],
-  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, pushSource, backward, pointDeficit,
+  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, flatSpeeds, pushSource, backward, pointDeficit,
 };
