@@ -128,21 +128,26 @@ export function parseSite(v: unknown, field = "site", file?: string, readText?: 
   if (type === "table") return parseTableSite(v, field, file, ti);
   if (type === "uniform") {
     if (ws === undefined) throw new InputError("is missing (a uniform site needs its wind speeds)", { field: `${field}.ws`, file });
-    return uniformSite({ sectorFreq: freq, ti, wdDeg, ws });
+    return siteInFile(file, () => uniformSite({ sectorFreq: freq, ti, wdDeg, ws }));
   }
   if (type === "weibull") {
     const A = numbers(v.weibull_A, `${field}.weibull_A`, file);
     const k = numbers(v.weibull_k, `${field}.weibull_k`, file);
     A.forEach((a, i) => { if (!(a > 0)) throw new InputError(`[${i}] must be > 0`, { field: `${field}.weibull_A`, file }); });
     k.forEach((a, i) => { if (!(a > 0)) throw new InputError(`[${i}] must be > 0`, { field: `${field}.weibull_k`, file }); });
-    try {
-      return weibullSite({ sectorFreq: freq, weibullA: A, weibullK: k, ti, wdDeg, ws });
-    } catch (e) {
-      if (e instanceof InputError && e.field) throw new InputError(e.message.slice(e.field.length + 2), { field: e.field, file });
-      throw e;
-    }
+    return siteInFile(file, () => weibullSite({ sectorFreq: freq, weibullA: A, weibullK: k, ti, wdDeg, ws }));
   }
   throw new InputError(`unknown site type ${JSON.stringify(type)} (known: uniform, weibull, table)`, { field: `${field}.type`, file });
+}
+
+/** A site constructor's error (it names the field, site.…) re-raised naming the case file too. */
+function siteInFile(file: string | undefined, make: () => Site): Site {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof InputError && e.field && e.file === undefined) throw new InputError(e.message.slice(e.field.length + 2), { field: e.field, file });
+    throw e;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { load } from "js-yaml";
 import { InputError } from "../errors.js";
-import { tableSite, type TableSite } from "./site.js";
+import { probabilitySumProblem, tableSite, type TableSite } from "./site.js";
 
 const CSV_COLUMNS = ["direction_deg", "direction_frequency", "speed_mps", "speed_probability_given_direction"] as const;
 
@@ -41,7 +41,12 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
       header = cells;
       for (const c of CSV_COLUMNS) {
         const at = header.indexOf(c);
-        if (at < 0) throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})`, { file, field: "line 1" });
+        if (at < 0) {
+          // a spreadsheet saving with a regional list separator writes ';' (or a tab) between columns
+          const sep = [";", "\t"].find((x) => line.includes(x));
+          const hint = sep ? `; its columns are separated by ${sep === ";" ? "';'" : "tabs"}, and wflo reads commas: save it as comma-separated` : "";
+          throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})${hint}`, { file, field: `line ${i + 1}` });
+        }
         cols[c] = at;
       }
       continue;
@@ -65,6 +70,13 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
   if (dirs.size === 0) throw new InputError("has a header but no rows", { file });
   const wdDeg = [...dirs.keys()];
   const rows = [...dirs.values()];
+  // named by the file's own columns and lines (tableSite would name its p_wd, p_ws)
+  const fSum = probabilitySumProblem(rows.map((r) => r.freq));
+  if (fSum) throw new InputError(`the direction_frequency of its ${rows.length} directions ${fSum}`, { file, field: "direction_frequency" });
+  for (const [wd, r] of dirs) {
+    const pSum = probabilitySumProblem(r.p);
+    if (pSum) throw new InputError(`the speed_probability_given_direction of direction ${wd}° ${pSum}`, { file, field: `line ${r.line}` });
+  }
   return inFile(file, "wind rose", () => tableSite({ wdDeg, freq: rows.map((r) => r.freq), rows, ti }));
 }
 
@@ -123,6 +135,12 @@ export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number)
     if (r.length !== ws.length) throw new InputError(`has ${r.length} values for ${ws.length} speeds`, { file, field: `${F}.speed.frequency${shared ? "" : `[${i}]`}` });
   });
   const rows = wd.map((_, d) => ({ ws, p: pRows[shared ? 0 : d] }));
+  const fSum = probabilitySumProblem(freq);
+  if (fSum) throw new InputError(`the direction frequencies ${fSum}`, { file, field: `${F}.direction.frequency` });
+  pRows.forEach((r, i) => {
+    const pSum = probabilitySumProblem(r);
+    if (pSum) throw new InputError(`the speed probabilities ${pSum}`, { file, field: `${F}.speed.frequency${shared ? "" : `[${i}]`}` });
+  });
   // The case studies' files spell it turbulence_intenstiy; either spelling is read.
   let fileTi: number | undefined;
   for (const key of ["turbulence_intensity", "turbulence_intenstiy"]) {

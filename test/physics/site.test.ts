@@ -50,3 +50,28 @@ test("uniform site: a direction bin carries its sector's frequency scaled by bin
   assert.equal(wdBinWidthDeg([0, 10, 30]), 120);
   assert.equal(wdBinWidthDeg([270]), 360);
 });
+
+// A rose in percent (Excel, or a site report's table) sums to 100. Nothing is renormalised
+// (IEA 37 case studies 3/4 sum to 0.9999 and are used as given), so it would give an AEP 100
+// times too large without a word; it is refused naming the file and field, before any work.
+test("frequencies or speed probabilities summing to more than 1 (percent) are refused, naming file and field", async () => {
+  const { parseCase, tableSiteFromCsv, tableSiteFromIea37Yaml, tableSite, weibullSite, InputError } = await import("../../src/internal.js");
+  const refuses = (f: () => unknown, file: string | undefined, field: string, what: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof InputError && e.file === file && e.field === field && what.test(e.message) && /divide them by 100/.test(e.message));
+  const base = { turbine: "IEA37_3.35MW", layout: "iea37-16", model: { preset: "IEA37CaseStudy1" } };
+  const caseOf = (site: unknown) => () => parseCase({ ...base, site }, { file: "c.json" });
+  refuses(caseOf({ type: "uniform", p_wd: [25, 25, 25, 25], ws: [9.8] }), "c.json", "site.p_wd", /sector frequencies sum to 100,/);
+  refuses(caseOf({ type: "weibull", sector_freq: [50, 50], weibull_A: [9, 9], weibull_k: [2, 2] }), "c.json", "site.sector_freq", /sum to 100,/);
+  refuses(caseOf({ type: "table", wd: [0, 180], p_wd: [50, 50], ws: [8], p_ws: [[1], [1]] }), "c.json", "site.p_wd", /direction frequencies/);
+  refuses(caseOf({ type: "table", wd: [0, 180], p_wd: [0.5, 0.5], ws: [8, 10], p_ws: [[0.5, 0.5], [50, 50]] }), "c.json", "site.p_ws[1]", /direction 180°/);
+  const head = "direction_deg,direction_frequency,speed_mps,speed_probability_given_direction\n";
+  refuses(() => tableSiteFromCsv(`${head}0,50,8,1\n180,50,8,1\n`, "r.csv"), "r.csv", "direction_frequency", /sum to 100,/);
+  refuses(() => tableSiteFromCsv(`${head}0,0.5,8,1\n180,0.5,8,60\n180,0.5,9,40\n`, "r.csv"), "r.csv", "line 3", /direction 180°/);
+  const yaml = (f: string, p: string) => `definitions:\n  wind_inflow:\n    properties:\n      direction: {bins: [0, 180], frequency: ${f}}\n      speed: {bins: [8, 10], frequency: ${p}}\n`;
+  refuses(() => tableSiteFromIea37Yaml(yaml("[50, 50]", "[[0.5, 0.5], [0.5, 0.5]]"), "r.yaml"), "r.yaml", "definitions.wind_inflow.properties.direction.frequency", /sum to 100,/);
+  refuses(() => tableSiteFromIea37Yaml(yaml("[0.5, 0.5]", "[50, 50]"), "r.yaml"), "r.yaml", "definitions.wind_inflow.properties.speed.frequency", /sum to 100,/);
+  // What rounding leaves is used as given: 0.9999 (the case studies), 1.006 (12 sectors to 3 decimals).
+  assert.equal(weibullSite({ sectorFreq: [0.503, 0.503], weibullA: [9, 9], weibullK: [2, 2] }).sectorFreq[0], 0.503);
+  assert.equal(tableSite({ wdDeg: [0, 180], freq: [0.49995, 0.49995], rows: [{ ws: [8], p: [1] }, { ws: [8], p: [1.004] }] }).sectorFreq[1], 0.49995);
+  assert.ok(builtinSite("iea37-cs4"), "the built-in roses pass");
+});
