@@ -57,6 +57,12 @@ export function tabularTurbine(opts: {
     if (!Number.isFinite(opts.powerW[i]) || opts.powerW[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.power_W` });
     if (!Number.isFinite(opts.ct[i]) || opts.ct[i] < 0) throw new InputError(`[${i}] must be a finite number ≥ 0`, { field: `${field}.ct` });
   }
+  let peak = 0, ctMax = 0;
+  for (let i = 0; i < n; i++) { peak = Math.max(peak, opts.powerW[i]); ctMax = Math.max(ctMax, opts.ct[i]); }
+  checkPowerDensity(peak, opts.diameterM, `${field}.power_W`);
+  if (ctMax > CT_MAX) {
+    throw new InputError(`reaches ${ctMax}, where thrust coefficients stay below ~1.5${ctMax > 10 ? " (percent? give fractions: divide by 100)" : ""}`, { field: `${field}.ct` });
+  }
   const wsTable = Float64Array.from(opts.ws);
   let wsStep = wsTable[1] - wsTable[0];
   for (let i = 2; i < n; i++) if (wsTable[i] - wsTable[i - 1] !== wsStep) wsStep = 0;
@@ -75,9 +81,30 @@ export function cubicTurbine(opts: {
     throw new InputError("needs 0 ≤ cut_in < rated_ws ≤ cut_out", { field });
   }
   if (!(opts.ratedPowerW > 0)) throw new InputError("must be > 0", { field: `${field}.rated_power_W` });
+  checkPowerDensity(opts.ratedPowerW, opts.diameterM, `${field}.rated_power_W`);
   const ct = opts.ct ?? 8 / 9;
   if (!(ct >= 0 && ct < 1)) throw new InputError("must be in [0, 1)", { field: `${field}.ct` });
   return { kind: "cubic", ...opts, ct };
+}
+
+/**
+ * The least rated power per m² of rotor accepted (W/m²). Turbines built have ~150–700 (low
+ * specific power onshore machines ~150, the V80 398, IEA 37 10 MW 325); a curve in kW gives ~0.3.
+ * PyWake's tables carry a power_unit for that reason; wflo's are in watts, and a curve 1000
+ * times too small would give every AEP 1000 times too small without an error.
+ */
+export const MIN_POWER_DENSITY_W_PER_M2 = 10;
+/** Thrust coefficients above this are refused: measured tables stay below ~1.5; a Ct in percent is 80. */
+export const CT_MAX = 2;
+
+function checkPowerDensity(peakW: number, diameterM: number, field: string): void {
+  const density = peakW / (Math.PI * diameterM * diameterM / 4);
+  if (density >= MIN_POWER_DENSITY_W_PER_M2) return;
+  throw new InputError(
+    `peaks at ${+peakW.toPrecision(6)} W: ${+density.toPrecision(2)} W per m² of its ${diameterM} m rotor, where turbines built have ` +
+    `150–700 (the V80 398); the power is in watts${density > 0.01 ? " — is this curve in kW? multiply it by 1000" : ""}`,
+    { field },
+  );
 }
 
 function checkRotor(d: number, h: number, field: string): void {

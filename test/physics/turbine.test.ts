@@ -51,3 +51,18 @@ test("turbine from a JSON definition: table or cubic; bad fields named", () => {
   bad({ diameter_m: 80, hub_height_m: 70 }, /needs either a table/);
   bad("V90", /must be a built-in turbine name or an object/);
 });
+
+// A curve in kW (data sheets, windpowerlib; PyWake's tables carry a power_unit) or a Ct in
+// percent is refused: nothing rescales them, and every AEP would be 1000 times too small.
+test("power curves below 10 W per m² of rotor (kW) and Ct above 2 (percent) are refused, naming the field", () => {
+  const rotor = { diameter_m: 80, hub_height_m: 70 };
+  assert.throws(() => turbineFromDefinition({ ...rotor, ws: [3, 10, 25], power_W: [0, 1500, 2000], ct: [0.8, 0.8, 0.1] }, "turbine", "t.json"),
+    /t\.json: turbine\.power_W: peaks at 2000 W: 0\.4 W per m² of its 80 m rotor.*in kW\? multiply it by 1000/);
+  assert.throws(() => turbineFromDefinition({ ...rotor, cut_in_ws: 4, rated_ws: 10, cut_out_ws: 25, rated_power_W: 2000 }),
+    /turbine\.rated_power_W: peaks at 2000 W/);
+  assert.throws(() => turbineFromDefinition({ ...rotor, ws: [3, 10, 25], power_W: [0, 1.5e6, 2e6], ct: [81.8, 80.4, 5.3] }),
+    /turbine\.ct: reaches 81\.8.*percent\? give fractions/);
+  // every built-in passes, and so does a low-specific-power rotor (GE 1.5 MW on a 100 m rotor: 191 W/m²)
+  for (const name of ["V80", "IEA37_3.35MW", "IEA37_10MW"] as const) assert.ok(builtinTurbine(name));
+  assert.ok(turbineFromDefinition({ diameter_m: 100, hub_height_m: 80, cut_in_ws: 3.5, rated_ws: 11, cut_out_ws: 25, rated_power_W: 1.5e6 }));
+});

@@ -1,5 +1,7 @@
-// Wind roses as users' tools write them, through the CLI: a rose in percent is refused before
-// any work (no output file appears), and a CSV saved with ';' between columns says so.
+// Inputs in the units other tools use, through the CLI: a wind rose in percent and a power
+// curve in kW are refused before any work (no output file appears); nothing renormalises or
+// rescales them, so each would give every AEP 100 or 1000 times off. A CSV saved with ';'
+// between columns says so.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
@@ -26,6 +28,25 @@ test("wflo run refuses a rose in percent before any work; wflo aep names the CSV
     const a = wflo(["aep", cse, "--json"]);
     assert.equal(a.status, 2, a.stderr);
     assert.match(a.stderr, /semi\.csv: line 1: the header lacks the column "direction_deg".*separated by ';'.*save it as comma-separated/);
+  } finally {
+    cleanup();
+  }
+});
+
+test("wflo run refuses a turbine file whose power curve is in kW, naming the file and field", () => {
+  const { dir, cleanup } = tempDir("wflo-units-");
+  try {
+    // the V80's curve as windpowerlib and many data sheets give it: kW
+    writeFileSync(join(dir, "v80kw.json"), JSON.stringify({
+      name: "V80kW", diameter_m: 80, hub_height_m: 70, ws: [3, 4, 8, 12, 16, 25], power_W: [0, 66.6, 696, 1866, 2000, 2000], ct: [0, 0.818, 0.806, 0.709, 0.21, 0.053],
+    }));
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify(smallSpec({ turbines: ["v80kw.json"] })));
+    const out = join(dir, "out.h5");
+    const r = wflo(["run", spec, "--out", out]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /v80kw\.json: .*power_W: peaks at 2000 W: 0\.4 W per m² of its 80 m rotor.*in kW\? multiply it by 1000/);
+    assert.equal(existsSync(out), false, "nothing written");
   } finally {
     cleanup();
   }
