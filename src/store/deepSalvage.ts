@@ -281,7 +281,8 @@ function unusable(g: RawGroup, anyChecksum: boolean): string | undefined {
   if (anyChecksum) return "no checksum attribute, while the file's other groups carry one";
   for (const v of layout.data) if (!Number.isFinite(v)) return "layout holds a non-finite value";
   const a = aep.data[0];
-  if (aep.data.length !== 1 || !Number.isFinite(a) || a <= 0) return "aep is not a positive number (raw data never written reads as zero)";
+  if (aep.data.length === 1 && !Number.isFinite(a)) return `aep is ${a}: not a result`;
+  if (aep.data.length !== 1 || a <= 0) return "aep is not a positive number (raw data never written reads as zero)";
   if (layout.shape.length === 2 && layout.shape[0] === 2) {
     const n = layout.shape[1];
     const seen = new Set<string>();

@@ -8,7 +8,7 @@
 import { statSync } from "node:fs";
 import { classifyOpenError, h5, h5ErrorSummary, sweepLeakedStreams, type H5File, type H5Group } from "./h5.js";
 import {
-  FAILED_GROUP, ORIGINAL_ATTR_PREFIX, isResultKey, readFailureGroup, readResultGroup, readRootAttrs,
+  FAILED_GROUP, ORIGINAL_ATTR_PREFIX, isResultKey, metadataWarning, readFailureGroup, readResultGroup, readRootAttrs,
   type AttrValue, type FailureRecord, type GroupStatus, type Problem, type RootAttrs, type StoredResult,
 } from "./schema.js";
 
@@ -197,8 +197,7 @@ function readOpenFile(file: H5File, path: string, size: number, opts: InspectOpt
   for (const g of report.groups) {
     if (g.status === "metadata") {
       report.status = worseStatus(report.status, "metadata");
-      report.warnings.push(`${path}: /${g.key}: data intact, attributes off (kept as ${ORIGINAL_ATTR_PREFIX}<name>): ` +
-        g.problems.map((p) => p.message.replace(`${path}: `, "").replace(new RegExp(`^/${g.key}:?\\s*`), "")).join("; "));
+      report.warnings.push(`${path}: /${g.key}: data intact, ${metadataWarning(g.problems, path, g.key)}`);
     }
     if (isGoodStatus(g.status)) report.groupsOk++;
     else {

@@ -46,7 +46,7 @@ import { inspectFiles, runInWorker } from "./sandbox.js";
 import { deepSalvage, type KeyAttrEvidence } from "./deepSalvage.js";
 import { describeDifference } from "./conflictDiff.js";
 import {
-  computeChecksum, dataChecksum, formatKey, isResultKey, parseKey,
+  computeChecksum, dataChecksum, formatKey, isResultKey, metadataWarning, parseKey,
   wfloVersion, writeFailureGroup, writeResultGroup, writeRootAttrs,
   type AttrValue, type FailureRecord, type RootAttrs, type StoredResult,
 } from "./schema.js";
@@ -475,8 +475,7 @@ function addGroup(s: Source, g: GroupReport): void {
     s.file.salvaged++;
     if (g.status === "metadata") {
       s.file.metadata++;
-      const what = g.problems.map((p) => p.message.replace(`${s.file.path}: `, "").replace(new RegExp(`^/${g.key}:?\\s*`), "")).join("; ");
-      s.file.warnings.push(`${s.file.path}: /${g.key}: recovered; attributes off (kept as original_<name>): ${what}`);
+      s.file.warnings.push(`${s.file.path}: /${g.key}: recovered; ${metadataWarning(g.problems, s.file.path, g.key)}`);
     }
   } else {
     s.file.lost++;

@@ -277,12 +277,15 @@ function compareCopies(r: SalvageResult, zeros: FileReport, ones: FileReport, st
     const o = onesGroups.get(g.key);
     if (!isGoodStatus(g.status) || !g.record) {
       r.lost.push({ key: g.key, reason: firstProblem(g) });
+    } else if (o?.record && !sameData(g.record, o.record)) {
+      // first, whatever o's status: 0xFF bytes read as NaN, which may fail o's schema on its own
+      r.lost.push({ key: g.key, reason: "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies" });
     } else if (!o || !isGoodStatus(o.status) || !o.record) {
       const rescue = o ? checksumRescue(g, o, r, stringsAtRisk) : "not listed in the 0xFF-padded copy";
       if (rescue === null) { r.groups.push(g); r.verifiedByChecksum = (r.verifiedByChecksum ?? 0) + 1; }
       else r.lost.push({ key: g.key, reason: rescue });
     } else if (!sameRecord(g.record, o.record)) {
-      r.lost.push({ key: g.key, reason: "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies" });
+      r.lost.push({ key: g.key, reason: "its attributes lie (partly) past the end of the file: they differ between zero- and 0xFF-padded copies" });
     } else {
       r.groups.push(g);
     }
@@ -317,12 +320,6 @@ function checksumRescue(g: GroupReport, o: GroupReport, r: SalvageResult, string
   const lost = firstProblem(o);
   if (!o.record || o.problems.length === 0 || !o.problems.every((p) => /incorrect metadata checksum/.test(p.message))) return lost;
   const a = g.record!;
-  const b = o.record;
-  if (!bitsEqual(a.aepGWh, b.aepGWh) || !sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)
-    || !sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)
-    || !sameArray(a.aepHistoryIter, b.aepHistoryIter)) {
-    return "its data lie (partly) past the end of the file: values differ between zero- and 0xFF-padded copies";
-  }
   if (Object.values(a.attrs).some((v) => typeof v === "string") && stringsAtRisk()) {
     return `${lost} (its string attributes may lie in a global heap cut by the truncation)`;
   }
@@ -378,12 +375,15 @@ function sameArray(a: Float64Array | undefined, b: Float64Array | undefined): bo
 }
 
 /** Bit-identical records: every array byte, the AEP bits, every attribute with its JS type, the checksum. */
+/** The raw data (no checksum covers it across a cut) bit for bit: AEP, layouts, per-turbine AEP, history. */
+function sameData(a: StoredResult, b: StoredResult): boolean {
+  return bitsEqual(a.aepGWh, b.aepGWh) && sameArray(a.layout, b.layout) && sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)
+    && sameArray(a.layoutInitial, b.layoutInitial) && sameArray(a.aepHistoryGWh, b.aepHistoryGWh) && sameArray(a.aepHistoryIter, b.aepHistoryIter);
+}
+
 export function sameRecord(a: StoredResult, b: StoredResult): boolean {
   if (a.key !== b.key || a.checksum !== b.checksum) return false;
-  if (!bitsEqual(a.aepGWh, b.aepGWh)) return false;
-  if (!sameArray(a.layout, b.layout) || !sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)) return false;
-  if (!sameArray(a.layoutInitial, b.layoutInitial) || !sameArray(a.aepHistoryGWh, b.aepHistoryGWh)) return false;
-  if (!sameArray(a.aepHistoryIter, b.aepHistoryIter)) return false;
+  if (!sameData(a, b)) return false;
   const ka = Object.keys(a.attrs).sort();
   const kb = Object.keys(b.attrs).sort();
   if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;

@@ -232,6 +232,9 @@ export function normaliseRecord(rec: ResultRecord): StoredResult & { kinds: Reco
   const layout = flatLayout(rec.layout);
   const n = layout.length / 2;
   if (typeof rec.aepGWh !== "number") throw new InputError(`${rec.key}: aepGWh must be a number`, { field: "aepGWh" });
+  // what the reader refuses as "not a result" is never written
+  if (!Number.isFinite(rec.aepGWh)) throw new InputError(`${rec.key}: aepGWh is ${rec.aepGWh}: not a result`, { field: "aepGWh" });
+  if (layout.some((v) => !Number.isFinite(v))) throw new InputError(`${rec.key}: layout holds a non-finite value: not a result`, { field: "layout" });
   if (rec.aepPerTurbineGWh !== undefined) {
     if (!(rec.aepPerTurbineGWh instanceof Float64Array)) throw new InputError(`${rec.key}: aepPerTurbineGWh must be a Float64Array`, { field: "aepPerTurbineGWh" });
     if (rec.aepPerTurbineGWh.length !== n) throw new InputError(`${rec.key}: aepPerTurbineGWh has ${rec.aepPerTurbineGWh.length} values for ${n} turbines`, { field: "aepPerTurbineGWh" });
@@ -574,7 +577,13 @@ function missingFilterNote(d: H5Dataset): string | undefined {
   }
 }
 
-function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: string): { data: Float64Array; shape: number[] } | null {
+/**
+ * `foreign`: the group is another tool's (no checksum), so a narrower float or an integer type
+ * (h5py's float32, rounded metres as int64) is read exactly as float64 and noted under
+ * `data.<name>`, a metadata-class problem: the value is the tool's own, only its form differs.
+ * A wflo group never has these forms, so there they are schema errors.
+ */
+function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: string, foreign = false): { data: Float64Array; shape: number[] } | null {
   let ds: unknown;
   try {
     ds = g.get(name);
@@ -590,16 +599,25 @@ function readFloatDataset(g: H5Group, name: string, problems: Problem[], where: 
   }
   try {
     const md = d.metadata;
-    if (md.type !== H5T_CLASS.FLOAT) {
+    const integer = md.type === H5T_CLASS.INTEGER;
+    if (md.type !== H5T_CLASS.FLOAT && !(foreign && integer)) {
       problems.push({ field: name, message: `${where}/${name} has HDF5 type class ${md.type}; expected float64` });
       return null;
     }
-    if (md.size !== 8) {
-      problems.push({ field: name, message: `${where}/${name} is float${md.size * 8}; expected float64` });
-    }
     const v = d.value;
     const shape = d.shape ?? [];
-    const data = v instanceof Float64Array ? v : typeof v === "number" ? new Float64Array([v]) : Float64Array.from(v as ArrayLike<number>);
+    const values = typeof v === "number" || typeof v === "bigint" ? [v] : (v as ArrayLike<number | bigint>);
+    const data = values instanceof Float64Array ? values : Float64Array.from(Array.from(values, Number));
+    const form = integer ? `int${md.size * 8}` : `float${md.size * 8}`;
+    if (integer && data.some((x) => !(Math.abs(x) <= Number.MAX_SAFE_INTEGER))) {
+      problems.push({ field: name, message: `${where}/${name} is ${form} with values beyond 2^53; expected float64` });
+      return null;
+    }
+    if (integer || md.size !== 8) {
+      problems.push(foreign
+        ? { field: `data.${name}`, message: `${where}/${name} is ${form}: read exactly as float64` }
+        : { field: name, message: `${where}/${name} is ${form}; expected float64` });
+    }
     return { data, shape };
   } catch (err) {
     problems.push({ field: name, message: `${where}/${name}: unreadable: ${missingFilterNote(d) ?? h5ErrorSummary(err)}` });
@@ -694,13 +712,28 @@ export function readResultGroup(group: H5Group): ReadResult {
   }
 
   // datasets
-  const layout = readFloatDataset(group, "layout", problems, where);
-  const aep = readFloatDataset(group, "aep", problems, where);
-  const per = readFloatDataset(group, "aep_per_turbine", problems, where);
-  const initial = readFloatDataset(group, "layout_initial", problems, where);
+  const foreign = !wflo && isResultKey(key);
+  const layout = readFloatDataset(group, "layout", problems, where, foreign);
+  const aep = readFloatDataset(group, "aep", problems, where, foreign);
+  const per = readFloatDataset(group, "aep_per_turbine", problems, where, foreign);
+  const initial = readFloatDataset(group, "layout_initial", problems, where, foreign);
   const history = readFloatDataset(group, "aep_history", problems, where);
   const historyIter = readFloatDataset(group, "aep_history_iter", problems, where);
   let n = -1;
+  if (foreign) {
+    // Another tool's (n, 2): one row per turbine (pandas, np.column_stack). Unambiguous unless
+    // n = 2, and taken only where the group's own n_turbines (if any) agrees.
+    for (const [name, ds] of [["layout", layout], ["layout_initial", initial]] as const) {
+      if (!ds || ds.shape.length !== 2 || ds.shape[1] !== 2 || ds.shape[0] === 2) continue;
+      const m = ds.shape[0];
+      if (attrs.n_turbines !== undefined && Number(attrs.n_turbines) !== m) continue;
+      const t = new Float64Array(2 * m);
+      for (let i = 0; i < m; i++) { t[i] = ds.data[2 * i]; t[m + i] = ds.data[2 * i + 1]; }
+      ds.data = t;
+      ds.shape = [2, m];
+      problems.push({ field: `data.${name}`, message: `${where}/${name} has shape (${m}, 2), one row per turbine: read as (2, ${m})` });
+    }
+  }
   if (!layout) {
     if (!problems.some((p) => p.field === "layout")) problems.push({ field: "layout", message: `${where}/layout is missing` });
   } else if (layout.shape.length !== 2 || layout.shape[0] !== 2) {
@@ -712,6 +745,12 @@ export function readResultGroup(group: H5Group): ReadResult {
     if (!problems.some((p) => p.field === "aep")) problems.push({ field: "aep", message: `${where}/aep is missing` });
   } else if (aep.data.length !== 1 || aep.shape.length > 1 || (aep.shape.length === 1 && aep.shape[0] !== 1)) {
     problems.push({ field: "aep", message: `${where}/aep has shape (${aep.shape.join(", ")}); expected a scalar` });
+  } else if (!Number.isFinite(aep.data[0])) {
+    // a NaN AEP (a crashed evaluation written anyway) is no result, and would poison every statistic
+    problems.push({ field: "aep", message: `${where}/aep is ${aep.data[0]}: not a result` });
+  }
+  if (layout && layout.data.some((v) => !Number.isFinite(v))) {
+    problems.push({ field: "layout", message: `${where}/layout holds a non-finite value: not a result` });
   }
   if (per && n >= 0 && (per.shape.length !== 1 || per.shape[0] !== n)) {
     problems.push({ field: "aep_per_turbine", message: `${where}/aep_per_turbine has shape (${per.shape.join(", ")}); expected (${n},)` });
@@ -748,7 +787,7 @@ export function readResultGroup(group: H5Group): ReadResult {
   let status: GroupStatus;
   if (!record) status = problems.some((p) => /unreadable/.test(p.message)) ? "unreadable" : "schema-error";
   else if (!wflo && isResultKey(key) && problems.length > 0 && problems.every(isMetadataProblem)) {
-    // Data intact, attributes off: keep the data under the group name, the clashing
+    // Data intact, attributes off or datasets in another form: keep the data under the group name, the clashing
     // attributes under original_<name>; farm_idx/type_idx/ss_seed/n_turbines then come
     // from the group name and the layout when written back.
     status = "metadata";
@@ -787,7 +826,20 @@ export function readResultGroup(group: H5Group): ReadResult {
  * carried a checksum cannot be judged intact without it.
  */
 function isMetadataProblem(p: Problem): boolean {
+  if (p.field.startsWith("data.")) return true; // a foreign group's dataset read exactly in wflo's form
   return p.field.startsWith("attrs.") && p.field !== "attrs.checksum" && !/unreadable/.test(p.message);
+}
+
+/**
+ * The warning of a "metadata" group: what was off (attributes, kept as original_<name>; datasets
+ * in another form, read exactly) and each problem, without the file and group prefixes.
+ */
+export function metadataWarning(problems: readonly Problem[], path: string, key: string): string {
+  const kinds = [];
+  if (problems.some((p) => p.field.startsWith("attrs."))) kinds.push(`attributes off (kept as ${ORIGINAL_ATTR_PREFIX}<name>)`);
+  if (problems.some((p) => p.field.startsWith("data."))) kinds.push("datasets in another form (read exactly)");
+  const what = problems.map((p) => p.message.replace(`${path}: `, "").replace(new RegExp(`^/${key}:?\\s*`), "")).join("; ");
+  return `${kinds.join(", ")}: ${what}`;
 }
 
 function withoutChecksum(attrs: Record<string, AttrValue>): Record<string, AttrValue> {

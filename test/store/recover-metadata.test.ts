@@ -117,3 +117,52 @@ for path, fid in ((sys.argv[1], 7), (sys.argv[2], 0)):
   assert.equal(Number(attrs.farm_idx), 7);
   assert.equal(attrs.original_farm_idx, undefined, "the tidy copy's attributes were written");
 });
+
+// Other tools write the same numbers in other forms: h5py's float32, metres rounded to int64,
+// a layout of one row per turbine (n, 2) as pandas or np.column_stack give it. Each is read
+// exactly as wflo's float64 (2, n) and warned; a NaN AEP (an evaluation that crashed, written
+// anyway) is no result and is refused by name rather than poisoning every statistic.
+test("datasets in another tool's form (float32, int64, (n, 2)) are recovered exactly and warned; a NaN AEP is refused", { timeout: 120_000 }, async (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const code = String.raw`
+import sys, json, h5py, numpy as np
+rng = np.random.RandomState(11)
+f = h5py.File(sys.argv[1], "w")
+truth = {}
+def group(key, layout, aep, aep_dtype="<f8"):
+    g = f.create_group(key)
+    g.create_dataset("layout", data=layout)
+    g.create_dataset("aep", data=np.array(aep, dtype=aep_dtype))
+    g.attrs["farm_idx"] = np.int64(0); g.attrs["type_idx"] = np.int64(0); g.attrs["ss_seed"] = np.int64(int(key[-1]))
+lay = ((rng.rand(2, 6) - 0.5) * 2000.0)
+l32 = lay.astype("<f4"); group("farm0_t0_s0", l32, 401.5)
+truth["farm0_t0_s0"] = l32.astype("<f8").ravel().tolist()
+group("farm0_t0_s1", lay.T.copy(), 402.5)
+truth["farm0_t0_s1"] = lay.ravel().tolist()
+lint = np.rint(lay).astype("<i8"); group("farm0_t0_s2", lint, np.float32(403.25), "<f4")
+truth["farm0_t0_s2"] = lint.astype("<f8").ravel().tolist()
+group("farm0_t0_s3", lay, np.nan)
+f.close()
+print(json.dumps(truth))
+`;
+  const src = join(dir, "worker_0.h5");
+  const w = python(code, [src]);
+  assert.equal(w.status, 0, w.stderr);
+  const truth = JSON.parse(w.stdout) as Record<string, number[]>;
+  const out = join(dir, "recovered.h5");
+  const r = cli(["recover", src, "--out", out, "--json"]);
+  const rj = JSON.parse(r.stdout) as { recovered: number; files: { lost: number; metadata: number; warnings: string[]; errors: string[] }[] };
+  assert.equal(rj.recovered, 3, r.stdout);
+  assert.equal(rj.files[0].metadata, 3);
+  const warn = rj.files[0].warnings.join("\n");
+  assert.match(warn, /farm0_t0_s0: recovered; datasets in another form \(read exactly\): \/layout is float32: read exactly as float64/);
+  assert.match(warn, /farm0_t0_s1: .*\/layout has shape \(6, 2\), one row per turbine: read as \(2, 6\)/);
+  assert.match(warn, /farm0_t0_s2: .*\/layout is int64.*\/aep is float32/);
+  assert.equal(rj.files[0].lost, 1);
+  assert.match(rj.files[0].errors.join("\n"), /farm0_t0_s3 lost \(schema-error\): .*aep is NaN: not a result/);
+  const o = await readOutput(out);
+  assert.equal(o.status, "ok", o.errors.join("\n"));
+  const byKey = new Map(o.groups.map((g) => [g.key, g.record!]));
+  for (const [key, want] of Object.entries(truth)) assert.deepEqual([...byKey.get(key)!.layout], want, `${key}: layout exact`);
+  assert.equal(byKey.get("farm0_t0_s2")!.aepGWh, 403.25);
+});

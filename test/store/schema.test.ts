@@ -106,6 +106,11 @@ test("inconsistent records are refused before anything is written, naming the fi
   assert.throws(() => computeChecksum({ ...record(1), layout: new Float64Array(3) }), /layout/);
   assert.throws(() => computeChecksum({ ...record(1), key: "farm1-t0" }), /not a result key/);
   assert.throws(() => computeChecksum({ ...record(1), attrs: { wake_model: 3 } }), /wake_model/);
+  // what the reader refuses as "not a result" is never written
+  assert.throws(() => computeChecksum({ ...record(1), aepGWh: NaN }), (e: Error) => e instanceof InputError && /aepGWh is NaN: not a result/.test(e.message));
+  const holed = Float64Array.from(record(1).layout as Float64Array);
+  holed[3] = Infinity;
+  assert.throws(() => computeChecksum({ ...record(1), layout: holed }), /layout holds a non-finite value/);
 });
 
 test("a record whose stored checksum no longer matches its data is not re-written", async (t) => {
