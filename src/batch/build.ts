@@ -124,7 +124,7 @@ export function checkFarm(spec: BatchSpec, f: number, w: Where): void {
       const which = farm.min_spacing_m !== undefined ? "min_spacing_m" : "min_spacing_D";
       throw new InputError(
         `${farm.n_turbines} turbines at ${spacingText(spec, f, t, w)} spacing cannot fit in farms[${f}].boundary: ` +
-        `at most ${cap.maxTurbines} (${cap.bound}). Lower n_turbines or ${which}, or enlarge the boundary.`,
+        `at most ${cap.maxTurbines} (${cap.bound})${cap.unitsHint}. Lower n_turbines or ${which}, or enlarge the boundary.`,
         { file: w.file, field: `farms[${f}].n_turbines` },
       );
     }

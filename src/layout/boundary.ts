@@ -334,6 +334,21 @@ export interface CapacityCheck {
   maxTurbines: number;
   /** Which bound was used, for the error message. */
   bound: string;
+  /** When the boundary is too small to be a farm in metres: what its coordinates may be in ("; …"), else "". */
+  unitsHint: string;
+}
+
+/** Largest extent (m) below which a boundary cannot be a wind farm in metres: a few rotors. */
+const SMALLEST_FARM_EXTENT_M = 100;
+
+function unitsHint(b: Boundary): string {
+  const bb = boundingBox(b);
+  const w = bb.xmax - bb.xmin, h = bb.ymax - bb.ymin;
+  if (!(Math.max(w, h) < SMALLEST_FARM_EXTENT_M)) return "";
+  const fmt = (v: number) => +v.toPrecision(3);
+  const degrees = Math.max(Math.abs(bb.xmin), Math.abs(bb.xmax)) <= 180 && Math.max(Math.abs(bb.ymin), Math.abs(bb.ymax)) <= 90;
+  return `; the boundary spans only ${fmt(w)} × ${fmt(h)} m: are its coordinates in km${degrees ? " or in degrees (longitude, latitude)" : ""}? ` +
+    "wflo works in metres (projected, e.g. UTM)";
 }
 
 /**
@@ -348,7 +363,7 @@ export interface CapacityCheck {
  */
 export function boundaryCanHold(b: Boundary, n: number, minSpacingM: number): CapacityCheck {
   if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  if (n <= 1 || !(minSpacingM > 0)) return { possible: true, maxTurbines: Infinity, bound: "trivial" };
+  if (n <= 1 || !(minSpacingM > 0)) return { possible: true, maxTurbines: Infinity, bound: "trivial", unitsHint: "" };
   const s = minSpacingM;
   let max: number;
   let bound: string;
@@ -365,5 +380,5 @@ export function boundaryCanHold(b: Boundary, n: number, minSpacingM: number): Ca
     max = Math.floor(dil / (Math.PI * r * r) + 1e-9);
     bound = "disjoint disks of radius s/2 in the region dilated by s/2";
   }
-  return { possible: n <= max, maxTurbines: max, bound };
+  return { possible: n <= max, maxTurbines: max, bound, unitsHint: n <= max ? "" : unitsHint(b) };
 }

@@ -95,7 +95,7 @@ export function parseLayoutCase(value: unknown, opts: CaseOptions | string = {})
   if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw new InputError(`must be a number ≥ 0 (m), got ${JSON.stringify(s)}`, { field: "min_spacing_m", file });
   const cap = boundaryCanHold(boundary, n, s);
   if (!cap.possible) {
-    throw new InputError(`cannot hold ${n} turbines ${s} m apart: at most ${cap.maxTurbines} fit (${cap.bound})`, { field: "boundary", file });
+    throw new InputError(`cannot hold ${n} turbines ${s} m apart: at most ${cap.maxTurbines} fit (${cap.bound})${cap.unitsHint}`, { field: "boundary", file });
   }
   return { ...cm, boundary, nTurbines: n, minSpacingM: s };
 }

@@ -163,7 +163,7 @@ function checkConfig(c: OptimizeLayoutConfig): void {
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) throw new InputError(`must be an integer in [0, 2^32 − 1], got ${c.seed}`, { field: "seed" });
   const cap = boundaryCanHold(c.boundary, c.nTurbines, c.minSpacingM);
   if (!cap.possible) {
-    throw new InputError(`cannot hold ${c.nTurbines} turbines ${c.minSpacingM} m apart: at most ${cap.maxTurbines} fit (${cap.bound})`, { field: "boundary" });
+    throw new InputError(`cannot hold ${c.nTurbines} turbines ${c.minSpacingM} m apart: at most ${cap.maxTurbines} fit (${cap.bound})${cap.unitsHint}`, { field: "boundary" });
   }
 }
 

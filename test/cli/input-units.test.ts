@@ -51,3 +51,19 @@ test("wflo run refuses a turbine file whose power curve is in kW, naming the fil
     cleanup();
   }
 });
+
+test("wflo run on a boundary in degrees (a GIS export not yet projected) says so before any work", () => {
+  const { dir, cleanup } = tempDir("wflo-units-");
+  try {
+    const farm = { name: "lonlat", boundary: { polygon: [[7.85, 55.48], [7.95, 55.48], [7.95, 55.53], [7.85, 55.53]] }, n_turbines: 8, min_spacing_m: 390 };
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify(smallSpec({ farms: [farm] })));
+    const out = join(dir, "out.h5");
+    const r = wflo(["run", spec, "--out", out]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /farms\[0\]\.n_turbines: .*cannot fit.*spans only 0\.1 × 0\.05 m: are its coordinates in km or in degrees \(longitude, latitude\)\? wflo works in metres/);
+    assert.equal(existsSync(out), false, "nothing written");
+  } finally {
+    cleanup();
+  }
+});

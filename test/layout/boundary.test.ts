@@ -94,3 +94,17 @@ test("boundaryCanHold: a cheap necessary condition", () => {
   assert.equal(boundaryCanHold(L, 200, 200).possible, false);
   assert.equal(boundaryCanHold(L, 1, 1e9).possible, true);
 });
+
+// A boundary copied in km or in degrees (a GIS export before projecting) is a few metres wide:
+// the capacity refusal says what its coordinates may be in; a real farm's refusal does not.
+test("boundaryCanHold: a boundary a few metres wide (km, degrees) gets a units hint in its refusal", () => {
+  const lonLat = polygonBoundary([polygon([[7.85, 55.48], [7.95, 55.48], [7.95, 55.53], [7.85, 55.53]])]);
+  const hint = boundaryCanHold(lonLat, 80, 560);
+  assert.equal(hint.possible, false);
+  assert.match(hint.unitsHint, /spans only 0\.1 × 0\.05 m: are its coordinates in km or in degrees \(longitude, latitude\)\? wflo works in metres/);
+  const km = polygonBoundary([polygon([[424, 6147.5], [429.5, 6147.5], [429.5, 6151.4], [424, 6151.4]])]);
+  assert.match(boundaryCanHold(km, 80, 560).unitsHint, /5\.5 × 3\.9 m: are its coordinates in km\? wflo/);
+  assert.equal(boundaryCanHold(circleBoundary([0, 0], 1300), 200, 260).possible, false);
+  assert.equal(boundaryCanHold(circleBoundary([0, 0], 1300), 200, 260).unitsHint, "", "a real farm that is merely full");
+  assert.equal(boundaryCanHold(lonLat, 1, 560).unitsHint, "", "no refusal, no hint");
+});
