@@ -51,7 +51,32 @@ export function parseCase(value: unknown, opts: CaseOptions | string = {}): Case
   const cm = parseCaseModel(value, o);
   const obj = value as Obj;
   if (obj.layout === undefined) throw new InputError("is missing", { field: "layout", file: o.file });
-  return { ...cm, layout: parseLayout(obj.layout, "layout", o.file) };
+  const layout = parseLayout(obj.layout, "layout", o.file);
+  checkLayoutExtent(layout, cm.model.turbine.diameterM, o.file);
+  return { ...cm, layout };
+}
+
+/**
+ * Two or more turbines all within one rotor diameter are no farm: rotors that overlap. It is
+ * what a layout in km or in degrees looks like in metres, and the AEP of it would be
+ * printed as if it meant something.
+ */
+function checkLayoutExtent(layout: Layout, diameterM: number, file?: string): void {
+  const n = layout.x.length;
+  if (n < 2) return;
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    xmin = Math.min(xmin, layout.x[i]); xmax = Math.max(xmax, layout.x[i]);
+    ymin = Math.min(ymin, layout.y[i]); ymax = Math.max(ymax, layout.y[i]);
+  }
+  const w = xmax - xmin, h = ymax - ymin;
+  if (Math.hypot(w, h) >= diameterM) return;
+  const fmt = (v: number) => +v.toPrecision(3);
+  throw new InputError(
+    `all ${n} turbines lie within ${fmt(w)} × ${fmt(h)} m, less than one rotor diameter (${diameterM} m): ` +
+    "are x and y in km or in degrees? wflo works in metres (projected, e.g. UTM)",
+    { field: "layout", file },
+  );
 }
 
 /** The case's model and flow cases; `layout` is validated only if present. */

@@ -42,3 +42,13 @@ test("parseCase tolerates the layout tools' keys and extraKeys, refuses other un
   assert.throws(() => parseCaseModel({ ...base, ws: [-1] }), /ws: \[0\] must be ≥ 0/);
   assert.throws(() => parseCaseModel([1, 2]), /a case must be a JSON object/);
 });
+
+// A layout in km (or degrees) is a farm whose rotors overlap: refused naming the field, with
+// the likely unit, rather than given an AEP as if it meant something.
+test("a case layout whose turbines all lie within one rotor diameter (km, degrees) is refused", () => {
+  const base = { site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" } };
+  assert.throws(() => parseCase({ ...base, layout: { x: [0, 0.56, 1.12], y: [0, 0, 0.3] } }, "c.json"),
+    /c\.json: layout: all 3 turbines lie within 1\.12 × 0\.3 m, less than one rotor diameter \(130 m\): are x and y in km or in degrees\?/);
+  assert.ok(parseCase({ ...base, layout: { x: [0, 130], y: [0, 0] } }, "c.json"), "one diameter apart is a (tight) farm");
+  assert.ok(parseCase({ ...base, layout: { x: [5], y: [7] } }, "c.json"), "a lone turbine");
+});
