@@ -6,7 +6,7 @@
  */
 import { InputError } from "../errors.js";
 import {
-  aepGWh, parseSite, parseTurbine, parseWakeModel, wakeModelLabel, windFarmModelOf,
+  aepGWh, parseSite, parseTurbine, parseWakeModel, TURBINE_DIAMETER_RANGE_M, wakeModelLabel, windFarmModelOf,
   type Site, type Turbine, type WindFarmModel,
 } from "../physics/index.js";
 import { boundaryCanHold, candidateGrid, OPTIMIZER_METHODS, parseBoundary, type Boundary, type OptimizerOptions } from "../layout/index.js";
@@ -106,8 +106,6 @@ export function checkTurbine(spec: BatchSpec, t: number, w: Where): void {
   }
 }
 
-/** Rotor diameters accepted (m): a 1 m test rotor up to well past today's largest. */
-export const TURBINE_DIAMETER_RANGE_M = [1, 500] as const;
 
 /**
  * The boundary parses, can hold n_turbines at min_spacing_m (a necessary bound: if it

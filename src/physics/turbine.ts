@@ -97,7 +97,12 @@ export const MIN_POWER_DENSITY_W_PER_M2 = 10;
 /** Thrust coefficients above this are refused: measured tables stay below ~1.5; a Ct in percent is 80. */
 export const CT_MAX = 2;
 
+/** Rotor diameters a batch accepts (m): a 1 m test rotor up to well past today's largest (~260 m). */
+export const TURBINE_DIAMETER_RANGE_M = [1, 500] as const;
+
 function checkPowerDensity(peakW: number, diameterM: number, field: string): void {
+  // a diameter outside the range is the error to report (the batch does), not the power
+  if (!(diameterM >= TURBINE_DIAMETER_RANGE_M[0] && diameterM <= TURBINE_DIAMETER_RANGE_M[1])) return;
   const density = peakW / (Math.PI * diameterM * diameterM / 4);
   if (density >= MIN_POWER_DENSITY_W_PER_M2) return;
   throw new InputError(
