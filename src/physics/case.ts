@@ -9,7 +9,7 @@ import { DEFICIT_NAMES, deficitModel, type DeficitName } from "./deficit/index.j
 import type { WindFarmModel } from "./engine.js";
 import { parseWakeModel, windFarmModelOf } from "./modelSpec.js";
 import { BUILTIN_LAYOUT_NAMES, builtinLayout, type BuiltinLayoutName, type Layout } from "./layouts.js";
-import { BUILTIN_SITE_NAMES, builtinSite, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
+import { BUILTIN_SITE_NAMES, builtinSite, probabilitySumProblem, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
 import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
 import { tableSiteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
@@ -165,6 +165,11 @@ export function parseSite(v: unknown, field = "site", file?: string, readText?: 
   throw new InputError(`unknown site type ${JSON.stringify(type)} (known: uniform, weibull, table)`, { field: `${field}.type`, file });
 }
 
+function checkSum(values: ArrayLike<number>, field: string, subject: string, file: string | undefined): void {
+  const problem = probabilitySumProblem(values);
+  if (problem) throw new InputError(`${subject} ${problem}`, { field, file });
+}
+
 /** A site constructor's error (it names the field, site.…) re-raised naming the case file too. */
 function siteInFile(file: string | undefined, make: () => Site): Site {
   try {
@@ -198,6 +203,8 @@ function parseTableSite(v: Obj, field: string, file: string | undefined, ti: num
     if (p.length !== ws.length) throw new InputError(`has ${p.length} values for ${ws.length} speeds`, { field: `${field}.p_ws[${d}]`, file });
     return { ws, p };
   });
+  checkSum(freq, `${field}.p_wd`, "the direction frequencies", file);
+  rows.forEach((r, d) => checkSum(r.p, `${field}.p_ws[${d}]`, `the speed probabilities of direction ${wd[d]}°`, file));
   try {
     return tableSite({ wdDeg: wd, freq, rows, ti }, field);
   } catch (e) {

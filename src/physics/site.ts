@@ -135,7 +135,10 @@ export function weibullSite(opts: {
 /**
  * A wind-rose table: `rows[d]` lists direction d's point speeds and their probabilities
  * (given that direction). Directions are taken modulo 360 and must be distinct; each row's
- * speeds distinct. Nothing is renormalised: frequencies and probabilities are used as given.
+ * speeds distinct. Nothing is renormalised: frequencies and probabilities are used as given,
+ * and not checked to sum to 1 at most: a rose derived from a site (optimizeLayout's coarse
+ * rose) keeps its sum, which PyWake's sector rule puts slightly above 1 on some direction grids.
+ * The readers of users' roses check (case files, CSV, YAML: probabilitySumProblem).
  * Default flow cases: the table's own directions and the union of its speeds.
  */
 export function tableSite(opts: {
@@ -165,13 +168,11 @@ export function tableSite(opts: {
       if (!(Number.isFinite(q) && q >= 0)) throw new InputError(`[${d}][${m}] must be a probability ≥ 0, got ${q}`, { field: `${field}.p_ws` });
       seen.add(u); speeds.add(u);
     }
-    checkProbabilitySum(r.p, `${field}.p_ws[${d}]`, `the speed probabilities of direction ${wd[d]}°`);
   });
   for (let d = 0; d < D; d++) {
     const f = opts.freq[d];
     if (!(Number.isFinite(f) && f >= 0)) throw new InputError(`[${d}] must be a frequency ≥ 0, got ${f}`, { field: `${field}.p_wd` });
   }
-  checkProbabilitySum(opts.freq, `${field}.p_wd`, "the direction frequencies");
   const wsTable = Float64Array.from([...speeds].sort((a, b) => a - b));
   const M = wsTable.length;
   const index = new Map<number, number>();
