@@ -74,4 +74,12 @@ test("frequencies or speed probabilities summing to more than 1 (percent) are re
   assert.equal(weibullSite({ sectorFreq: [0.503, 0.503], weibullA: [9, 9], weibullK: [2, 2] }).sectorFreq[0], 0.503);
   assert.equal(tableSite({ wdDeg: [0, 180], freq: [0.49995, 0.49995], rows: [{ ws: [8], p: [1] }, { ws: [8], p: [1.004] }] }).sectorFreq[1], 0.49995);
   assert.ok(builtinSite("iea37-cs4"), "the built-in roses pass");
+  // IEA 37's 16 sectors exported on 72 directions (PyWake's rule: bin width / sector width) sum
+  // to 1.014, and pass as a table
+  const iea = builtinSite("iea37");
+  const wd = Float64Array.from({ length: 72 }, (_, i) => i * 5);
+  const pWd = flowCaseProbabilities(iea, wd, [9.8]);
+  const sum = pWd.reduce((a, b) => a + b, 0);
+  assert.ok(sum > 1.014, `the exported rose sums to ${sum}`);
+  assert.ok(parseCase({ ...base, site: { type: "table", wd: Array.from(wd), p_wd: Array.from(pWd), ws: [9.8], p_ws: Array.from(wd, () => [1]) } }, { file: "c.json" }));
 });
