@@ -146,7 +146,7 @@ export function widenedDeficit(d: DeficitModel, xi: number): DeficitModel {
  * The evaluation budget when the config sets none: 60,000, or fewer when one evaluation is
  * big — capped at WORK_BUDGET / (n² · flow cases), so the default run's length follows the
  * problem's size rather than the machine's load (Horns Rev 1 full rose: 2,830 evaluations,
- * about 7 minutes on one core of the 2-core VM, inside the 10 its users expect; at 1e11, 1,887
+ * about 6 minutes on one core of the 2-core VM, inside the 10 its users expect; at 1e11, 1,887
  * evaluations, the last full-rose solve was cut short: 688,821 against 689,506 MWh, seed 0).
  * Deterministic, unlike a time limit.
  */
