@@ -63,4 +63,8 @@ test("wflo validate exits 1 on damage with the reasons, 2 on usage errors", (t) 
   assert.equal(empty.status, 1); // a missing path is reported as unreadable, not ignored
   assert.equal(cli(["merge", join(dir, "no-such.parts"), "--out", join(dir, "x.h5")]).status, 2);
   assert.equal(cli(["inspect"]).status, 2);
+  // a parts directory (where users look after a crash): which commands read it, not "unreadable"
+  const onDir = cli(["inspect", dir]);
+  assert.equal(onDir.status, 2);
+  assert.match(onDir.stderr, /is a directory; inspect reads one output file\. wflo validate .* checks every \.h5 in it; wflo merge .* --out <file\.h5> joins/);
 });
