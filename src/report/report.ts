@@ -65,7 +65,11 @@ function num(v: unknown): number | undefined {
 /** Reads an output file (in a short-lived worker) into what the report shows. */
 export async function readReportData(path: string): Promise<ReportData> {
   const abs = resolve(path);
-  try { statSync(abs); } catch { throw new InputError("no such file", { file: abs }); }
+  let isDir = false;
+  try { isDir = statSync(abs).isDirectory(); } catch { throw new InputError("no such file", { file: abs }); }
+  if (isDir) {
+    throw new InputError(`is a directory; a report reads one output file (a parts directory: wflo merge ${path} --out <file.h5> first)`, { file: abs });
+  }
   const [rep] = await inspectFiles([abs], { withRecords: true });
   if (rep.status === "not-hdf5" || rep.status === "truncated" || rep.status === "unreadable") {
     throw new InputError(`cannot report on it: ${rep.status} (${rep.errors.slice(0, 2).join("; ")}); try wflo recover`, { file: abs });

@@ -39,6 +39,11 @@ test("wflo report never writes over its input, a directory or a file that is not
   assert.equal(isDir.status, 2);
   assert.match(isDir.stderr, /reports is a directory; give the report's file name/);
   assert.doesNotMatch(isDir.stderr, /EISDIR|\n\s+at /);
+  // and a directory as the input (a parts directory): which command makes the file it reads
+  const fromDir = wflo(["report", join(dir, "reports"), "--out", join(dir, "p.html")]);
+  assert.equal(fromDir.status, 2);
+  assert.match(fromDir.stderr, /reports: is a directory; a report reads one output file \(a parts directory: wflo merge .* --out <file\.h5> first\)/);
+  assert.doesNotMatch(fromDir.stderr, /try wflo recover/);
 
   const notes = join(dir, "notes.html");
   writeFileSync(notes, "<html>my notes</html>");
