@@ -10,6 +10,7 @@
  * refuse an incompatible spec → run the missing configs (each worker optimizes and commits
  * its own part file) → merge periodically and at the end (never for a shard).
  */
+import { existsSync, rmdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -144,6 +145,8 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
   let mergeError: string | undefined;
   let storageError: string | undefined;
 
+  // a run refused before any work (a damaged output) leaves no empty parts directory behind
+  const partsDirIsNew = !existsSync(partsDir);
   const lock: LockHandle = store.lock(runLockName(opts.shard), { breakStale: opts.breakStaleLock, force: opts.forceLock });
   let pool: WorkerPool | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -329,7 +332,10 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
     if (graceTimer) clearTimeout(graceTimer);
     opts.signal?.removeEventListener("abort", onStop);
     opts.abandonSignal?.removeEventListener("abort", onAbandon);
-    try { await pool?.destroy(); } finally { lock.release(); }
+    try { await pool?.destroy(); } finally {
+      lock.release();
+      if (partsDirIsNew) try { rmdirSync(partsDir); } catch { /* not empty: it holds this run's work */ }
+    }
   }
 
   const s = tracker.snapshot();

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validate } from "../../src/store/validate.js";
-import { readOutput, repoRoot, smallSpec, tempDir } from "../batch/helpers.js";
+import { readOutput, repoRoot, smallSpec, tempDir, wfloCli } from "../batch/helpers.js";
 
 const dev = ["--import", "tsx", "src/cli/dev.ts"];
 let tmp: ReturnType<typeof tempDir>;
@@ -138,4 +138,17 @@ test("--report writes an offline HTML report (plotly inlined, no network) and wf
   assert.equal(r2.status, 0, r2.stderr);
   assert.match(r2.stdout, /report: .*r\.html \(2 results/);
   assert.ok(readFileSync(join(tmp.dir, "r.html"), "utf8").includes("farm1_t0_s0"));
+});
+
+test("wflo run onto a file that is not a wflo output refuses before any work: the file unchanged, no parts directory left", (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  const out = join(dir, "notes.h5");
+  writeFileSync(out, "someone's notes, not HDF5\n");
+  const r = wfloCli(["run", spec, "--out", out]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /notes\.h5: the output is damaged \(not-hdf5.*nothing was run\. Salvage it with: wflo recover/);
+  assert.equal(readFileSync(out, "utf8"), "someone's notes, not HDF5\n");
+  assert.equal(existsSync(`${out}.parts`), false, "no empty parts directory");
 });
