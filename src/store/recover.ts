@@ -34,7 +34,7 @@ import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { quarantine } from "./commit.js";
 import { verifyOutput } from "./verify.js";
-import { fsyncFile, replaceAtomically } from "../util/fs.js";
+import { asStorageError, fsyncFile, replaceAtomically } from "../util/fs.js";
 import { withFile } from "./h5.js";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
 import { acquireLockWaiting } from "./lock.js";
@@ -730,15 +730,20 @@ export async function writeRecoveredHere(plan: WritePlan): Promise<{ keptAs?: st
   let keptAs: string | undefined;
   if (plan.keepOld && existsSync(plan.out)) keptAs = quarantine(plan.partsDir, plan.out, plan.keepOld, { copy: true });
   await replaceAtomically(plan.out, async (tmp) => {
-    await withFile(tmp, "w", (f) => {
-      for (const r of plan.results) {
-        const written = writeResultGroup(f, r.record);
-        if (written !== r.checksum) throw new Error(`/${r.record.key}: checksum written ${written}, planned ${r.checksum}`);
-      }
-      for (const fr of plan.failures) writeFailureGroup(f, fr);
-      writeRootAttrs(f, plan.root);
-    });
-    fsyncFile(tmp);
+    try {
+      await withFile(tmp, "w", (f) => {
+        for (const r of plan.results) {
+          const written = writeResultGroup(f, r.record);
+          if (written !== r.checksum) throw new Error(`/${r.record.key}: checksum written ${written}, planned ${r.checksum}`);
+        }
+        for (const fr of plan.failures) writeFailureGroup(f, fr);
+        writeRootAttrs(f, plan.root);
+      });
+      fsyncFile(tmp);
+    } catch (err) {
+      // a full disk or a failing device: one line naming the output, not HDF5's error stack (as merge)
+      throw asStorageError(err, plan.out);
+    }
     // Every group read back with the checksum planned for it; every failure read back.
     const problem = await verifyOutput(tmp, {
       results: new Set(plan.results.map((r) => r.record.key)), failures: new Set(plan.failures.map((f) => f.key)),

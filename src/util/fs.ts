@@ -128,10 +128,15 @@ export async function replaceAtomically(finalPath: string, write: (tmpPath: stri
  */
 export function writeFileAtomically(finalPath: string, data: string | Uint8Array, opts: { mode?: number } = {}): void {
   const tmp = tempPathFor(finalPath);
-  removingTempOnError(tmp, () => {
-    writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
-    if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
-  });
+  try {
+    removingTempOnError(tmp, () => {
+      writeFileSync(tmp, data, opts.mode === undefined ? undefined : { mode: opts.mode });
+      if (opts.mode !== undefined) chmodSync(tmp, opts.mode); // writeFileSync's mode is masked by the umask
+    });
+  } catch (err) {
+    // "ENOSPC: no space left on device, write" names neither file nor folder: name the file
+    throw asStorageError(err, finalPath);
+  }
   publish(tmp, finalPath);
 }
 

@@ -54,6 +54,31 @@ test("disk full mid-run: one line, the batch stops, nothing left behind; after f
   assert.ok(!existsSync(join(`${out}.parts`, "writer.lock")));
 });
 
+test("recover and report onto a full disk: one line naming the file and ENOSPC, no HDF5 flood, no temp left; with space the same commands finish", { skip: why, timeout: 240_000 }, (t) => {
+  const small = mkdtempSync(join(tmpdir(), "wflo-full-out-"));
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=12k", "tmpfs", small], { encoding: "utf8" });
+  t.after(() => { spawnSync("umount", [small]); rmSync(small, { recursive: true, force: true }); });
+  assert.equal(m.status, 0, m.stderr);
+  const specDir = mkdtempSync(join(tmpdir(), "wflo-full-src-"));
+  t.after(() => rmSync(specDir, { recursive: true, force: true }));
+  const spec = join(specDir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 2 })));
+  const src = join(specDir, "r.h5");
+  assert.equal(wflo(["run", spec, "--out", src]).status, 0);
+  for (const [cmd, name] of [["recover", "rec.h5"], ["report", "r.html"]] as const) {
+    const target = join(small, name);
+    const args = cmd === "recover" ? ["recover", src, "--out", target] : ["report", src, "--out", target];
+    const r = wflo(args);
+    assert.equal(r.status, 1, `${cmd}: ${r.stderr}`);
+    assert.ok(!/HDF5-DIAG/.test(r.stderr), `${cmd}: no HDF5 diagnostics:\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${name.replace(".", "\\.")}: no space left on device \\(ENOSPC\\)`), cmd);
+    assert.deepEqual(readdirSync(small), [], `${cmd}: nothing left behind`);
+  }
+  assert.equal(spawnSync("mount", ["-o", "remount,size=16m", small]).status, 0);
+  assert.equal(wflo(["recover", src, "--out", join(small, "rec.h5")]).status, 0);
+  assert.equal(wflo(["report", src, "--out", join(small, "r.html")]).status, 0);
+});
+
 test("a read-only directory: one line naming it and EROFS, nothing run", { skip: why, timeout: 120_000 }, (t) => {
   const ro = mkdtempSync(join(tmpdir(), "wflo-ro-"));
   const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", ro], { encoding: "utf8" });
