@@ -80,8 +80,8 @@ function range(start: number, stop: number, step = 1): Float64Array {
  * be used as given: the rounding of published roses (IEA 37 case studies 3/4: 0.9999; 12 sectors
  * rounded to 3 decimals: 1 ± 0.006) and roses exported from a sector site on a grid that does
  * not divide its sectors evenly (PyWake's rule, kept here: IEA 37's 16 sectors sum to 1.003 on
- * 360 directions, 1.014 on 72, 1.018 on 100). Nothing is renormalised, so a rose in percent (100) or in counts would multiply the
- * AEP by as much; those sums are far beyond this.
+ * 360 directions, 1.014 on 72, 1.018 on 100). Nothing is renormalised, so a rose in percent
+ * (100) or in counts would multiply the AEP by as much; those sums are far beyond this.
  */
 export const PROBABILITY_SUM_TOL = 0.1;
 

@@ -89,7 +89,7 @@ export function cubicTurbine(opts: {
 
 /**
  * The least rated power per m² of rotor accepted (W/m²). Turbines built have ~150–700 (low
- * specific power onshore machines ~150, the V80 398, IEA 37 10 MW 325); a curve in kW gives ~0.3.
+ * specific power onshore machines ~150, the V80 398, IEA 37 10 MW 325); a curve in kW gives ~0.3–0.4.
  * PyWake's tables carry a power_unit for that reason; wflo's are in watts, and a curve 1000
  * times too small would give every AEP 1000 times too small without an error.
  */

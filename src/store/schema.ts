@@ -787,9 +787,9 @@ export function readResultGroup(group: H5Group): ReadResult {
   let status: GroupStatus;
   if (!record) status = problems.some((p) => /unreadable/.test(p.message)) ? "unreadable" : "schema-error";
   else if (!wflo && isResultKey(key) && problems.length > 0 && problems.every(isMetadataProblem)) {
-    // Data intact, attributes off or datasets in another form: keep the data under the group name, the clashing
-    // attributes under original_<name>; farm_idx/type_idx/ss_seed/n_turbines then come
-    // from the group name and the layout when written back.
+    // Data intact, attributes off or datasets in another form (read exactly): keep the data
+    // under the group name, the clashing attributes under original_<name>; farm_idx/type_idx/
+    // ss_seed/n_turbines then come from the group name and the layout when written back.
     status = "metadata";
     for (const p of problems) {
       const name = p.field.startsWith("attrs.") ? p.field.slice(6) : "";
