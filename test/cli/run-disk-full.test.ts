@@ -2,7 +2,7 @@
 // retries, no failure records), nothing left behind (no lock, no temp files), and once space
 // is freed the very same command finishes with every configuration once and a valid output.
 // Uses a real tmpfs (root can mount one here and in CI); skipped, saying why, where it cannot.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -54,15 +54,27 @@ test("disk full mid-run: one line, the batch stops, nothing left behind; after f
   assert.ok(!existsSync(join(`${out}.parts`, "writer.lock")));
 });
 
-test("recover and report onto a full disk: one line naming the file and ENOSPC, no HDF5 flood, no temp left; with space the same commands finish", { skip: why, timeout: 240_000 }, (t) => {
-  const small = mkdtempSync(join(tmpdir(), "wflo-full-out-"));
-  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=12k", "tmpfs", small], { encoding: "utf8" });
-  t.after(() => { spawnSync("umount", [small]); rmSync(small, { recursive: true, force: true }); });
+/** A tmpfs mounted with `options` for this test, unmounted and removed after it. */
+function tmpfs(t: TestContext, prefix: string, options: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const m = spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir], { encoding: "utf8" });
+  t.after(() => { spawnSync("umount", [dir]); rmSync(dir, { recursive: true, force: true }); });
   assert.equal(m.status, 0, m.stderr);
-  const specDir = mkdtempSync(join(tmpdir(), "wflo-full-src-"));
-  t.after(() => rmSync(specDir, { recursive: true, force: true }));
-  const spec = join(specDir, "spec.json");
-  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 2 })));
+  return dir;
+}
+
+/** A small spec with `seeds` seeds in a temp folder of its own (removed after the test). */
+function specFile(t: TestContext, prefix: string, seeds: number): { spec: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds })));
+  return { spec, dir };
+}
+
+test("recover and report onto a full disk: one line naming the file and ENOSPC, no HDF5 flood, no temp left; with space the same commands finish", { skip: why, timeout: 240_000 }, (t) => {
+  const small = tmpfs(t, "wflo-full-out-", "size=12k");
+  const { spec, dir: specDir } = specFile(t, "wflo-full-src-", 2);
   const src = join(specDir, "r.h5");
   assert.equal(wflo(["run", spec, "--out", src]).status, 0);
   for (const [cmd, name] of [["recover", "rec.h5"], ["report", "r.html"]] as const) {
@@ -80,14 +92,8 @@ test("recover and report onto a full disk: one line naming the file and ENOSPC, 
 });
 
 test("a read-only directory: one line naming it and EROFS, nothing run", { skip: why, timeout: 120_000 }, (t) => {
-  const ro = mkdtempSync(join(tmpdir(), "wflo-ro-"));
-  const m = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", ro], { encoding: "utf8" });
-  t.after(() => { spawnSync("umount", [ro]); rmSync(ro, { recursive: true, force: true }); });
-  assert.equal(m.status, 0, m.stderr);
-  const specDir = mkdtempSync(join(tmpdir(), "wflo-ro-spec-"));
-  t.after(() => rmSync(specDir, { recursive: true, force: true }));
-  const spec = join(specDir, "spec.json");
-  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  const ro = tmpfs(t, "wflo-ro-", "size=1m,ro");
+  const { spec } = specFile(t, "wflo-ro-spec-", 1);
   const r = wflo(["run", spec, "--out", join(ro, "r.h5")]);
   assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
