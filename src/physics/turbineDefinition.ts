@@ -179,14 +179,33 @@ export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
       throw new InputError(`is ${JSON.stringify(r.value)} but definitions.rotor.diameter.default is ${diameterM}`, { field: "definitions.rotor.radius.default", file });
     }
   }
-  return cubicTurbine({
-    name: typeof id === "string" || typeof id === "number" ? `IEA37_${id}` : "IEA37",
-    hubHeightM: num("hubHeightM"),
-    diameterM,
-    cutInWs: num("cutInWs"),
-    cutOutWs: num("cutOutWs"),
-    ratedWs: num("ratedWs"),
-    ratedPowerW: num("ratedPowerW"),
-    ct: 8 / 9,
-  }, file ?? "turbine");
+  // The power's `units` beside its `maximum` (both case-study files say W): kW and MW are read as such.
+  const powerKey = fields.ratedPowerW;
+  const unitsKey = [...powerKey.slice(0, -1), "units"];
+  const units = lookup(doc, unitsKey);
+  const scale = !units.found ? 1 : POWER_UNITS[String(units.value)];
+  if (scale === undefined) {
+    throw new InputError(`is ${JSON.stringify(units.value)}; known: ${Object.keys(POWER_UNITS).join(", ")}`, { field: unitsKey.join("."), file });
+  }
+  try {
+    return cubicTurbine({
+      name: typeof id === "string" || typeof id === "number" ? `IEA37_${id}` : "IEA37",
+      hubHeightM: num("hubHeightM"),
+      diameterM,
+      cutInWs: num("cutInWs"),
+      cutOutWs: num("cutOutWs"),
+      ratedWs: num("ratedWs"),
+      ratedPowerW: num("ratedPowerW") * scale,
+      ct: 8 / 9,
+    }, "turbine");
+  } catch (e) {
+    // cubicTurbine's errors name the JSON definition's field: name the file's own key instead
+    if (!(e instanceof InputError) || e.file !== undefined || !e.field?.startsWith("turbine")) throw e;
+    const json = e.field.replace(/^turbine\.?/, "");
+    const key = { rated_power_W: powerKey, diameter_m: fields.radiusM ?? fields.diameterM, hub_height_m: fields.hubHeightM }[json];
+    throw new InputError(e.message.slice(e.field.length + 2), { field: key ? key.join(".") : e.field, file });
+  }
 }
+
+/** Units of an IEA 37 turbine file's power, in watts. */
+const POWER_UNITS: Record<string, number> = { W: 1, kW: 1e3, MW: 1e6 };

@@ -66,3 +66,17 @@ test("power curves below 10 W per m² of rotor (kW) and Ct above 2 (percent) are
   for (const name of ["V80", "IEA37_3.35MW", "IEA37_10MW"] as const) assert.ok(builtinTurbine(name));
   assert.ok(turbineFromDefinition({ diameter_m: 100, hub_height_m: 80, cut_in_ws: 3.5, rated_ws: 11, cut_out_ws: 25, rated_power_W: 1.5e6 }));
 });
+
+// The IEA 37 turbine files state the power's units beside it (W in both case-study files): a
+// file in kW or MW is read as such; a kW value labelled W is refused naming the file's own key.
+test("IEA 37 turbine YAML: the power's units are read (kW, MW); a kW value labelled W is refused by its YAML key", () => {
+  const text = readFileSync(refPath("data/iea37_cs1/iea37-335mw.yaml"), "utf8");
+  assert.match(text, /units: W\n\s+minimum: 0\.0\n\s+maximum: 3350000\.0/, "the fixture's power block as the edits below expect");
+  const edit = (units: string, max: string) => text.replace(/units: W(\n\s+minimum: 0\.0\n\s+maximum: )3350000\.0/, `units: ${units}$1${max}`);
+  const rated = (yaml: string, file: string) => (turbineFromIea37Yaml(yaml, file) as { ratedPowerW: number }).ratedPowerW;
+  assert.equal(rated(edit("kW", "3350.0"), "kw.yaml"), 3.35e6);
+  assert.equal(rated(edit("MW", "3.35"), "mw.yaml"), 3.35e6);
+  assert.throws(() => turbineFromIea37Yaml(edit("W", "3350.0"), "t.yaml"),
+    /t\.yaml: definitions\.wind_turbine_lookup\.properties\.power\.maximum: peaks at 3350 W: .*in kW\?/);
+  assert.throws(() => turbineFromIea37Yaml(edit("hp", "4500.0"), "hp.yaml"), /hp\.yaml: definitions\.wind_turbine_lookup\.properties\.power\.units: is "hp"; known: W, kW, MW/);
+});
