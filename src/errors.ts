@@ -28,12 +28,28 @@ export class InputError extends WfloError {
   readonly field?: string;
   /** File the input came from, when there is one. */
   readonly file?: string;
+  /** The message without the file and field in front. */
+  readonly detail: string;
   constructor(message: string, opts: { field?: string; file?: string } = {}) {
     const where = [opts.file, opts.field].filter(Boolean).join(": ");
     super(where ? `${where}: ${message}` : message, "input", 2);
     this.name = "InputError";
     this.field = opts.field;
     this.file = opts.file;
+    this.detail = message;
+  }
+}
+
+/**
+ * Runs `f`; an InputError it raises naming no file (a constructor's, which knows no file) is
+ * raised again naming `file`, its field kept or, with `rename`, mapped to the reader's own key.
+ */
+export function namingFile<T>(file: string | undefined, f: () => T, rename?: (field: string | undefined) => string | undefined): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof InputError) || e.file !== undefined || (file === undefined && !rename)) throw e;
+    throw new InputError(e.detail, { field: rename ? rename(e.field) : e.field, file });
   }
 }
 

@@ -2,7 +2,7 @@
 // an exit code, and the CLI maps them in one place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { InputError, UsageError, WfloError, isUserError } from "../src/errors.js";
+import { InputError, UsageError, WfloError, isUserError, namingFile } from "../src/errors.js";
 import { LockError } from "../src/store/lock.js";
 import { CommitConflictError } from "../src/store/commit.js";
 import { PoolStartError, TaskAbortedError } from "../src/batch/pool.js";
@@ -28,4 +28,16 @@ test("every wflo error class extends WfloError with its kind and exit code", () 
   const l = new LockError("m", "stale", "/x/merge.lock");
   assert.deepEqual([l.state, l.path, l.name], ["stale", "/x/merge.lock", "LockError"]);
   assert.equal(new TaskAbortedError().name, "AbortError");
+});
+
+test("namingFile: a constructor's InputError (no file) comes back naming the file, its field kept or renamed, its detail intact", () => {
+  const e = new InputError("must be > 0", { field: "turbine.rated_power_W" });
+  assert.equal(e.detail, "must be > 0");
+  const thrower = () => { throw e; };
+  assert.throws(() => namingFile("t.json", thrower), (x: unknown) => x instanceof InputError && x.file === "t.json" && x.field === "turbine.rated_power_W" && x.message === "t.json: turbine.rated_power_W: must be > 0");
+  assert.throws(() => namingFile("t.yaml", thrower, () => "definitions.power.maximum"), /^InputError: t\.yaml: definitions\.power\.maximum: must be > 0$/);
+  assert.throws(() => namingFile(undefined, thrower), (x: unknown) => x === e, "no file to name: the same error");
+  const named = new InputError("bad", { field: "f", file: "a.json" });
+  assert.throws(() => namingFile("b.json", () => { throw named; }), (x: unknown) => x === named, "an error naming its own file is left as it is");
+  assert.equal(namingFile("c.json", () => 7), 7);
 });

@@ -106,7 +106,6 @@ export function checkTurbine(spec: BatchSpec, t: number, w: Where): void {
   }
 }
 
-
 /**
  * The boundary parses, can hold n_turbines at min_spacing_m (a necessary bound: if it
  * says no, no layout exists), and the smart-start grid has at least n candidates inside.

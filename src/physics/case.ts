@@ -4,12 +4,12 @@
  * out; files a case refers to (a turbine YAML) are read through the caller's `readText`.
  * Every error is an InputError naming the field (and the file when given).
  */
-import { InputError } from "../errors.js";
+import { InputError, namingFile } from "../errors.js";
 import { DEFICIT_NAMES, deficitModel, type DeficitName } from "./deficit/index.js";
 import type { WindFarmModel } from "./engine.js";
 import { parseWakeModel, windFarmModelOf } from "./modelSpec.js";
 import { BUILTIN_LAYOUT_NAMES, builtinLayout, type BuiltinLayoutName, type Layout } from "./layouts.js";
-import { BUILTIN_SITE_NAMES, builtinSite, probabilitySumProblem, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
+import { BUILTIN_SITE_NAMES, builtinSite, checkProbabilitySum, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
 import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
 import { tableSiteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
@@ -153,31 +153,16 @@ export function parseSite(v: unknown, field = "site", file?: string, readText?: 
   if (type === "table") return parseTableSite(v, field, file, ti);
   if (type === "uniform") {
     if (ws === undefined) throw new InputError("is missing (a uniform site needs its wind speeds)", { field: `${field}.ws`, file });
-    return siteInFile(file, () => uniformSite({ sectorFreq: freq, ti, wdDeg, ws }));
+    return namingFile(file, () => uniformSite({ sectorFreq: freq, ti, wdDeg, ws }));
   }
   if (type === "weibull") {
     const A = numbers(v.weibull_A, `${field}.weibull_A`, file);
     const k = numbers(v.weibull_k, `${field}.weibull_k`, file);
     A.forEach((a, i) => { if (!(a > 0)) throw new InputError(`[${i}] must be > 0`, { field: `${field}.weibull_A`, file }); });
     k.forEach((a, i) => { if (!(a > 0)) throw new InputError(`[${i}] must be > 0`, { field: `${field}.weibull_k`, file }); });
-    return siteInFile(file, () => weibullSite({ sectorFreq: freq, weibullA: A, weibullK: k, ti, wdDeg, ws }));
+    return namingFile(file, () => weibullSite({ sectorFreq: freq, weibullA: A, weibullK: k, ti, wdDeg, ws }));
   }
   throw new InputError(`unknown site type ${JSON.stringify(type)} (known: uniform, weibull, table)`, { field: `${field}.type`, file });
-}
-
-function checkSum(values: ArrayLike<number>, field: string, subject: string, file: string | undefined): void {
-  const problem = probabilitySumProblem(values);
-  if (problem) throw new InputError(`${subject} ${problem}`, { field, file });
-}
-
-/** A site constructor's error (it names the field, site.…) re-raised naming the case file too. */
-function siteInFile(file: string | undefined, make: () => Site): Site {
-  try {
-    return make();
-  } catch (e) {
-    if (e instanceof InputError && e.field && e.file === undefined) throw new InputError(e.message.slice(e.field.length + 2), { field: e.field, file });
-    throw e;
-  }
 }
 
 /**
@@ -203,14 +188,9 @@ function parseTableSite(v: Obj, field: string, file: string | undefined, ti: num
     if (p.length !== ws.length) throw new InputError(`has ${p.length} values for ${ws.length} speeds`, { field: `${field}.p_ws[${d}]`, file });
     return { ws, p };
   });
-  checkSum(freq, `${field}.p_wd`, "the direction frequencies", file);
-  rows.forEach((r, d) => checkSum(r.p, `${field}.p_ws[${d}]`, `the speed probabilities of direction ${wd[d]}°`, file));
-  try {
-    return tableSite({ wdDeg: wd, freq, rows, ti }, field);
-  } catch (e) {
-    if (e instanceof InputError && e.file === undefined) throw new InputError(e.message.slice((e.field?.length ?? -2) + 2), { field: e.field, file });
-    throw e;
-  }
+  checkProbabilitySum(freq, `${field}.p_wd`, "the direction frequencies", file);
+  rows.forEach((r, d) => checkProbabilitySum(r.p, `${field}.p_ws[${d}]`, `the speed probabilities of direction ${wd[d]}°`, file));
+  return namingFile(file, () => tableSite({ wdDeg: wd, freq, rows, ti }, field));
 }
 
 /** A built-in turbine name, a JSON definition, or a path to an IEA 37 YAML / JSON definition. */

@@ -85,18 +85,20 @@ function range(start: number, stop: number, step = 1): Float64Array {
  */
 export const PROBABILITY_SUM_TOL = 0.1;
 
-/** What is wrong with `values` as probabilities of one distribution (they sum to more than 1), or undefined. */
-export function probabilitySumProblem(values: ArrayLike<number>): string | undefined {
+/**
+ * Refuses `values` as probabilities of one distribution when they sum to more than 1 (beyond
+ * PROBABILITY_SUM_TOL), naming `subject` (what they are in the reader's terms), field and file.
+ */
+export function checkProbabilitySum(values: ArrayLike<number>, field: string, subject: string, file?: string): void {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i];
-  if (!(sum > 1 + PROBABILITY_SUM_TOL)) return undefined;
+  if (!(sum > 1 + PROBABILITY_SUM_TOL)) return;
   const percent = Math.abs(sum - 100) <= 100 * PROBABILITY_SUM_TOL;
-  return `sum to ${+sum.toPrecision(6)}, more than 1: they are fractions (of the year, or of a direction's time), not ${percent ? "percent — divide them by 100" : "counts or percent"}; nothing is renormalised`;
-}
-
-function checkProbabilitySum(values: ArrayLike<number>, field: string, subject: string): void {
-  const problem = probabilitySumProblem(values);
-  if (problem) throw new InputError(`${subject} ${problem}`, { field });
+  throw new InputError(
+    `${subject} sum to ${+sum.toPrecision(6)}, more than 1: they are fractions (of the year, or of a direction's time), ` +
+    `not ${percent ? "percent — divide them by 100" : "counts or percent"}; nothing is renormalised`,
+    { field, file },
+  );
 }
 
 export function uniformSite(opts: {
@@ -140,7 +142,7 @@ export function weibullSite(opts: {
  * speeds distinct. Nothing is renormalised: frequencies and probabilities are used as given,
  * and not checked to sum to 1 at most: a rose derived from a site (optimizeLayout's coarse
  * rose) keeps its sum, which PyWake's sector rule puts slightly above 1 on some direction grids.
- * The readers of users' roses check (case files, CSV, YAML: probabilitySumProblem).
+ * The readers of users' roses check (case files, CSV, YAML: checkProbabilitySum).
  * Default flow cases: the table's own directions and the union of its speeds.
  */
 export function tableSite(opts: {

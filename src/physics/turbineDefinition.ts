@@ -9,7 +9,7 @@
  *              "rated_power_W", "ct"? (default 8/9) }
  */
 import { load } from "js-yaml";
-import { InputError } from "../errors.js";
+import { InputError, namingFile } from "../errors.js";
 import { cubicTurbine, tabularTurbine, type Turbine } from "./turbine.js";
 
 type Obj = Record<string, unknown>;
@@ -35,22 +35,13 @@ export function numberArrayField(o: Obj, key: string, field: string, file?: stri
   return v as number[];
 }
 
-function withFile<T>(file: string | undefined, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof InputError && file && !e.file) throw new InputError(e.field ? e.message.slice(e.field.length + 2) : e.message, { file, field: e.field });
-    throw e;
-  }
-}
-
 /** A turbine from its JSON definition (see the header); errors name `field` (and `file`). */
 export function turbineFromDefinition(def: unknown, field = "turbine", file?: string): Turbine {
   if (!isObj(def)) throw new InputError("must be a built-in turbine name or an object", { field, file });
   const name = typeof def.name === "string" ? def.name : "custom";
   const diameterM = numberField(def, "diameter_m", field, file);
   const hubHeightM = numberField(def, "hub_height_m", field, file);
-  return withFile(file, () => {
+  return namingFile(file, () => {
     if ("ws" in def || "power_W" in def) {
       return tabularTurbine({
         name, diameterM, hubHeightM,
@@ -187,24 +178,16 @@ export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
   if (scale === undefined) {
     throw new InputError(`is ${JSON.stringify(units.value)}; known: ${Object.keys(POWER_UNITS).join(", ")}`, { field: unitsKey.join("."), file });
   }
-  try {
-    return cubicTurbine({
-      name: typeof id === "string" || typeof id === "number" ? `IEA37_${id}` : "IEA37",
-      hubHeightM: num("hubHeightM"),
-      diameterM,
-      cutInWs: num("cutInWs"),
-      cutOutWs: num("cutOutWs"),
-      ratedWs: num("ratedWs"),
-      ratedPowerW: num("ratedPowerW") * scale,
-      ct: 8 / 9,
-    }, "turbine");
-  } catch (e) {
-    // cubicTurbine's errors name the JSON definition's field: name the file's own key instead
-    if (!(e instanceof InputError) || e.file !== undefined || !e.field?.startsWith("turbine")) throw e;
-    const json = e.field.replace(/^turbine\.?/, "");
-    const key = { rated_power_W: powerKey, diameter_m: fields.radiusM ?? fields.diameterM, hub_height_m: fields.hubHeightM }[json];
-    throw new InputError(e.message.slice(e.field.length + 2), { field: key ? key.join(".") : e.field, file });
-  }
+  // cubicTurbine's errors name the JSON definition's field: name the file's own key instead
+  const yamlKeys: Record<string, readonly string[] | undefined> = {
+    "turbine.rated_power_W": powerKey, "turbine.diameter_m": fields.radiusM ?? fields.diameterM, "turbine.hub_height_m": fields.hubHeightM,
+  };
+  const hubHeightM = num("hubHeightM"), cutInWs = num("cutInWs"), cutOutWs = num("cutOutWs"), ratedWs = num("ratedWs");
+  const ratedPowerW = num("ratedPowerW") * scale;
+  return namingFile(file, () => cubicTurbine({
+    name: typeof id === "string" || typeof id === "number" ? `IEA37_${id}` : "IEA37",
+    hubHeightM, diameterM, cutInWs, cutOutWs, ratedWs, ratedPowerW, ct: 8 / 9,
+  }, "turbine"), (field) => yamlKeys[field ?? ""]?.join(".") ?? field);
 }
 
 /** Units of an IEA 37 turbine file's power, in watts. */

@@ -7,7 +7,7 @@
  */
 import { load } from "js-yaml";
 import { InputError } from "../errors.js";
-import { probabilitySumProblem, tableSite, type TableSite } from "./site.js";
+import { checkProbabilitySum, tableSite, type TableSite } from "./site.js";
 
 const CSV_COLUMNS = ["direction_deg", "direction_frequency", "speed_mps", "speed_probability_given_direction"] as const;
 
@@ -71,12 +71,8 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
   const wdDeg = [...dirs.keys()];
   const rows = [...dirs.values()];
   // named by the file's own columns and lines (tableSite would name its p_wd, p_ws)
-  const fSum = probabilitySumProblem(rows.map((r) => r.freq));
-  if (fSum) throw new InputError(`the direction_frequency of its ${rows.length} directions ${fSum}`, { file, field: "direction_frequency" });
-  for (const [wd, r] of dirs) {
-    const pSum = probabilitySumProblem(r.p);
-    if (pSum) throw new InputError(`the speed_probability_given_direction of direction ${wd}° ${pSum}`, { file, field: `line ${r.line}` });
-  }
+  checkProbabilitySum(rows.map((r) => r.freq), "direction_frequency", `the direction_frequency of its ${rows.length} directions`, file);
+  for (const [wd, r] of dirs) checkProbabilitySum(r.p, `line ${r.line}`, `the speed_probability_given_direction of direction ${wd}°`, file);
   return inFile(file, "wind rose", () => tableSite({ wdDeg, freq: rows.map((r) => r.freq), rows, ti }));
 }
 
@@ -135,12 +131,8 @@ export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number)
     if (r.length !== ws.length) throw new InputError(`has ${r.length} values for ${ws.length} speeds`, { file, field: `${F}.speed.frequency${shared ? "" : `[${i}]`}` });
   });
   const rows = wd.map((_, d) => ({ ws, p: pRows[shared ? 0 : d] }));
-  const fSum = probabilitySumProblem(freq);
-  if (fSum) throw new InputError(`the direction frequencies ${fSum}`, { file, field: `${F}.direction.frequency` });
-  pRows.forEach((r, i) => {
-    const pSum = probabilitySumProblem(r);
-    if (pSum) throw new InputError(`the speed probabilities ${pSum}`, { file, field: `${F}.speed.frequency${shared ? "" : `[${i}]`}` });
-  });
+  checkProbabilitySum(freq, `${F}.direction.frequency`, "the direction frequencies", file);
+  pRows.forEach((r, i) => checkProbabilitySum(r, `${F}.speed.frequency${shared ? "" : `[${i}]`}`, "the speed probabilities", file));
   // The case studies' files spell it turbulence_intenstiy; either spelling is read.
   let fileTi: number | undefined;
   for (const key of ["turbulence_intensity", "turbulence_intenstiy"]) {

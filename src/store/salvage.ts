@@ -374,13 +374,13 @@ function sameArray(a: Float64Array | undefined, b: Float64Array | undefined): bo
   return true;
 }
 
-/** Bit-identical records: every array byte, the AEP bits, every attribute with its JS type, the checksum. */
 /** The raw data (no checksum covers it across a cut) bit for bit: AEP, layouts, per-turbine AEP, history. */
 function sameData(a: StoredResult, b: StoredResult): boolean {
   return bitsEqual(a.aepGWh, b.aepGWh) && sameArray(a.layout, b.layout) && sameArray(a.aepPerTurbineGWh, b.aepPerTurbineGWh)
     && sameArray(a.layoutInitial, b.layoutInitial) && sameArray(a.aepHistoryGWh, b.aepHistoryGWh) && sameArray(a.aepHistoryIter, b.aepHistoryIter);
 }
 
+/** Bit-identical records: every array byte, the AEP bits, every attribute with its JS type, the checksum. */
 export function sameRecord(a: StoredResult, b: StoredResult): boolean {
   if (a.key !== b.key || a.checksum !== b.checksum) return false;
   if (!sameData(a, b)) return false;
