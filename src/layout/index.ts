@@ -7,7 +7,7 @@ export {
 export { linspace, candidateGrid, type CandidateGrid } from "./grid.js";
 export { MT19937 } from "./rng.js";
 export {
-  smartStart, roundHalfEven, NoFeasiblePositionError,
+  smartStart, roundHalfEven, NoFeasiblePositionError, randomPctWarning,
   type ValueMap, type SmartStartOptions, type SmartStartResult,
 } from "./smartStart.js";
 export { latticeStarts, type LatticeStart, type LatticeStartOptions } from "./latticeStart.js";

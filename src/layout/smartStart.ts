@@ -61,6 +61,21 @@ export class NoFeasiblePositionError extends WfloError {
   }
 }
 
+/**
+ * A warning for a random_pct in (0, 1). It is a percentage, as TopFarm's is, so 0.3 means
+ * 0.3 %; when that is under one of the grid's candidates, every pick is the best candidate:
+ * the greedy start of random_pct 0, where seeds differ only in how ties are broken. A share written as a fraction (0.3 for 30 %) is valid input
+ * that silently drops the spread a sweep over seeds is for, so it is named, not refused.
+ */
+export function randomPctWarning(randomPct: number, gridSize: number, field = "random_pct"): string | undefined {
+  if (!(randomPct > 0 && randomPct < 1)) return undefined;
+  const share = (randomPct / 100) * gridSize * gridSize;
+  const effect = roundHalfEven(share) <= 1
+    ? `it picks among ${share < 0.5 ? "less than one" : "about one"} of the ${gridSize} × ${gridSize} grid's candidates, so each pick is the best candidate, the greedy start of random_pct 0`
+    : `it picks among ${roundHalfEven(share)} of the ${gridSize} × ${gridSize} grid's candidates`;
+  return `${field} ${randomPct} means ${randomPct} % (a percentage, as TopFarm's): ${effect}; for ${+(randomPct * 100).toFixed(6)} % write ${+(randomPct * 100).toFixed(6)}`;
+}
+
 export function smartStart(o: SmartStartOptions): SmartStartResult {
   const { candX, candY, nTurbines: n, valueMap, randomPct, minSpacingM } = o;
   if (candX.length !== candY.length) throw new RangeError("candX and candY differ in length");

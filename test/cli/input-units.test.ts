@@ -67,3 +67,21 @@ test("wflo run on a boundary in degrees (a GIS export not yet projected) says so
     cleanup();
   }
 });
+
+test("random_pct 0.3 meant as 30 %: wflo run and wflo smart-start warn on stderr and still run", () => {
+  const { dir, cleanup } = tempDir("wflo-units-");
+  try {
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify(smallSpec({ random_pct: 0.3, seeds: 1, farms: [(smallSpec().farms as unknown[])[0]], optimizer: { hops: 0, outer_iterations: 1, inner_iterations: 5 } })));
+    const r = wflo(["run", spec, "--out", join(dir, "out.h5")]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /wflo run: warning: .*spec\.json: random_pct 0\.3 means 0\.3 % .*for 30 % write 30/);
+    const s = wflo(["smart-start", "examples/cases/iea37-16-optimize.json", "--random-pct", "0.3", "--json"]);
+    assert.equal(s.status, 0, s.stderr);
+    assert.match(s.stderr, /wflo smart-start: warning: --random-pct 0\.3 means 0\.3 % .*the greedy start of random_pct 0/);
+    const quiet = wflo(["smart-start", "examples/cases/iea37-16-optimize.json", "--random-pct", "30", "--json"]);
+    assert.equal(quiet.stderr, "");
+  } finally {
+    cleanup();
+  }
+});

@@ -4,7 +4,7 @@ import { aepGWh } from "../../src/physics/index.js";
 import { circleBoundary } from "../../src/layout/boundary.js";
 import { candidateGrid } from "../../src/layout/grid.js";
 import { modelValueMap } from "../../src/layout/optimizeLayout.js";
-import { NoFeasiblePositionError, roundHalfEven, smartStart } from "../../src/layout/smartStart.js";
+import { NoFeasiblePositionError, randomPctWarning, roundHalfEven, smartStart } from "../../src/layout/smartStart.js";
 import { iea37Model, reference } from "./helpers.js";
 
 // topfarm_smart_start_seed0.json: TopFarm 2.6.2 smart_start on IEA37-16 (18×18 grid over
@@ -72,4 +72,16 @@ test("the same seed gives the same layout; runs do not share generator state", (
   const a = run(3), b = run(4), c = run(3);
   assert.deepEqual(Array.from(a.x), Array.from(c.x));
   assert.notDeepEqual(Array.from(a.x), Array.from(b.x));
+});
+
+test("random_pct 0.3 (30 % written as a fraction) is warned: under one candidate, so it is the greedy start", () => {
+  const start = (seed: number, randomPct: number) => Array.from(smartStart({
+    candX: grid.x, candY: grid.y, nTurbines: 16, valueMap: modelValueMap(model), randomPct, seed, minSpacingM: 260,
+  }).x);
+  // what the warning says is so: 0.3 % gives random_pct 0's layout, seed by seed; 30 % does not
+  for (const seed of [0, 1]) assert.deepEqual(start(seed, 0.3), start(seed, 0));
+  assert.notDeepEqual(start(0, 30), start(0, 0));
+  assert.match(randomPctWarning(0.3, 18) ?? "", /^random_pct 0\.3 means 0\.3 % .*each pick is the best candidate, the greedy start of random_pct 0; for 30 % write 30$/);
+  assert.match(randomPctWarning(0.5, 100, "--random-pct") ?? "", /^--random-pct 0\.5 .*among 50 of the 100 × 100 grid's candidates; for 50 % write 50$/);
+  for (const pct of [0, 1, 30, 100]) assert.equal(randomPctWarning(pct, 18), undefined);
 });

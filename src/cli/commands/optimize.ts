@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     ...START_OPTIONS, hops: "value", method: "value", "max-evaluations": "value", "time-limit-s": "value", quiet: "flag",
   });
   const path = onePath(args.positional, "optimize");
-  const so = startOptions(args);
+  const so = startOptions(args, "optimize");
   const hops = numberOption(args, "hops", { integer: true, min: 0 });
   const maxEvaluations = numberOption(args, "max-evaluations", { integer: true, min: 1 });
   const timeLimitS = numberOption(args, "time-limit-s", { min: 0 });

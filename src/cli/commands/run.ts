@@ -16,6 +16,7 @@ import { checkOutPath, flag, numberOption, option, parseArgs } from "../args.js"
 import { parseShard } from "../../batch/config.js";
 import { formatProgressBar, formatProgressLine, type BatchProgress } from "../../batch/progress.js";
 import { readBatchSpec } from "../../batch/spec.js";
+import { randomPctWarning } from "../../layout/index.js";
 import { runBatch, type BatchSummary } from "../../batch/run.js";
 import { checkReportTarget, writeReport } from "../../report/report.js";
 import { UsageError } from "../../errors.js";
@@ -47,6 +48,8 @@ export async function run(argv: string[]): Promise<number> {
   if (reportPath) checkReportTarget(out, reportPath); // before any work: never over the results
   const specFile = a.positional[0];
   const spec = readBatchSpec(specFile); // bad input fails here, before anything starts
+  const pctWarning = randomPctWarning(spec.random_pct, spec.grid_size);
+  if (pctWarning) process.stderr.write(`wflo run: warning: ${specFile}: ${pctWarning}\n`);
 
   const tty = process.stderr.isTTY === true;
   const intervalS = Number(process.env.WFLO_PROGRESS_INTERVAL_S ?? 10);

@@ -6,7 +6,7 @@
 import { optimizerOptions } from "../../batch/build.js";
 import type { BatchSpec } from "../../batch/specTypes.js";
 import { InputError, UsageError } from "../../errors.js";
-import { parseLayoutCase, smartStartLayout, type LayoutCase, type OptimizerOptions } from "../../layout/index.js";
+import { parseLayoutCase, randomPctWarning, smartStartLayout, type LayoutCase, type OptimizerOptions } from "../../layout/index.js";
 import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, parseArgs, type ParsedArgs } from "../args.js";
 
@@ -37,13 +37,16 @@ export function loadLayoutCaseWithOptimizer(path: string): { layoutCase: LayoutC
 
 export const START_OPTIONS = { grid: "value", "random-pct": "value", seed: "value", json: "flag" } as const;
 
-/** --grid, --random-pct, --seed with their defaults (18, 30, 0). */
-export function startOptions(args: ParsedArgs): { gridSize: number; randomPct: number; seed: number } {
-  return {
+/** --grid, --random-pct, --seed with their defaults (18, 30, 0); warns on stderr of a --random-pct in (0, 1). */
+export function startOptions(args: ParsedArgs, command: string): { gridSize: number; randomPct: number; seed: number } {
+  const o = {
     gridSize: numberOption(args, "grid", { integer: true, min: 2, max: 10000 }) ?? 18,
     randomPct: numberOption(args, "random-pct", { min: 0, max: 100 }) ?? 30,
     seed: numberOption(args, "seed", { integer: true, min: 0, max: 0xffffffff }) ?? 0,
   };
+  const warning = randomPctWarning(o.randomPct, o.gridSize, "--random-pct");
+  if (warning) process.stderr.write(`wflo ${command}: warning: ${warning}\n`);
+  return o;
 }
 
 export function onePath(positional: string[], command: string): string {
@@ -54,7 +57,7 @@ export function onePath(positional: string[], command: string): string {
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, START_OPTIONS);
   const path = onePath(args.positional, "smart-start");
-  const so = startOptions(args);
+  const so = startOptions(args, "smart-start");
   const c = loadLayoutCaseFile(path);
   const r = smartStartLayout({
     model: c.model, flowCases: { wdDeg: c.wdDeg, ws: c.ws }, boundary: c.boundary,
