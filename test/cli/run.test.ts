@@ -116,6 +116,8 @@ test("Ctrl-C stops cleanly (exit 130) and the same command resumes", async () =>
   const l = JSON.parse(rest.stdout.trim().split("\n").at(-1)!);
   assert.equal(l.skipped, first.done);
   assert.equal(l.done, 12 - first.done);
+  // the summary's best and mean are this run's, not the file's: it says so after a resume
+  assert.match(rest.stderr, new RegExp(`wflo run: AEP of the ${12 - first.done} done now: best `));
   assert.ok((await validate(out)).ok);
 });
 

@@ -118,7 +118,8 @@ export async function run(argv: string[]): Promise<number> {
   const lines = [
     `${where}${s.total} configs: ${s.done} done, ${s.failed} failed, ${s.skipped} skipped (already committed)` +
       (s.missing > 0 ? `, ${s.missing} not run` : "") + ` in ${s.elapsedS.toFixed(1)} s on ${s.workers} worker${s.workers === 1 ? "" : "s"}`,
-    s.bestAepGWh !== undefined ? `AEP: best ${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey}), mean ${s.meanAepGWh!.toFixed(3)} GWh` : "",
+    // After a resume the best and mean are of this run's results only: say so, as the file holds more.
+    s.bestAepGWh !== undefined ? `AEP${s.skipped > 0 ? ` of the ${s.done} done now` : ""}: best ${s.bestAepGWh.toFixed(3)} GWh (${s.bestKey}), mean ${s.meanAepGWh!.toFixed(3)} GWh` : "",
     shard ? `parts: ${s.out}.parts (not merged: run wflo merge ${s.out}.parts --out ${s.out} when every shard is done)`
       : existsSync(s.out) ? `output: ${s.out}${s.outputResults !== undefined ? ` (${s.outputResults} results)` : ""}`
       : `output: ${s.out} not written yet (the committed results are in ${s.out}.parts)`,
