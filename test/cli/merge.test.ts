@@ -37,6 +37,16 @@ test("merge names .h5 files that are not parts, leaves them, exits 1 and points 
   const v = wflo(["validate", out, "--json"]);
   assert.equal(v.status, 0, v.stderr);
   assert.equal(JSON.parse(v.stdout).results, 2);
+
+  // Output files named where the parts directory goes (two runs to be combined): the message
+  // gives the recover command for those very files, which then combines them.
+  const both = join(dir, "both.h5");
+  const f = wflo(["merge", first, foreign, "--out", both]);
+  assert.equal(f.status, 2, f.stderr);
+  assert.match(f.stderr, /first\.h5, .*worker_0\.h5: are files; wflo merge folds a run's parts directory .*use wflo recover .*first\.h5 .*worker_0\.h5 --out <all\.h5>/);
+  assert.equal(existsSync(both), false);
+  assert.equal(wflo(["recover", first, foreign, "--out", both]).status, 0);
+  assert.equal(JSON.parse(wflo(["validate", both, "--json"]).stdout).results, 2);
 });
 
 test("merge of a run's own parts directory with nothing foreign in it exits 0", (t) => {

@@ -20,6 +20,13 @@ export const usage = "usage: wflo merge <parts-dir> --out <file.h5> [--json] [--
 
 export async function run(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { out: "value", json: "flag", "break-lock": "flag", force: "flag", rewrite: "flag", quick: "flag" });
+  // Files where the parts directory goes: the user wants two outputs (or worker files) in one,
+  // which is what recover does; say so rather than "no such parts directory".
+  const files = p.positional.filter((f) => existsSync(f) && statSync(f).isFile());
+  if (files.length > 0) {
+    throw new UsageError(`${files.join(", ")}: ${files.length > 1 ? "are files" : "is a file"}; wflo merge folds a run's parts directory (<out>.parts) into its output. ` +
+      `To combine output files or another tool's worker files into one, use wflo recover ${p.positional.join(" ")} --out <all.h5> (it reads any number of files, keeps one copy of a result found twice and names conflicts)\n${usage}`);
+  }
   if (p.positional.length !== 1) throw new UsageError(`expected one parts directory\n${usage}`);
   const dir = p.positional[0];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`no such parts directory`, { file: dir });
