@@ -11,10 +11,10 @@
  * cannot silently change a batch being resumed (the stored-spec check sees the change).
  */
 import { readInputText } from "../util/files.js";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { writeFileAtomically } from "../util/fs.js";
+import { writeFileAtomically, makeDirs } from "../util/fs.js";
 import { parseSite, parseTurbine, parseWakeModel, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
@@ -331,6 +331,6 @@ export function readPartsSpec(partsDir: string): string | undefined {
 
 /** Writes `<parts>/spec.json` atomically (temp, fsync, rename, fsync dir) so a reader sees the old or the new one. */
 export function writePartsSpec(partsDir: string, spec: BatchSpec): void {
-  mkdirSync(partsDir, { recursive: true });
+  makeDirs(partsDir);
   writeFileAtomically(join(partsDir, PARTS_SPEC_FILE), specJson(spec) + "\n");
 }

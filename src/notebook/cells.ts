@@ -4,7 +4,7 @@
 //   const report = await nb.validate("out/run");      // table, damaged files highlighted
 // Each returns the same plain report the library function returns, made renderable:
 // show(report) draws it again, printing it gives the text table.
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -19,6 +19,7 @@ import { ProgressDisplay, type ProgressState } from "./progress.js";
 import { batchSummaryBundle, recoverReportBundle, recoveryAccount as accountOf, recoveryAccountBundle, renderable, validateReportBundle, type RecoveryAccount } from "./reports.js";
 import { show, type Renderable } from "./show.js";
 import { htmlTable, textTable, type Column, type RowMark } from "./table.js";
+import { makeDirs } from "../util/fs.js";
 
 export { show };
 
@@ -35,7 +36,7 @@ export function packageRoot(): string {
 export function workDir(name: string, opts: { clean?: boolean } = {}): string {
   const dir = resolve("out", name);
   if (opts.clean) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   return dir;
 }
 

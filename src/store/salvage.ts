@@ -16,7 +16,7 @@
  * (Measured on a worker file cut at 93 % with superblock v3: 30 groups opened from the
  * zero-padded copy, 29 matched, one had its layout in the padding.)
  */
-import { closeSync, copyFileSync, fstatSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { probeSuperblock, type SuperblockProbe } from "./hdf5-superblock.js";
@@ -25,6 +25,7 @@ import { inspectFiles } from "./sandbox.js";
 import type { AttrValue, StoredResult } from "./schema.js";
 // Key probing (looking groups up by name when the index is damaged) is ./probe.ts.
 import { listError, probeKeys, unlisted, type ProbeReport } from "./probe.js";
+import { makeDirs } from "../util/fs.js";
 
 export interface SalvageOptions {
   /** Where the padded copies go (a private subdirectory is made and removed). Default os.tmpdir(). */
@@ -244,7 +245,7 @@ function safeStraddles(path: string, cut: number, sizeOfLengths: number): boolea
 /** A report of a file that opened but whose group index could not be listed. */
 /** Copies `src` to `dst` and pads it to `size` bytes with `byte`. The source is only read. */
 function makePaddedCopy(src: string, dir: string, dst: string, size: number, byte: number): void {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   copyFileSync(src, dst);
   const fd = openSync(dst, "r+");
   try {

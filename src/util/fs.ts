@@ -5,11 +5,11 @@
  * `close()` puts a file in the page cache, not on disk; `rename` is atomic but not durable
  * until the directory is synced.
  */
-import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, fsyncSync, mkdirSync, openSync, readlinkSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { WfloError } from "../errors.js";
+import { InputError, WfloError } from "../errors.js";
 
 
 /** fsync a file's data and metadata. */
@@ -177,22 +177,60 @@ function publish(tmp: string, finalPath: string): void {
   fsyncDir(dirname(finalPath));
 }
 
+/**
+ * mkdir -p, one level at a time. Node's recursive mkdir spins forever in C++ (100 % CPU, no
+ * signal handled: Ctrl-C and SIGTERM do nothing) where a parent exists yet mkdir in it says
+ * ENOENT — under /proc or /sys, or in a directory whose mount went stale (measured here with
+ * Node 20 on /proc; a stale /tmp mount in openclaw/openclaw#130807).
+ * Walking down from the nearest existing ancestor ends on every answer, and the two ways a
+ * path can exist yet not hold a directory are named.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.push(d);
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    const d = missing[i];
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "EEXIST" && existsSync(d)) continue; // made meanwhile by another process
+      if (code === "EEXIST") {
+        // There, but not followable: a symbolic link to nowhere (a scratch disk not mounted here).
+        let target = "?";
+        try { target = readlinkSync(d); } catch { /* not a link */ }
+        throw new InputError(`is a symbolic link to ${target}, which does not exist (a disk not mounted on this machine?): cannot create ${dir}`, { file: d });
+      }
+      if (code === "ENOENT") {
+        throw new InputError(`cannot create a directory in ${dirname(d)}: it exists but refuses new entries with ENOENT ` +
+          "(a special file system such as /proc or /sys, or a mount gone stale)", { file: d });
+      }
+      throw err;
+    }
+  }
+}
+
 /** Creates `dir` (and parents), fsyncing the parent so the new directory itself is durable. */
 export function ensureDir(dir: string): void {
   if (existsSync(dir)) return;
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   fsyncDir(dirname(dir));
 }
 /**
- * mkdir -p that says why it cannot: on a read-only mount Node's recursive mkdir reports
- * ENOENT, which sends users looking for a missing path. The nearest existing ancestor is
- * probed for write access instead, and a storage failure names the directory and errno.
+ * mkdir -p that says why it cannot: on a read-only mount mkdir reports ENOENT for a missing
+ * parent it cannot create either, which sends users looking for a missing path. The nearest
+ * existing ancestor is probed for write access instead, and a storage failure names the
+ * directory and errno.
  */
 export function ensureDirWritable(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     return;
   } catch (err) {
+    if (err instanceof InputError) throw err;
     let up = dirname(dir);
     while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
     try {

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { repoRoot, smallSpec, tempDir, wfloCli as wflo } from "../batch/helpers.js";
 
 test("every command prints its usage on --help (and -h), exit 0", () => {
@@ -38,4 +39,23 @@ test("--out naming a directory or a symbolic link is refused before any work, na
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /--out .*link\.h5 is a symbolic link \(to .*real\.h5\); give the real path/);
   assert.ok(!existsSync(`${link}.parts`));
+});
+
+test("an --out whose folder cannot be made ends with its reason: a dangling link, a /proc path (Node's recursive mkdir spun forever there)", (t) => {
+  const { dir, cleanup } = tempDir(); t.after(cleanup);
+  const spec = join(dir, "spec.json");
+  writeFileSync(spec, JSON.stringify(smallSpec({ seeds: 1 })));
+  symlinkSync(join(dir, "unmounted"), join(dir, "scratch"));
+  // SIGKILL on timeout: the spin ignored SIGTERM, so spawnSync's default kill would wait forever.
+  const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/dev.ts", ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" });
+  const link = cli(["run", spec, "--out", join(dir, "scratch", "run1", "out.h5")]);
+  assert.equal(link.status, 2, link.stderr);
+  assert.match(link.stderr, /scratch: is a symbolic link to .*unmounted, which does not exist \(a disk not mounted on this machine\?\): cannot create .*run1/);
+  if (existsSync("/proc/self")) {
+    for (const args of [["run", spec, "--out", "/proc/wflo-test/out.h5"], ["recover", spec, "--out", "/proc/wflo-test/out.h5"]]) {
+      const r = cli(args);
+      assert.equal(r.status, 2, `${args[0]}: ${r.signal ?? ""} ${r.stderr}`);
+      assert.match(r.stderr, /\/proc\/wflo-test.*: cannot create a directory in \/proc: it exists but refuses new entries with ENOENT/, args[0]);
+    }
+  }
 });

@@ -4,10 +4,10 @@
  * `<out>.slurm/submissions.json` (submitPrepared, submitPlan).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
-import { writeFileAtomically } from "../../util/fs.js";
+import { writeFileAtomically, makeDirs } from "../../util/fs.js";
 import { readInputText } from "../../util/files.js";
 import { openResultStore } from "../../store/resultStore.js";
 import { expandConfigs, shardConfigs } from "../config.js";
@@ -22,8 +22,8 @@ import { planSubmission, readSubmissions, submissionsPath, type SlurmPlan, type 
  * its merge. Records the submission in `<out>.slurm/submissions.json`.
  */
 export function submitPlan(plan: SlurmPlan, opts: RunOptions = {}): SlurmSubmission {
-  mkdirSync(plan.logsDir, { recursive: true });
-  mkdirSync(plan.partsDir, { recursive: true });
+  makeDirs(plan.logsDir);
+  makeDirs(plan.partsDir);
   if (plan.specSnapshot) writeFileAtomically(plan.specSnapshot.path, plan.specSnapshot.text);
   writeFileAtomically(plan.arrayScriptPath, plan.arrayScript, { mode: 0o755 });
   writeFileAtomically(plan.mergeScriptPath, plan.mergeScript, { mode: 0o755 });
