@@ -81,6 +81,11 @@ export interface OptimizerOptions {
    * with it, results depend on the machine's speed and load.
    */
   timeLimitS?: number;
+  /**
+   * A caller's stop (Ctrl-C in `wflo optimize`), polled with the budget between iterations:
+   * once true the run ends as a spent budget ends it, returning the best feasible layout so far.
+   */
+  shouldStop?: () => boolean;
   /** Relative-decrease stop of L-BFGS during hops (default 1e-8; the first and last solves use 1e-10). */
   hopFTol?: number;
   /** Share of the budget the coarse objective may use before the full one takes over (default 0.7). */
@@ -350,7 +355,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
 
   const maxEval = o.maxEvaluations ?? 60000;
   const deadline = o.timeLimitS === undefined ? Infinity : t0 + o.timeLimitS * 1000;
-  const outOfBudget = () => c.evaluations >= maxEval || (deadline !== Infinity && performance.now() > deadline);
+  const outOfBudget = () => c.evaluations >= maxEval || (deadline !== Infinity && performance.now() > deadline) || (o.shouldStop?.() ?? false);
   c.stop = outOfBudget;
   /** Runs `f` with the stop rule narrowed to `evalEnd` evaluations and `timeEnd` (ms; Infinity: none), then restores it. */
   const bounded = <T>(evalEnd: number, timeEnd: number, f: () => T): T => {

@@ -6,9 +6,16 @@
  * `{"x", "y", "aep_GWh", "aep_initial_GWh", "iterations", "feasible", "min_spacing_m",
  * "max_boundary_violation_m", "elapsed_s"}`; `min_spacing_m` is the smallest distance
  * between two turbines in the result. Exit 1 if no feasible layout came out.
+ *
+ * The optimizer runs in a worker thread, so signals reach this one: the first Ctrl-C (or a
+ * SIGTERM) stops the optimizer at its next check and prints the best feasible layout so far, as
+ * a spent budget does, with a note on stderr and exit 130 (143 for SIGTERM); a second Ctrl-C quits
+ * at once. Before, a Ctrl-C after minutes of a long run lost them all.
  */
-import { OPTIMIZER_METHODS, optimizeLayout, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
-import { UsageError } from "../../errors.js";
+import { OPTIMIZER_METHODS, type OptimizeProgress, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
+import { UsageError, WfloError, type WfloErrorKind } from "../../errors.js";
+import { spawnModuleWorker } from "../../util/worker.js";
+import type { OptimizeJob } from "../optimizeWorker.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { loadLayoutCaseWithOptimizer, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
 
@@ -31,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   if (method !== undefined && !(OPTIMIZER_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${OPTIMIZER_METHODS.join(", ")}, got "${method}"`);
   }
+  // Read here first: a bad case fails before a thread starts, naming its file and field.
   const { layoutCase: c, optimizer: fromCase } = loadLayoutCaseWithOptimizer(path);
   const t0 = performance.now();
   let lastLine = -Infinity;
@@ -42,22 +50,18 @@ export async function run(argv: string[]): Promise<number> {
     ...(maxEvaluations !== undefined ? { maxEvaluations } : {}),
     ...(timeLimitS !== undefined ? { timeLimitS } : {}),
     ...(method !== undefined ? { method: method as OptimizerMethod } : {}),
-    ...(quiet ? {} : {
-      onProgress: (p) => {
-        // A line every few seconds (and the last one): a long run shows it is alive and where it stands.
-        const now = (performance.now() - t0) / 1000;
-        if (p.phase !== "done" && now - lastLine < PROGRESS_EVERY_S) return;
-        lastLine = now;
-        const best = Number.isFinite(p.bestAepGWh) ? `${p.bestAepGWh.toFixed(4)} GWh` : "none feasible yet";
-        process.stderr.write(`wflo optimize: [${p.phase}] best ${best}, ${Math.round(p.evaluations)}/${p.maxEvaluations} evaluations, ${now.toFixed(1)} s elapsed\n`);
-      },
-    }),
+  };
+  const onProgress = (p: OptimizeProgress): void => {
+    if (quiet) return;
+    // A line every few seconds (and the last one): a long run shows it is alive and where it stands.
+    const now = (performance.now() - t0) / 1000;
+    if (p.phase !== "done" && now - lastLine < PROGRESS_EVERY_S) return;
+    lastLine = now;
+    const best = Number.isFinite(p.bestAepGWh) ? `${p.bestAepGWh.toFixed(4)} GWh` : "none feasible yet";
+    process.stderr.write(`wflo optimize: [${p.phase}] best ${best}, ${Math.round(p.evaluations)}/${p.maxEvaluations} evaluations, ${now.toFixed(1)} s elapsed\n`);
   };
   if (!quiet) process.stderr.write(`wflo optimize: smart start (${c.nTurbines} turbines, grid ${so.gridSize}) ...\n`);
-  const r = optimizeLayout({
-    model: c.model, flowCases: { wdDeg: c.wdDeg, ws: c.ws }, boundary: c.boundary,
-    nTurbines: c.nTurbines, minSpacingM: c.minSpacingM, ...so, optimizer,
-  });
+  const { result: r, signal } = await optimizeInWorker({ path, start: so, optimizer }, onProgress);
   if (flag(args, "json")) {
     console.log(JSON.stringify({
       x: Array.from(r.x), y: Array.from(r.y),
@@ -73,8 +77,66 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`AEP smart start ${r.aepInitialGWh.toFixed(6)} GWh`);
     console.log(`AEP optimized   ${r.aepGWh.toFixed(6)} GWh  (+${gain.toFixed(3)} %)`);
     console.log(`feasible ${r.feasible}: min spacing ${r.minSpacingFoundM.toFixed(3)} m (required ${c.minSpacingM} m), max outside ${r.maxBoundaryViolationM.toExponential(2)} m`);
-    console.log(`${r.iterations} iterations, ${r.evaluations} AEP evaluations, ${r.elapsedS.toFixed(2)} s`);
+    console.log(`${r.iterations} iterations, ${Math.round(r.evaluations)} AEP evaluations, ${r.elapsedS.toFixed(2)} s`);
     for (let i = 0; i < r.x.length; i++) console.log(`${String(i + 1).padStart(4)}  ${r.x[i].toFixed(3).padStart(12)}  ${r.y[i].toFixed(3).padStart(12)}`);
   }
+  if (signal) {
+    process.stderr.write(`wflo optimize: stopped by ${signal} after ${Math.round(r.evaluations)} evaluations: the layout above is the best feasible one so far, not a finished optimization\n`);
+    return signal === "SIGTERM" ? 143 : 130;
+  }
   return r.feasible ? 0 : 1;
+}
+
+interface WorkerResult {
+  x: Float64Array; y: Float64Array; aepGWh: number; aepInitialGWh: number; iterations: number; feasible: boolean;
+  minSpacingFoundM: number; maxBoundaryViolationM: number; evaluations: number; elapsedS: number;
+}
+type WorkerMessage =
+  | { type: "progress"; progress: OptimizeProgress }
+  | { type: "result"; result: WorkerResult }
+  | { type: "error"; message: string; stack?: string; kind?: WfloErrorKind; exitCode?: number };
+
+/**
+ * Runs the optimizer in a worker thread. The first Ctrl-C (or a SIGTERM, e.g. Slurm's time
+ * limit) raises the stop flag: the optimizer ends at its next check and the best feasible layout
+ * so far comes back, with the signal's name. A second Ctrl-C ends the process at once.
+ */
+async function optimizeInWorker(job: Omit<OptimizeJob, "stop">, onProgress: (p: OptimizeProgress) => void): Promise<{ result: WorkerResult; signal?: "SIGINT" | "SIGTERM" }> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const url = new URL(import.meta.url.endsWith(".ts") ? "../optimizeWorker.ts" : "../optimizeWorker.js", import.meta.url);
+  const worker = spawnModuleWorker(url, { workerData: { ...job, stop } });
+  let signal: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    if (signal === undefined) {
+      signal = name;
+      Atomics.store(stop, 0, 1);
+      process.stderr.write(`wflo optimize: ${name === "SIGINT" ? "Ctrl-C" : name} — stopping at the next check; the best feasible layout so far follows${name === "SIGINT" ? " (Ctrl-C again quits at once)" : ""}\n`);
+    } else if (name === "SIGINT") {
+      process.stderr.write("wflo optimize: quit; no layout printed\n");
+      process.exit(130);
+    }
+  };
+  const onInt = onSignal("SIGINT"), onTerm = onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    const result = await new Promise<WorkerResult>((resolve, reject) => {
+      worker.on("message", (m: WorkerMessage) => {
+        if (m.type === "progress") onProgress(m.progress);
+        else if (m.type === "result") resolve(m.result);
+        else {
+          const e = m.kind !== undefined ? new WfloError(m.message, m.kind, m.exitCode ?? 1) : new Error(m.message);
+          if (m.stack) e.stack = m.stack;
+          reject(e);
+        }
+      });
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`the optimizer's thread ended (exit ${code}) without a result`)));
+    });
+    return { result, signal };
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+    void worker.terminate();
+  }
 }
