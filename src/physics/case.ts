@@ -9,6 +9,7 @@ import { DEFICIT_NAMES, deficitModel, type DeficitName } from "./deficit/index.j
 import type { WindFarmModel } from "./engine.js";
 import { parseWakeModel, windFarmModelOf } from "./modelSpec.js";
 import { BUILTIN_LAYOUT_NAMES, builtinLayout, type BuiltinLayoutName, type Layout } from "./layouts.js";
+import { layoutFromCsv, layoutFromIea37Yaml } from "./layoutFile.js";
 import { BUILTIN_SITE_NAMES, builtinSite, checkProbabilitySum, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
 import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
@@ -51,7 +52,7 @@ export function parseCase(value: unknown, opts: CaseOptions | string = {}): Case
   const cm = parseCaseModel(value, o);
   const obj = value as Obj;
   if (obj.layout === undefined) throw new InputError("is missing", { field: "layout", file: o.file });
-  const layout = parseLayout(obj.layout, "layout", o.file);
+  const layout = parseLayout(obj.layout, "layout", o.file, o.readText);
   checkLayoutExtent(layout, cm.model.turbine.diameterM, o.file);
   return { ...cm, layout };
 }
@@ -96,7 +97,7 @@ export function parseCaseModel(value: unknown, opts: CaseOptions | string = {}):
   const site = parseSite(value.site, "site", file, o.readText);
   const turbine = parseTurbine(value.turbine, "turbine", o);
   const wake = parseWakeModel(value.model, "model", file);
-  if (value.layout !== undefined) parseLayout(value.layout, "layout", file);
+  if (value.layout !== undefined) parseLayout(value.layout, "layout", file, o.readText);
   const model = windFarmModelOf(site, turbine, wake);
   const wdDeg = value.wd === undefined ? site.defaultWdDeg : Float64Array.from(numbers(value.wd, "wd", file));
   const ws = value.ws === undefined ? site.defaultWs : Float64Array.from(numbers(value.ws, "ws", file));
@@ -117,6 +118,16 @@ function numbers(v: unknown, field: string, file?: string, minLength = 1): numbe
   return arr;
 }
 
+/** The text of a file a case refers to (site, turbine, layout), read through the caller's reader. */
+function readReferenced(path: string, field: string, file: string | undefined, readText?: (path: string) => string): string {
+  if (!readText) throw new InputError(`refers to the file "${path}" but no file reader was given`, { field, file });
+  try {
+    return readText(path);
+  } catch (e) {
+    throw new InputError(`cannot read "${path}": ${(e as Error).message}`, { field, file });
+  }
+}
+
 /**
  * A built-in site name (`iea37`, `hornsrev1`, `iea37-cs3`, `iea37-cs4`), a wind-rose file
  * (`.yaml`/`.yml`: the IEA 37 case-study 3/4 YAML; `.csv`: direction_deg, direction_frequency,
@@ -126,13 +137,7 @@ function numbers(v: unknown, field: string, file?: string, minLength = 1): numbe
 export function parseSite(v: unknown, field = "site", file?: string, readText?: (path: string) => string): Site {
   if (typeof v === "string") {
     if (/\.(ya?ml|csv)$/i.test(v)) {
-      if (!readText) throw new InputError(`refers to the file "${v}" but no file reader was given`, { field, file });
-      let text: string;
-      try {
-        text = readText(v);
-      } catch (e) {
-        throw new InputError(`cannot read "${v}": ${(e as Error).message}`, { field, file });
-      }
+      const text = readReferenced(v, field, file, readText);
       return /\.csv$/i.test(v) ? tableSiteFromCsv(text, v) : tableSiteFromIea37Yaml(text, v);
     }
     if (!(BUILTIN_SITE_NAMES as readonly string[]).includes(v)) {
@@ -199,13 +204,7 @@ export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = 
   if (typeof v === "string") {
     if ((BUILTIN_TURBINE_NAMES as readonly string[]).includes(v)) return builtinTurbine(v as BuiltinTurbineName);
     if (/\.(ya?ml|json)$/i.test(v)) {
-      if (!opts.readText) throw new InputError(`refers to the file "${v}" but no file reader was given`, { field, file });
-      let text: string;
-      try {
-        text = opts.readText(v);
-      } catch (e) {
-        throw new InputError(`cannot read "${v}": ${(e as Error).message}`, { field, file });
-      }
+      const text = readReferenced(v, field, file, opts.readText);
       if (/\.json$/i.test(v)) {
         let def: unknown;
         try { def = JSON.parse(text); } catch (e) { throw new InputError(`is not JSON: ${(e as Error).message}`, { file: v }); }
@@ -222,10 +221,18 @@ export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = 
 export const MAX_LAYOUT_TURBINES = 5_000;
 
 /** A built-in layout name or `{ "x": [...], "y": [...] }` (m). */
-export function parseLayout(v: unknown, field = "layout", file?: string): Layout {
+export function parseLayout(v: unknown, field = "layout", file?: string, readText?: (path: string) => string): Layout {
   if (typeof v === "string") {
+    if (/\.(ya?ml|csv)$/i.test(v)) {
+      const text = readReferenced(v, field, file, readText);
+      const layout = /\.csv$/i.test(v) ? layoutFromCsv(text, v) : layoutFromIea37Yaml(text, v);
+      if (layout.x.length > MAX_LAYOUT_TURBINES) {
+        throw new InputError(`has ${layout.x.length} turbines; the limit is ${MAX_LAYOUT_TURBINES} (the engine keeps every turbine pair per direction)`, { file: v });
+      }
+      return layout;
+    }
     if (!(BUILTIN_LAYOUT_NAMES as readonly string[]).includes(v)) {
-      throw new InputError(`unknown built-in layout "${v}" (known: ${BUILTIN_LAYOUT_NAMES.join(", ")})`, { field, file });
+      throw new InputError(`unknown built-in layout "${v}" (known: ${BUILTIN_LAYOUT_NAMES.join(", ")}; or a .csv (x_m,y_m) or IEA 37 .yaml layout file)`, { field, file });
     }
     return builtinLayout(v as BuiltinLayoutName);
   }

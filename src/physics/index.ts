@@ -6,6 +6,7 @@ export * from "./turbineDefinition.js";
 export * from "./deficit/index.js";
 export * from "./superposition.js";
 export * from "./layouts.js";
+export * from "./layoutFile.js";
 export {
   windFarmModel, aepGWh, aepPerTurbineGWh, aepGradient, candidateAepGWh,
   type WindFarmModel, type FlowCaseOptions,

@@ -92,3 +92,16 @@ test("a file that is not JSON, or not there: exit 2 naming the file", () => {
   assert.match(missing.stderr, /nope\.json: cannot read the case file: ENOENT/);
   assert.equal(wflo("aep").status, 2);
 });
+
+test("a case whose layout is a file: the IEA 37 example YAML beside it gives the published AEP; a missing one names the file", () => {
+  // iea37_cs1.json: baseline["16"] is iea37-ex16.yaml's layout and its AEP by iea37-aepcalc.py
+  const ref = reference("iea37_cs1.json").baseline["16"];
+  writeFileSync(join(dir, "ex16.yaml"), `definitions:\n  position:\n    units: m\n    items:\n      xc: ${JSON.stringify(ref.x)}\n      yc: ${JSON.stringify(ref.y)}\n`);
+  const c = caseFile("ex16-case.json", { site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" }, layout: "ex16.yaml" });
+  const r = wflo("aep", c, "--json");
+  assert.equal(r.status, 0, r.stderr);
+  assertClose(1000 * JSON.parse(r.stdout).aep_GWh, ref.aep_MWh, 1e-9);
+  const m = wflo("aep", caseFile("missing-layout.json", { site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" }, layout: "nowhere.csv" }));
+  assert.equal(m.status, 2, m.stderr);
+  assert.match(m.stderr, /missing-layout\.json: layout: cannot read "nowhere\.csv"/);
+});

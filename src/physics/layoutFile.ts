@@ -1,0 +1,94 @@
+/**
+ * Layouts read as other tools write them: a CSV with one row per turbine (`x_m,y_m`, or `x,y`;
+ * other columns such as a turbine index are ignored, as in PyWake's and the IEA 37 case studies'
+ * exports) and the IEA 37 layout YAML (`definitions.position.items.xc/yc`, iea37-ex16.yaml).
+ * Both in metres: a CSV whose columns say another unit, or longitude/latitude, is refused with
+ * the conversion it needs, since an AEP computed on them would be silently wrong.
+ */
+import { load } from "js-yaml";
+import { InputError } from "../errors.js";
+import type { Layout } from "./layouts.js";
+
+const X_COLUMNS = ["x_m", "x"];
+const Y_COLUMNS = ["y_m", "y"];
+/** Column names that are coordinates, but not in metres. */
+const OTHER_UNITS: [RegExp, string][] = [
+  [/^(lon|long|longitude|lng|lat|latitude)$/i, "longitude/latitude in degrees: project them to metres (e.g. UTM) first"],
+  [/^[xy]_?(km|kilometres?|kilometers?)$/i, "kilometres: multiply by 1000 and name the columns x_m, y_m"],
+  [/^[xy]_?(ft|feet)$/i, "feet: multiply by 0.3048 and name the columns x_m, y_m"],
+];
+
+/** A layout CSV: a header naming an x and a y column, then one row per turbine. */
+export function layoutFromCsv(text: string, file?: string): Layout {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  let xi = -1, yi = -1, header: string[] | undefined;
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const cells = line.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+    if (!header) {
+      header = cells;
+      const lower = cells.map((c) => c.toLowerCase());
+      xi = X_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
+      yi = Y_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
+      if (xi < 0 || yi < 0) {
+        const unit = cells.map((c) => OTHER_UNITS.find(([re]) => re.test(c))).find((u) => u !== undefined);
+        const sep = [";", "\t"].find((s) => line.includes(s));
+        const hint = unit ? `: its columns are in ${unit[1]}`
+          : sep ? `; its columns are separated by ${sep === ";" ? "';'" : "tabs"}, and wflo reads commas: save it as comma-separated`
+          : "";
+        throw new InputError(`the header ${JSON.stringify(line)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${i + 1}` });
+      }
+      continue;
+    }
+    const num = (k: number, name: string): number => {
+      const s = cells[k];
+      const v = s === undefined || s === "" ? NaN : Number(s);
+      if (!Number.isFinite(v)) throw new InputError(`${name} must be a number, got ${JSON.stringify(s ?? "")}`, { file, field: `line ${i + 1}` });
+      return v;
+    };
+    x.push(num(xi, header[xi]));
+    y.push(num(yi, header[yi]));
+  }
+  if (!header) throw new InputError("is empty (needs a header x_m,y_m and one row per turbine)", { file });
+  if (x.length === 0) throw new InputError("has a header but no turbines", { file });
+  return { x: Float64Array.from(x), y: Float64Array.from(y) };
+}
+
+const YAML_POSITION = ["definitions", "position", "items"] as const;
+
+/** The IEA 37 layout YAML: `definitions.position.items.xc` and `.yc` (units `m` when stated). */
+export function layoutFromIea37Yaml(text: string, file?: string): Layout {
+  let doc: unknown;
+  try {
+    doc = load(text, { json: true });
+  } catch (e) {
+    throw new InputError(`is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file });
+  }
+  const node = (keys: readonly string[]): unknown => {
+    let v = doc;
+    for (const k of keys) {
+      if (typeof v !== "object" || v === null || Array.isArray(v) || !(k in v)) return undefined;
+      v = (v as Record<string, unknown>)[k];
+    }
+    return v;
+  };
+  const base = YAML_POSITION.join(".");
+  const units = node(["definitions", "position", "units"]);
+  if (units !== undefined && units !== "m") {
+    throw new InputError(`is ${JSON.stringify(units)}; wflo reads positions in metres ("m")`, { file, field: "definitions.position.units" });
+  }
+  const list = (k: "xc" | "yc"): number[] => {
+    const v = node([...YAML_POSITION, k]);
+    if (v === undefined) throw new InputError("is missing (an IEA 37 layout YAML, as iea37-ex16.yaml)", { file, field: `${base}.${k}` });
+    if (!Array.isArray(v) || v.length === 0) throw new InputError("must be a non-empty list of numbers", { file, field: `${base}.${k}` });
+    v.forEach((e, i) => {
+      if (typeof e !== "number" || !Number.isFinite(e)) throw new InputError(`[${i}] must be a number, got ${JSON.stringify(e)}`, { file, field: `${base}.${k}` });
+    });
+    return v as number[];
+  };
+  const x = list("xc"), y = list("yc");
+  if (x.length !== y.length) throw new InputError(`xc has ${x.length} values but yc has ${y.length}`, { file, field: base });
+  return { x: Float64Array.from(x), y: Float64Array.from(y) };
+}

@@ -1,0 +1,47 @@
+// Layout files as other tools write them: the IEA 37 layout YAML and a CSV of x_m,y_m rows.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { builtinLayout } from "../../src/physics/layouts.js";
+import { layoutFromCsv, layoutFromIea37Yaml } from "../../src/physics/layoutFile.js";
+import { parseCase } from "../../src/physics/case.js";
+import { aepGWh } from "../../src/physics/engine.js";
+import { InputError } from "../../src/errors.js";
+import { reference, refPath } from "./helpers.js";
+
+const read = (name: string) => readFileSync(refPath(name), "utf8");
+
+test("the IEA 37 example YAML (data/iea37_cs1/iea37-ex16.yaml) as a case's layout: the published 366,941.57 MWh", () => {
+  // iea37_cs1.json: baseline["16"] is that file's layout and its AEP by iea37-aepcalc.py
+  const ref = reference("iea37_cs1.json").baseline["16"];
+  const l = layoutFromIea37Yaml(read("data/iea37_cs1/iea37-ex16.yaml"), "iea37-ex16.yaml");
+  assert.deepEqual(Array.from(l.x), ref.x);
+  assert.deepEqual(Array.from(l.y), ref.y);
+  const c = parseCase({ site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" }, layout: "iea37-ex16.yaml" },
+    { file: "case.json", readText: (p) => read(`data/iea37_cs1/${p}`) });
+  assert.ok(Math.abs(1000 * aepGWh(c.model, c.layout.x, c.layout.y) - ref.aep_MWh) < 1e-6 * ref.aep_MWh);
+});
+
+test("a layout CSV (data/hornsrev1_layout.csv: wt,x_m,y_m) reads as the built-in Horns Rev 1 layout; x,y headers and comments too", () => {
+  const l = layoutFromCsv(read("data/hornsrev1_layout.csv"), "hornsrev1_layout.csv");
+  const b = builtinLayout("hornsrev1");
+  assert.deepEqual(Array.from(l.x), Array.from(b.x));
+  assert.deepEqual(Array.from(l.y), Array.from(b.y));
+  const plain = layoutFromCsv("\uFEFF# exported\r\nX,Y,type\r\n0,0,a\r\n\r\n500,10,b\r\n", "p.csv");
+  assert.deepEqual([Array.from(plain.x), Array.from(plain.y)], [[0, 500], [0, 10]]);
+});
+
+test("a layout CSV in degrees, kilometres or with ';' is refused with what to do, naming the file and line", () => {
+  const err = (text: string) => {
+    try { layoutFromCsv(text, "l.csv"); } catch (e) { assert.ok(e instanceof InputError); return (e as Error).message; }
+    assert.fail("accepted");
+  };
+  assert.match(err("lon,lat\n7.9,55.5\n"), /^l\.csv: line 1: .*lacks an x and a y column in metres.*longitude\/latitude in degrees: project them to metres/);
+  assert.match(err("x_km,y_km\n1,2\n"), /kilometres: multiply by 1000/);
+  assert.match(err("x_m;y_m\n1;2\n"), /separated by ';'/);
+  assert.match(err("x_m,y_m\n1,2\n3,\n"), /^l\.csv: line 3: y_m must be a number, got ""/);
+  assert.match(err("x_m,y_m\n"), /has a header but no turbines/);
+  assert.throws(() => layoutFromIea37Yaml("definitions:\n  position:\n    units: km\n    items:\n      xc: [0, 1]\n      yc: [0, 1]\n", "l.yaml"),
+    /l\.yaml: definitions\.position\.units: is "km"; wflo reads positions in metres/);
+  assert.throws(() => layoutFromIea37Yaml("definitions:\n  position:\n    items:\n      xc: [0, 1]\n", "l.yaml"), /definitions\.position\.items\.yc: is missing/);
+});
