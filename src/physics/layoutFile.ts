@@ -18,11 +18,18 @@ const OTHER_UNITS: [RegExp, string][] = [
   [/^[xy]_?(ft|feet)$/i, "feet: multiply by 0.3048 and name the columns x_m, y_m"],
 ];
 
-/** A layout CSV: a header naming an x and a y column, then one row per turbine. */
-export function layoutFromCsv(text: string, file?: string): Layout {
+/** Rows of an x/y CSV in metres; `group`: each row's value in the optional `groupColumn` (e.g. a region), `index` in `indexColumn`. */
+export interface XyRows { x: number[]; y: number[]; group?: string[]; index?: number[] }
+
+/**
+ * A CSV of points in metres: a header naming an x and a y column (x_m,y_m or x,y, any case,
+ * any other columns ignored), then one row per point; blank lines and `#` lines skipped, a
+ * byte-order mark dropped. `what` names a row in messages ("turbines", "vertices").
+ */
+export function readXyCsv(text: string, file: string | undefined, what: string, opts: { groupColumn?: string; indexColumn?: string } = {}): XyRows {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let xi = -1, yi = -1, header: string[] | undefined;
-  const x: number[] = [], y: number[] = [];
+  let xi = -1, yi = -1, gi = -1, ii = -1, header: string[] | undefined;
+  const rows: XyRows = { x: [], y: [] };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === "" || line.startsWith("#")) continue;
@@ -40,20 +47,30 @@ export function layoutFromCsv(text: string, file?: string): Layout {
           : "";
         throw new InputError(`the header ${JSON.stringify(line)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${i + 1}` });
       }
+      if (opts.groupColumn) { gi = lower.indexOf(opts.groupColumn); if (gi >= 0) rows.group = []; }
+      if (opts.indexColumn) { ii = lower.indexOf(opts.indexColumn); if (ii >= 0) rows.index = []; }
       continue;
     }
-    const num = (k: number, name: string): number => {
+    const num = (k: number): number => {
       const s = cells[k];
       const v = s === undefined || s === "" ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw new InputError(`${name} must be a number, got ${JSON.stringify(s ?? "")}`, { file, field: `line ${i + 1}` });
+      if (!Number.isFinite(v)) throw new InputError(`${header![k]} must be a number, got ${JSON.stringify(s ?? "")}`, { file, field: `line ${i + 1}` });
       return v;
     };
-    x.push(num(xi, header[xi]));
-    y.push(num(yi, header[yi]));
+    rows.x.push(num(xi));
+    rows.y.push(num(yi));
+    if (gi >= 0) rows.group!.push(cells[gi] ?? "");
+    if (ii >= 0) rows.index!.push(num(ii));
   }
-  if (!header) throw new InputError("is empty (needs a header x_m,y_m and one row per turbine)", { file });
-  if (x.length === 0) throw new InputError("has a header but no turbines", { file });
-  return { x: Float64Array.from(x), y: Float64Array.from(y) };
+  if (!header) throw new InputError(`is empty (needs a header x_m,y_m and one row per ${what.replace(/s$/, "")})`, { file });
+  if (rows.x.length === 0) throw new InputError(`has a header but no ${what}`, { file });
+  return rows;
+}
+
+/** A layout CSV: a header naming an x and a y column, then one row per turbine. */
+export function layoutFromCsv(text: string, file?: string): Layout {
+  const r = readXyCsv(text, file, "turbines");
+  return { x: Float64Array.from(r.x), y: Float64Array.from(r.y) };
 }
 
 const YAML_POSITION = ["definitions", "position", "items"] as const;

@@ -100,7 +100,7 @@ test("a case whose layout is a file: the IEA 37 example YAML beside it gives the
   const c = caseFile("ex16-case.json", { site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" }, layout: "ex16.yaml" });
   const r = wflo("aep", c, "--json");
   assert.equal(r.status, 0, r.stderr);
-  assertClose(1000 * JSON.parse(r.stdout).aep_GWh, ref.aep_MWh, 1e-9);
+  assertClose(1000 * JSON.parse(r.stdout).aep_GWh, ref.aep_MWh, 1e-9, "AEP of iea37-ex16.yaml");
   const m = wflo("aep", caseFile("missing-layout.json", { site: "iea37", turbine: "IEA37_3.35MW", model: { preset: "IEA37CaseStudy1" }, layout: "nowhere.csv" }));
   assert.equal(m.status, 2, m.stderr);
   assert.match(m.stderr, /missing-layout\.json: layout: cannot read "nowhere\.csv"/);
