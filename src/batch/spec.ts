@@ -19,6 +19,7 @@ import { parseSite, parseTurbine, parseWakeModel, tableSiteToDefinition, turbine
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
+import { readBoundaryFile } from "../layout/case.js";
 
 export type { BatchSpec, BatchSpecInput, FarmSpec, Json } from "./specTypes.js";
 
@@ -157,7 +158,14 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m or min_spacing_D}", at, w);
     for (const k of Object.keys(f)) need(FARM_FIELDS.has(k), `unknown field; expected one of ${[...FARM_FIELDS].join(", ")}`, `${at}.${k}`, w);
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
-    need(isObject(f.boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …} or {"builtin": …}`, `${at}.boundary`, w);
+    // A boundary CSV is read here and carried inline, as turbine and wind-rose files are.
+    const boundary = typeof f.boundary === "string" && /\.csv$/i.test(f.boundary)
+      ? readBoundaryFile(f.boundary, `${at}.boundary`, w.file, (p) => {
+        if (!w.readText) throw new Error("boundary files are read by readBatchSpec(path), or give parseBatchSpec a readText");
+        return w.readText(p);
+      })
+      : f.boundary;
+    need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a .csv of x_m,y_m vertices`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
     need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1 && f.n_turbines <= SPEC_LIMITS.turbinesPerFarm,
       `must be an integer in [1, ${SPEC_LIMITS.turbinesPerFarm}], got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);
@@ -176,7 +184,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     }
     if (f.name !== undefined) need(typeof f.name === "string" && f.name.length <= SPEC_LIMITS.textChars, `must be a string of at most ${SPEC_LIMITS.textChars} characters`, `${at}.name`, w);
     return {
-      ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: f.boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number,
+      ...(f.name !== undefined ? { name: f.name as string } : {}), boundary: boundary as FarmSpec["boundary"], n_turbines: f.n_turbines as number,
       ...(f.min_spacing_m !== undefined ? { min_spacing_m: f.min_spacing_m as number } : { min_spacing_D: Array.isArray(f.min_spacing_D) ? [...f.min_spacing_D as number[]] : f.min_spacing_D as number }),
     };
   });

@@ -8,8 +8,9 @@
  *   "min_spacing_m": number ≥ 0 (default: 2 rotor diameters, the IEA 37 rule)
  * Coordinates in metres, in the same frame as the turbine positions.
  */
-import { InputError } from "../errors.js";
-import { parseCaseModel, type CaseModel, type CaseOptions } from "../physics/index.js";
+import { InputError, namingFile } from "../errors.js";
+import { parseCaseModel, readReferenced, type CaseModel, type CaseOptions } from "../physics/index.js";
+import { boundaryFromCsv, type BoundaryObject } from "./boundaryFile.js";
 import {
   type Boundary, type BoundaryPolygon, boundaryCanHold, circleBoundary, polygon, polygonBoundary,
 } from "./boundary.js";
@@ -34,7 +35,11 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Parses a boundary object; `field` prefixes every error's field path. */
-export function parseBoundary(v: unknown, field = "boundary", file?: string): Boundary {
+export function parseBoundary(v: unknown, field = "boundary", file?: string, readText?: (path: string) => string): Boundary {
+  if (typeof v === "string" && /\.csv$/i.test(v)) {
+    const obj = readBoundaryFile(v, field, file, readText);
+    return namingFile(v, () => parseBoundary(obj, "boundary", undefined));
+  }
   if (!isObj(v)) throw new InputError(`must be an object: {"circle": {...}} | {"polygon": [...]} | {"polygons": [...], "exclusions": [...]} | {"builtin": name}`, { field, file });
   if (v.builtin !== undefined) {
     for (const k of Object.keys(v)) if (k !== "builtin") throw new InputError("a built-in boundary takes no other key", { field: `${field}.${k}`, file });
@@ -79,6 +84,11 @@ export function parseBoundary(v: unknown, field = "boundary", file?: string): Bo
   return polygonBoundary(polys, excl, { field, file });
 }
 
+/** A boundary CSV a case or spec refers to, read through the caller's reader, in its object form. */
+export function readBoundaryFile(path: string, field: string, file: string | undefined, readText?: (path: string) => string): BoundaryObject {
+  return boundaryFromCsv(readReferenced(path, field, file, readText), path);
+}
+
 /** A case file for smart start / optimize: model, flow cases, boundary, n_turbines, spacing. */
 export function parseLayoutCase(value: unknown, opts: CaseOptions | string = {}): LayoutCase {
   const o = typeof opts === "string" ? { file: opts } : opts;
@@ -86,7 +96,7 @@ export function parseLayoutCase(value: unknown, opts: CaseOptions | string = {})
   const cm = parseCaseModel(value, o);
   const obj = value as Obj;
   if (obj.boundary === undefined) throw new InputError("is missing (smart start and optimize need a boundary)", { field: "boundary", file });
-  const boundary = parseBoundary(obj.boundary, "boundary", file);
+  const boundary = parseBoundary(obj.boundary, "boundary", file, o.readText);
   const n = obj.n_turbines;
   if (n === undefined) throw new InputError("is missing", { field: "n_turbines", file });
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new InputError(`must be an integer ≥ 1, got ${JSON.stringify(n)}`, { field: "n_turbines", file });

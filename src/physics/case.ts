@@ -118,8 +118,8 @@ function numbers(v: unknown, field: string, file?: string, minLength = 1): numbe
   return arr;
 }
 
-/** The text of a file a case refers to (site, turbine, layout), read through the caller's reader. */
-function readReferenced(path: string, field: string, file: string | undefined, readText?: (path: string) => string): string {
+/** The text of a file a case refers to (site, turbine, layout, boundary), read through the caller's reader. */
+export function readReferenced(path: string, field: string, file: string | undefined, readText?: (path: string) => string): string {
   if (!readText) throw new InputError(`refers to the file "${path}" but no file reader was given`, { field, file });
   try {
     return readText(path);
