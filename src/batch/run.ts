@@ -18,6 +18,7 @@ import { InputError } from "../errors.js";
 import type { LockHandle } from "../store/lock.js";
 import { openResultStore } from "../store/resultStore.js";
 import { asStorageError, storageErrorCode } from "../util/fs.js";
+import { readInputText } from "../util/files.js";
 import { partPath } from "../store/parts.js";
 import { h5ErrorSummary } from "../store/h5.js";
 import { isGoodStatus } from "../store/read.js";
@@ -129,7 +130,10 @@ function isAbort(err: unknown): boolean {
  * lock. Resolves with a summary also when stopped; the output stays resumable.
  */
 export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promise<BatchSummary> {
-  const spec: BatchSpec = parseBatchSpec(specInput, { file: opts.file });
+  // Files a spec object names (turbine, wind rose, boundary) are read beside its file, or from
+  // the working directory when it has none: a notebook's spec literal naming "cs3.csv".
+  const base = opts.file !== undefined ? dirname(resolve(opts.file)) : process.cwd();
+  const spec: BatchSpec = parseBatchSpec(specInput, { file: opts.file, readText: (p) => readInputText(resolve(base, p), "file named by the spec") });
   const out = resolve(opts.out);
   const store = openResultStore(out);
   const partsDir = store.partsDir;

@@ -145,3 +145,23 @@ test("parseBatchSpec reads turbine files through the given readText, path as wri
   assert.deepEqual(asked, ["a/b.yaml"]);
   assert.equal((spec.turbines[0] as Record<string, unknown>).diameter_m, 130);
 });
+
+test("runBatch on a spec object (a notebook's literal) reads the files it names from the working directory, or beside opts.file", async () => {
+  const { runBatch } = await import("../../src/batch/run.js");
+  const { dir, done } = setup([]);
+  const cwd = process.cwd();
+  try {
+    const spec = { ...specWith(["turbines/iea37-335mw.yaml"]), seeds: 1, farms: [{ boundary: { circle: { center: [0, 0], radius: 1300 } }, n_turbines: 3, min_spacing_m: 260 }], optimizer: { hops: 0, max_evaluations: 50 } };
+    process.chdir(dir);
+    const s = await runBatch(spec, { out: join(dir, "a.h5"), workers: 1 });
+    assert.equal(s.done, 1);
+    process.chdir(cwd);
+    // from elsewhere, with the spec's own place given
+    const t = await runBatch(spec, { out: join(dir, "b.h5"), workers: 1, file: join(dir, "spec.json") });
+    assert.equal(t.done, 1);
+    await assert.rejects(runBatch(spec, { out: join(dir, "c.h5"), workers: 1 }), /turbines\[0\]: cannot read "turbines\/iea37-335mw\.yaml"/);
+  } finally {
+    process.chdir(cwd);
+    done();
+  }
+});
