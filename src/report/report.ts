@@ -72,7 +72,11 @@ export async function readReportData(path: string): Promise<ReportData> {
   }
   const [rep] = await inspectFiles([abs], { withRecords: true });
   if (rep.status === "not-hdf5" || rep.status === "truncated" || rep.status === "unreadable") {
-    throw new InputError(`cannot report on it: ${rep.status} (${rep.errors.slice(0, 2).join("; ")}); try wflo recover`, { file: abs });
+    // Not HDF5 at all is most often another file given by mistake (the spec); recover cannot help that.
+    const advice = rep.status === "not-hdf5"
+      ? "it is not an HDF5 file: a report reads a run's output (.h5), e.g. wflo report layouts.h5 --out report.html"
+      : `try wflo recover ${path} --out <recovered.h5>, then report on that`;
+    throw new InputError(`cannot report on it: ${rep.status} (${rep.errors.slice(0, 2).join("; ")}); ${advice}`, { file: abs });
   }
   let spec: BatchSpec | undefined;
   let specNote: string | undefined;

@@ -242,6 +242,10 @@ export async function recover(inputs: string[], out: string, opts: RecoverOption
   if (inputs.length === 0) throw new InputError("no input files or directories given");
   const outAbs = resolve(out);
   const paths = expandInputs(inputs);
+  // A wrong directory must not end in an empty output and "0 recovered", exit 0.
+  if (paths.length === 0) {
+    throw new InputError(`no HDF5 files in ${inputs.join(", ")} (*.h5, *.hdf5, or any file with the HDF5 signature): nothing to recover, nothing written`);
+  }
   let outReal: string | undefined;
   if (existsSync(outAbs)) {
     if (!statSync(outAbs).isFile()) throw new InputError("exists and is not a regular file", { file: out });

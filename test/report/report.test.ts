@@ -44,6 +44,19 @@ test("wflo report never writes over its input, a directory or a file that is not
   assert.equal(fromDir.status, 2);
   assert.match(fromDir.stderr, /reports: is a directory; a report reads one output file \(a parts directory: wflo merge .* --out <file\.h5> first\)/);
   assert.doesNotMatch(fromDir.stderr, /try wflo recover/);
+  // the spec given where the output goes: not HDF5 at all, which recover cannot mend
+  const specJson = join(dir, "spec.json");
+  writeFileSync(specJson, "{}");
+  const fromSpec = wflo(["report", specJson, "--out", join(dir, "s.html")]);
+  assert.equal(fromSpec.status, 2);
+  assert.match(fromSpec.stderr, /spec\.json: cannot report on it: not-hdf5 .*it is not an HDF5 file: a report reads a run's output \(\.h5\)/);
+  assert.doesNotMatch(fromSpec.stderr, /recover/);
+  // a cut output: recover is the advice, with the command
+  const cut = join(dir, "cut.h5");
+  writeFileSync(cut, readFileSync(h5).subarray(0, 3000));
+  const fromCut = wflo(["report", cut, "--out", join(dir, "c.html")]);
+  assert.equal(fromCut.status, 2);
+  assert.match(fromCut.stderr, /try wflo recover .*cut\.h5 --out <recovered\.h5>, then report on that/);
 
   const notes = join(dir, "notes.html");
   writeFileSync(notes, "<html>my notes</html>");

@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -254,4 +254,12 @@ test("CLI: wflo recover --json prints the contract and exits 1 on loss, 0 when w
   assert.equal(cli(join(corpus.dir, "worker_1.h5")).status, 2, "--out is required");
   assert.ok(!existsSync(join(work, "x.h5")));
   assert.ok(statSync(o2).size > 0);
+  // a directory with no HDF5 file in it (the wrong one): exit 2 naming it, no empty output
+  const empty = join(work, "no-h5-here");
+  mkdirSync(empty, { recursive: true });
+  writeFileSync(join(empty, "notes.txt"), "not a worker file");
+  const r4 = cli(empty, "--out", join(work, "x.h5"));
+  assert.equal(r4.status, 2, r4.stderr);
+  assert.match(r4.stderr, /no HDF5 files in .*no-h5-here .*nothing to recover, nothing written/);
+  assert.ok(!existsSync(join(work, "x.h5")));
 });
