@@ -19,7 +19,7 @@ import { parseSite, parseTurbine, parseWakeModel, tableSiteToDefinition, turbine
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
-import { readBoundaryFile } from "../layout/case.js";
+import { BOUNDARY_FILE, readBoundaryFile } from "../layout/case.js";
 
 export type { BatchSpec, BatchSpecInput, FarmSpec, Json } from "./specTypes.js";
 
@@ -158,14 +158,14 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     need(isObject(f), "must be an object {boundary, n_turbines, min_spacing_m or min_spacing_D}", at, w);
     for (const k of Object.keys(f)) need(FARM_FIELDS.has(k), `unknown field; expected one of ${[...FARM_FIELDS].join(", ")}`, `${at}.${k}`, w);
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
-    // A boundary CSV is read here and carried inline, as turbine and wind-rose files are.
-    const boundary = typeof f.boundary === "string" && /\.csv$/i.test(f.boundary)
+    // A boundary file is read here and carried inline, as turbine and wind-rose files are.
+    const boundary = typeof f.boundary === "string" && BOUNDARY_FILE.test(f.boundary)
       ? readBoundaryFile(f.boundary, `${at}.boundary`, w.file, (p) => {
         if (!w.readText) throw new Error("boundary files are read by readBatchSpec(path), or give parseBatchSpec a readText");
         return w.readText(p);
       })
       : f.boundary;
-    need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a .csv of x_m,y_m vertices`, `${at}.boundary`, w);
+    need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a boundary file (.csv of x_m,y_m vertices, .geojson)`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
     need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1 && f.n_turbines <= SPEC_LIMITS.turbinesPerFarm,
       `must be an integer in [1, ${SPEC_LIMITS.turbinesPerFarm}], got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);

@@ -10,7 +10,7 @@
  */
 import { InputError, namingFile } from "../errors.js";
 import { parseCaseModel, readReferenced, type CaseModel, type CaseOptions } from "../physics/index.js";
-import { boundaryFromCsv, type BoundaryObject } from "./boundaryFile.js";
+import { boundaryFromCsv, boundaryFromGeoJson, type BoundaryObject } from "./boundaryFile.js";
 import {
   type Boundary, type BoundaryPolygon, boundaryCanHold, circleBoundary, polygon, polygonBoundary,
 } from "./boundary.js";
@@ -36,7 +36,7 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 
 /** Parses a boundary object; `field` prefixes every error's field path. */
 export function parseBoundary(v: unknown, field = "boundary", file?: string, readText?: (path: string) => string): Boundary {
-  if (typeof v === "string" && /\.csv$/i.test(v)) {
+  if (typeof v === "string" && BOUNDARY_FILE.test(v)) {
     const obj = readBoundaryFile(v, field, file, readText);
     return namingFile(v, () => parseBoundary(obj, "boundary", undefined));
   }
@@ -84,9 +84,13 @@ export function parseBoundary(v: unknown, field = "boundary", file?: string, rea
   return polygonBoundary(polys, excl, { field, file });
 }
 
-/** A boundary CSV a case or spec refers to, read through the caller's reader, in its object form. */
+/** Boundary file names: a vertex CSV or GeoJSON. */
+export const BOUNDARY_FILE = /\.(csv|geojson)$/i;
+
+/** A boundary file (CSV or GeoJSON) a case or spec refers to, read through the caller's reader, in its object form. */
 export function readBoundaryFile(path: string, field: string, file: string | undefined, readText?: (path: string) => string): BoundaryObject {
-  return boundaryFromCsv(readReferenced(path, field, file, readText), path);
+  const text = readReferenced(path, field, file, readText);
+  return /\.csv$/i.test(path) ? boundaryFromCsv(text, path) : boundaryFromGeoJson(text, path);
 }
 
 /** A case file for smart start / optimize: model, flow cases, boundary, n_turbines, spacing. */

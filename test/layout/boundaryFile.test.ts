@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { boundaryFromCsv } from "../../src/layout/boundaryFile.js";
+import { boundaryFromCsv, boundaryFromGeoJson } from "../../src/layout/boundaryFile.js";
 import { builtinBoundary, parseBoundary, parseLayoutCase } from "../../src/layout/case.js";
 import { parseBatchSpec } from "../../src/batch/spec.js";
 import { refPath } from "../physics/helpers.js";
@@ -47,4 +47,21 @@ test("a case and a batch spec take a boundary CSV; the spec carries it inline, s
     site: "iea37-cs4", model: { preset: "IEA37CaseStudy1" }, turbines: ["IEA37_10MW"], seeds: 1, grid_size: 18, random_pct: 30,
     farms: [{ boundary: "nowhere.csv", n_turbines: 25, min_spacing_m: 396 }],
   }, { file: "spec.json", readText }), /spec\.json: farms\[0\]\.boundary: cannot read "nowhere\.csv"/);
+});
+
+test("a GeoJSON boundary in metres: MultiPolygon regions (case study 4's five) as the built-in, inner rings as exclusions; degrees refused", () => {
+  const cs4 = boundaryFromCsv(csv("boundary_cs4.csv"));
+  assert.ok("polygons" in cs4);
+  const closed = cs4.polygons.map((p) => [[...p, p[0]]]); // GeoJSON rings repeat their first position
+  const fc = { type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "Borssele III/IV" }, geometry: { type: "MultiPolygon", coordinates: closed } }] };
+  const b = parseBoundary("cs4.geojson", "boundary", "case.json", () => JSON.stringify(fc));
+  assert.deepEqual(b, builtinBoundary("iea37-cs4"));
+  const withHole = boundaryFromGeoJson(JSON.stringify({
+    type: "Polygon", coordinates: [[[0, 0], [3000, 0], [3000, 2000], [0, 2000], [0, 0]], [[1000, 500], [1500, 500], [1500, 900], [1000, 500]]],
+  }), "h.geojson");
+  assert.deepEqual(withHole, { polygon: [[0, 0], [3000, 0], [3000, 2000], [0, 2000], [0, 0]], exclusions: [[[1000, 500], [1500, 500], [1500, 900], [1000, 500]]] });
+  assert.throws(() => boundaryFromGeoJson(JSON.stringify({ type: "Polygon", coordinates: [[[7.85, 55.48], [7.95, 55.48], [7.95, 55.53], [7.85, 55.48]]] }), "ll.geojson"),
+    /ll\.geojson: its coordinates look like longitude\/latitude .*export it in a projected frame/);
+  assert.throws(() => boundaryFromGeoJson(JSON.stringify({ type: "Feature", geometry: { type: "Point", coordinates: [0, 0] } }), "p.geojson"),
+    /p\.geojson: geometry: is a "Point" geometry; a boundary needs Polygon or MultiPolygon/);
 });
