@@ -103,6 +103,8 @@ function flowCases(model: WindFarmModel, opts?: FlowCaseOptions): FlowCases {
   }
   checkFinite(wd, "wd");
   checkFinite(ws, "ws");
+  // A negative speed has no power and no wake: its AEP would be a silent 0 (case files refuse it too).
+  for (let i = 0; i < ws.length; i++) if (ws[i] < 0) throw new InputError(`[${i}] must be ≥ 0 m/s, got ${ws[i]}`, { field: "ws" });
   const wdDeg = Float64Array.from(wd);
   const wsA = Float64Array.from(ws);
   const fc = { wdDeg, ws: wsA, pLK: flowCaseProbabilities(model.site, wdDeg, wsA) };

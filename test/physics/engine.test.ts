@@ -72,6 +72,8 @@ test("bad layouts are refused with the field named", () => {
   assert.throws(() => aepGWh(model, [0, 1], [0]), /layout: x has 2 values but y has 1/);
   assert.throws(() => aepGWh(model, [0, NaN], [0, 1]), /layout: turbine 1 has a non-finite coordinate/);
   assert.throws(() => aepGWh(model, [0], [0], { ws: [] }), /ws: needs at least one value/);
+  // a negative speed gave a silent AEP of 0 through the API (case files refused it already)
+  assert.throws(() => aepGWh(model, [0, 500], [0, 0], { wdDeg: [270], ws: [9, -3] }), /ws: \[1\] must be ≥ 0 m\/s, got -3/);
 });
 
 test("one wind speed: the fused fast path gives simulate's numbers to the last bit, for every model", () => {
