@@ -5,9 +5,9 @@
  * Both in metres: a CSV whose columns say another unit, or longitude/latitude, is refused with
  * the conversion it needs, since an AEP computed on them would be silently wrong.
  */
-import { load } from "js-yaml";
 import { InputError } from "../errors.js";
 import type { Layout } from "./layouts.js";
+import { csvSeparatorHint, loadYaml, lookupPath } from "./textFormats.js";
 
 const X_COLUMNS = ["x_m", "x"];
 const Y_COLUMNS = ["y_m", "y"];
@@ -41,10 +41,7 @@ export function readXyCsv(text: string, file: string | undefined, what: string, 
       yi = Y_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
       if (xi < 0 || yi < 0) {
         const unit = cells.map((c) => OTHER_UNITS.find(([re]) => re.test(c))).find((u) => u !== undefined);
-        const sep = [";", "\t"].find((s) => line.includes(s));
-        const hint = unit ? `: its columns are in ${unit[1]}`
-          : sep ? `; its columns are separated by ${sep === ";" ? "';'" : "tabs"}, and wflo reads commas: save it as comma-separated`
-          : "";
+        const hint = unit ? `: its columns are in ${unit[1]}` : csvSeparatorHint(line);
         throw new InputError(`the header ${JSON.stringify(line)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${i + 1}` });
       }
       if (opts.groupColumn) { gi = lower.indexOf(opts.groupColumn); if (gi >= 0) rows.group = []; }
@@ -77,20 +74,8 @@ const YAML_POSITION = ["definitions", "position", "items"] as const;
 
 /** The IEA 37 layout YAML: `definitions.position.items.xc` and `.yc` (units `m` when stated). */
 export function layoutFromIea37Yaml(text: string, file?: string): Layout {
-  let doc: unknown;
-  try {
-    doc = load(text, { json: true });
-  } catch (e) {
-    throw new InputError(`is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file });
-  }
-  const node = (keys: readonly string[]): unknown => {
-    let v = doc;
-    for (const k of keys) {
-      if (typeof v !== "object" || v === null || Array.isArray(v) || !(k in v)) return undefined;
-      v = (v as Record<string, unknown>)[k];
-    }
-    return v;
-  };
+  const doc = loadYaml(text, file, { json: true });
+  const node = (keys: readonly string[]): unknown => lookupPath(doc, keys).value;
   const base = YAML_POSITION.join(".");
   const units = node(["definitions", "position", "units"]);
   if (units !== undefined && units !== "m") {

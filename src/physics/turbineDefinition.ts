@@ -8,7 +8,7 @@
  *   cubic:   { "name"?, "diameter_m", "hub_height_m", "cut_in_ws", "rated_ws", "cut_out_ws",
  *              "rated_power_W", "ct"? (default 8/9) }
  */
-import { load } from "js-yaml";
+import { loadYaml, lookupPath } from "./textFormats.js";
 import { InputError, namingFile } from "../errors.js";
 import { cubicTurbine, tabularTurbine, type Turbine } from "./turbine.js";
 
@@ -74,15 +74,6 @@ export function turbineToDefinition(t: Turbine): { [k: string]: string | number 
   return { ...rotor, cut_in_ws: t.cutInWs, rated_ws: t.ratedWs, cut_out_ws: t.cutOutWs, rated_power_W: t.ratedPowerW, ct: t.ct };
 }
 
-function lookup(root: unknown, keys: readonly string[]): { found: boolean; value?: unknown } {
-  let v = root;
-  for (const k of keys) {
-    if (!isObj(v) || !(k in v)) return { found: false };
-    v = v[k];
-  }
-  return { found: true, value: v };
-}
-
 /**
  * The two IEA 37 turbine YAML layouts. Neither file states a Ct or a power-curve form: both
  * case studies' `iea37-aepcalc.py` hard-code the cubic from cut-in to rated and Ct = 8/9
@@ -127,17 +118,12 @@ const IEA37_LAYOUTS = [
  * naming the first missing field of the layout it comes closest to (most fields present).
  */
 export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
-  let doc: unknown;
-  try {
-    doc = load(text);
-  } catch (e) {
-    throw new InputError(`is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file });
-  }
+  const doc = loadYaml(text, file);
   const reads = IEA37_LAYOUTS.map((layout) => {
     const values: Record<string, unknown> = {};
     const missing: string[] = [];
     for (const [name, keys] of Object.entries(layout.fields)) {
-      const r = lookup(doc, keys);
+      const r = lookupPath(doc, keys);
       if (r.found) values[name] = r.value; else missing.push(keys.join("."));
     }
     return { layout, values, missing };
@@ -165,7 +151,7 @@ export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
   } else {
     diameterM = num("diameterM");
     // iea37-10mw.yaml states both; a file where they disagree is wrong somewhere.
-    const r = lookup(doc, ["definitions", "rotor", "radius", "default"]);
+    const r = lookupPath(doc, ["definitions", "rotor", "radius", "default"]);
     if (r.found && r.value !== diameterM / 2) {
       throw new InputError(`is ${JSON.stringify(r.value)} but definitions.rotor.diameter.default is ${diameterM}`, { field: "definitions.rotor.radius.default", file });
     }
@@ -173,7 +159,7 @@ export function turbineFromIea37Yaml(text: string, file?: string): Turbine {
   // The power's `units` beside its `maximum` (both case-study files say W): kW and MW are read as such.
   const powerKey = fields.ratedPowerW;
   const unitsKey = [...powerKey.slice(0, -1), "units"];
-  const units = lookup(doc, unitsKey);
+  const units = lookupPath(doc, unitsKey);
   const scale = !units.found ? 1 : POWER_UNITS[String(units.value)];
   if (scale === undefined) {
     throw new InputError(`is ${JSON.stringify(units.value)}; known: ${Object.keys(POWER_UNITS).join(", ")}`, { field: unitsKey.join("."), file });

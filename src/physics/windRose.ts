@@ -5,9 +5,9 @@
  * Both become a `table` site (site.ts); nothing is renormalised. `tableSiteToDefinition` gives
  * the case-file object form back, so a batch spec can carry a rose read from a file inline.
  */
-import { load } from "js-yaml";
 import { InputError } from "../errors.js";
 import { checkProbabilitySum, tableSite, type TableSite } from "./site.js";
+import { csvSeparatorHint, loadYaml, lookupPath } from "./textFormats.js";
 
 const CSV_COLUMNS = ["direction_deg", "direction_frequency", "speed_mps", "speed_probability_given_direction"] as const;
 
@@ -42,10 +42,7 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
       for (const c of CSV_COLUMNS) {
         const at = header.indexOf(c);
         if (at < 0) {
-          // a spreadsheet saving with a regional list separator writes ';' (or a tab) between columns
-          const sep = [";", "\t"].find((x) => line.includes(x));
-          const hint = sep ? `; its columns are separated by ${sep === ";" ? "';'" : "tabs"}, and wflo reads commas: save it as comma-separated` : "";
-          throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})${hint}`, { file, field: `line ${i + 1}` });
+          throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})${csvSeparatorHint(line)}`, { file, field: `line ${i + 1}` });
         }
         cols[c] = at;
       }
@@ -76,15 +73,6 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
   return inFile(file, "wind rose", () => tableSite({ wdDeg, freq: rows.map((r) => r.freq), rows, ti }));
 }
 
-function at(doc: unknown, keys: readonly string[]): { found: boolean; value?: unknown } {
-  let v = doc;
-  for (const k of keys) {
-    if (typeof v !== "object" || v === null || Array.isArray(v) || !(k in v)) return { found: false };
-    v = (v as Record<string, unknown>)[k];
-  }
-  return { found: true, value: v };
-}
-
 const YAML_BASE = ["definitions", "wind_inflow", "properties"] as const;
 
 /**
@@ -95,17 +83,11 @@ const YAML_BASE = ["definitions", "wind_inflow", "properties"] as const;
  */
 export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number): TableSite {
   // ti: overrides the file's turbulence_intensity (default 0.1 when neither states one).
-  let doc: unknown;
-  try {
-    // json: a repeated key keeps its last value, as PyYAML reads it (iea37-windrose-cs3.yaml
-    // states speed.units twice).
-    doc = load(text, { json: true });
-  } catch (e) {
-    throw new InputError(`is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { file });
-  }
+  // json: iea37-windrose-cs3.yaml states speed.units twice; PyYAML keeps the last.
+  const doc = loadYaml(text, file, { json: true });
   const get = (...keys: string[]): unknown => {
     const path = [...YAML_BASE, ...keys];
-    const r = at(doc, path);
+    const r = lookupPath(doc, path);
     if (!r.found) throw new InputError("is missing (an IEA 37 case-study 3/4 wind-rose YAML)", { file, field: path.join(".") });
     return r.value;
   };
@@ -136,7 +118,7 @@ export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number)
   // The case studies' files spell it turbulence_intenstiy; either spelling is read.
   let fileTi: number | undefined;
   for (const key of ["turbulence_intensity", "turbulence_intenstiy"]) {
-    const r = at(doc, [...YAML_BASE, key, "default"]);
+    const r = lookupPath(doc, [...YAML_BASE, key, "default"]);
     if (r.found) {
       if (typeof r.value !== "number" || !(r.value >= 0)) throw new InputError(`must be a number ≥ 0, got ${JSON.stringify(r.value)}`, { file, field: `${F}.${key}.default` });
       fileTi = r.value;
