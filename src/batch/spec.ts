@@ -64,6 +64,14 @@ function numberList(v: unknown, field: string, w: Where, check: (x: number) => b
   return (v as number[]).slice();
 }
 
+/** Reads a file the spec names through `w.readText`; without one, says where files are read. */
+function specFileReader(w: Where, what: string): (path: string) => string {
+  return (p) => {
+    if (!w.readText) throw new Error(`${what} files are read by readBatchSpec(path), or give parseBatchSpec a readText`);
+    return w.readText(p);
+  };
+}
+
 /**
  * A turbine type as the normalised spec keeps it: a built-in name or a definition as is, a
  * file (told apart exactly as case files do: physics' parseTurbine asks for its text) read
@@ -73,10 +81,10 @@ function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): 
   if (typeof t !== "string") return t;
   const field = `turbines[${i}]`;
   let read = false;
+  const readFile = specFileReader(w, "turbine");
   const readText = (p: string): string => {
     read = true;
-    if (!w.readText) throw new Error("turbine files are read by readBatchSpec(path), or give parseBatchSpec a readText");
-    return w.readText(p);
+    return readFile(p);
   };
   try {
     const turbine = parseTurbine(t, field, { file: w.file, readText });
@@ -91,12 +99,8 @@ function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): 
 /** The site as the normalised spec keeps it: a wind-rose file read and replaced by its table object. */
 function inlineSite(v: string | { [k: string]: Json }, w: Where): string | { [k: string]: Json } {
   if (typeof v !== "string" || !/\.(ya?ml|csv)$/i.test(v)) return v;
-  const readText = (p: string): string => {
-    if (!w.readText) throw new Error("wind-rose files are read by readBatchSpec(path), or give parseBatchSpec a readText");
-    return w.readText(p);
-  };
   try {
-    const site = parseSite(v, "site", w.file, readText);
+    const site = parseSite(v, "site", w.file, specFileReader(w, "wind-rose"));
     if (site.kind !== "table") throw new InputError("a wind-rose file must give a table site", { file: w.file, field: "site" });
     return tableSiteToDefinition(site);
   } catch (e) {
@@ -160,10 +164,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     need(f.boundary !== undefined, "is required", `${at}.boundary`, w);
     // A boundary file is read here and carried inline, as turbine and wind-rose files are.
     const boundary = typeof f.boundary === "string" && BOUNDARY_FILE.test(f.boundary)
-      ? readBoundaryFile(f.boundary, `${at}.boundary`, w.file, (p) => {
-        if (!w.readText) throw new Error("boundary files are read by readBatchSpec(path), or give parseBatchSpec a readText");
-        return w.readText(p);
-      })
+      ? readBoundaryFile(f.boundary, `${at}.boundary`, w.file, specFileReader(w, "boundary"))
       : f.boundary;
     need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a boundary file (.csv of x_m,y_m vertices, .geojson)`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
