@@ -3,7 +3,7 @@
 // and raise the shared stop flag, which the optimizer polls between iterations.
 import { parentPort, workerData } from "node:worker_threads";
 import { WfloError } from "../errors.js";
-import { optimizeLayout, type OptimizerOptions } from "../layout/index.js";
+import { optimizeLayout, type OptimizeLayoutResult, type OptimizerOptions } from "../layout/index.js";
 import { loadLayoutCaseWithOptimizer } from "./commands/smart-start.js";
 
 export interface OptimizeJob {
@@ -14,6 +14,10 @@ export interface OptimizeJob {
   /** Int32Array over a SharedArrayBuffer: element 0 becomes 1 to stop. */
   stop: Int32Array;
 }
+
+/** What comes back: the fields `wflo optimize` prints (the histories stay here). */
+export type OptimizeWorkerResult = Pick<OptimizeLayoutResult,
+  "x" | "y" | "aepGWh" | "aepInitialGWh" | "iterations" | "feasible" | "minSpacingFoundM" | "maxBoundaryViolationM" | "evaluations" | "elapsedS">;
 
 const job = workerData as OptimizeJob;
 try {
@@ -27,13 +31,11 @@ try {
       onProgress: (p) => parentPort!.postMessage({ type: "progress", progress: p }),
     },
   });
-  parentPort!.postMessage({
-    type: "result",
-    result: {
-      x: r.x, y: r.y, aepGWh: r.aepGWh, aepInitialGWh: r.aepInitialGWh, iterations: r.iterations, feasible: r.feasible,
-      minSpacingFoundM: r.minSpacingFoundM, maxBoundaryViolationM: r.maxBoundaryViolationM, evaluations: r.evaluations, elapsedS: r.elapsedS,
-    },
-  });
+  const result: OptimizeWorkerResult = {
+    x: r.x, y: r.y, aepGWh: r.aepGWh, aepInitialGWh: r.aepInitialGWh, iterations: r.iterations, feasible: r.feasible,
+    minSpacingFoundM: r.minSpacingFoundM, maxBoundaryViolationM: r.maxBoundaryViolationM, evaluations: r.evaluations, elapsedS: r.elapsedS,
+  };
+  parentPort!.postMessage({ type: "result", result });
 } catch (e) {
   // A wflo error keeps its kind and exit code across the thread (the CLI maps them in main.ts).
   const w = e instanceof WfloError ? { kind: e.kind, exitCode: e.exitCode } : {};

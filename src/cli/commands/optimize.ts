@@ -15,7 +15,7 @@
 import { OPTIMIZER_METHODS, type OptimizeProgress, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
 import { UsageError, WfloError, type WfloErrorKind } from "../../errors.js";
 import { spawnModuleWorker } from "../../util/worker.js";
-import type { OptimizeJob } from "../optimizeWorker.js";
+import type { OptimizeJob, OptimizeWorkerResult } from "../optimizeWorker.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { loadLayoutCaseWithOptimizer, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
 
@@ -87,13 +87,9 @@ export async function run(argv: string[]): Promise<number> {
   return r.feasible ? 0 : 1;
 }
 
-interface WorkerResult {
-  x: Float64Array; y: Float64Array; aepGWh: number; aepInitialGWh: number; iterations: number; feasible: boolean;
-  minSpacingFoundM: number; maxBoundaryViolationM: number; evaluations: number; elapsedS: number;
-}
 type WorkerMessage =
   | { type: "progress"; progress: OptimizeProgress }
-  | { type: "result"; result: WorkerResult }
+  | { type: "result"; result: OptimizeWorkerResult }
   | { type: "error"; message: string; stack?: string; kind?: WfloErrorKind; exitCode?: number };
 
 /**
@@ -101,7 +97,7 @@ type WorkerMessage =
  * limit) raises the stop flag: the optimizer ends at its next check and the best feasible layout
  * so far comes back, with the signal's name. A second Ctrl-C ends the process at once.
  */
-async function optimizeInWorker(job: Omit<OptimizeJob, "stop">, onProgress: (p: OptimizeProgress) => void): Promise<{ result: WorkerResult; signal?: "SIGINT" | "SIGTERM" }> {
+async function optimizeInWorker(job: Omit<OptimizeJob, "stop">, onProgress: (p: OptimizeProgress) => void): Promise<{ result: OptimizeWorkerResult; signal?: "SIGINT" | "SIGTERM" }> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const url = new URL(import.meta.url.endsWith(".ts") ? "../optimizeWorker.ts" : "../optimizeWorker.js", import.meta.url);
   const worker = spawnModuleWorker(url, { workerData: { ...job, stop } });
@@ -120,7 +116,7 @@ async function optimizeInWorker(job: Omit<OptimizeJob, "stop">, onProgress: (p: 
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
   try {
-    const result = await new Promise<WorkerResult>((resolve, reject) => {
+    const result = await new Promise<OptimizeWorkerResult>((resolve, reject) => {
       worker.on("message", (m: WorkerMessage) => {
         if (m.type === "progress") onProgress(m.progress);
         else if (m.type === "result") resolve(m.result);
