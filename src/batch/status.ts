@@ -11,7 +11,7 @@ import { openResultStore } from "../store/resultStore.js";
 import { expandConfigs, runLockName, shardConfigs, type Shard } from "./config.js";
 import { parseBatchSpecText, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "./spec.js";
 import { haveCommand, slurmJobs, type RunOptions } from "./slurm/client.js";
-import { readSubmissions, slurmDirOf } from "./slurm/plan.js";
+import { readSubmissions, shellLine, slurmDirOf } from "./slurm/plan.js";
 
 /** The lock a shard task holds while it runs, and what it says. */
 export interface ShardLock {
@@ -21,16 +21,31 @@ export interface ShardLock {
   holder?: string;
   /** The Slurm job that holds it, from the lock file. */
   slurmJobId?: string;
+  /**
+   * The `wflo run …` command the holder was started with, when it was one (not a notebook's
+   * runBatch), and the folder it ran in: after a crash, that same command resumes.
+   */
+  command?: string;
+  cwd?: string;
 }
 
-export function shardLock(partsDir: string, shard: Shard): ShardLock {
+/** The lock of one shard, or of a whole (unsharded) run without `shard`. */
+export function shardLock(partsDir: string, shard?: Shard): ShardLock {
   const name = runLockName(shard);
   const l = checkLock(partsDir, name);
+  const argv = l.holder?.argv;
+  const isCli = argv !== undefined && argv.length > 1 && /wflo/.test(argv[0]) && argv[1] === "run";
   return {
     name, state: l.state,
     holder: l.holder ? `pid ${l.holder.pid} on ${l.holder.host} since ${l.holder.started_utc}` : undefined,
     slurmJobId: l.holder?.slurm_job_id,
+    ...(isCli ? { command: `wflo ${shellLine(argv.slice(1))}`, cwd: l.holder?.cwd } : {}),
   };
+}
+
+/** Whether a lock says its holder is (as far as can be told) still at work. */
+function holderRunning(state: LockState): boolean {
+  return state === "held" || state === "foreign";
 }
 
 export interface ShardStatus {
@@ -67,6 +82,8 @@ export interface BatchStatus {
   damaged_parts: string[];
   /** The merge lock, when someone holds it (a merge is running or died). */
   merge_lock: LockState;
+  /** The lock of a whole (unsharded) `wflo run` or runBatch: held while one writes this output. */
+  writer: ShardLock;
   /** The last submission and what Slurm says about it; null when never submitted or Slurm is not reachable. */
   slurm: null | {
     /** The spec file named at the last submit (resubmit with it). */
@@ -159,6 +176,8 @@ export async function batchStatus(outPath: string, opts: StatusOptions = {}): Pr
   }
 
   const configs = expandConfigs(spec);
+  // A whole run (`wflo run` without --shard, a notebook's runBatch) works on every shard's configs.
+  const writer = shardLock(partsDir);
   const merged = new Set<string>();
   for (const g of state.output?.groups ?? []) if (g.status === "ok" || g.status === "no-checksum") merged.add(g.key);
   const perShard: ShardStatus[] = [];
@@ -170,7 +189,7 @@ export async function batchStatus(outPath: string, opts: StatusOptions = {}): Pr
     const lock = shardLock(partsDir, shard);
     const slurmState = taskState.get(i);
     const done = mine.length - failedKeys.length - missingKeys.length;
-    const running = lock.state === "held" || lock.state === "foreign" || slurmState === "RUNNING" || slurmState === "COMPLETING";
+    const running = holderRunning(writer.state) || holderRunning(lock.state) || slurmState === "RUNNING" || slurmState === "COMPLETING";
     perShard.push({
       shard: i, total: mine.length, done, failed: failedKeys.length, missing: missingKeys.length,
       state: failedKeys.length + missingKeys.length === 0 ? "done" : running ? "running" : failedKeys.length > 0 ? "failed" : "pending",
@@ -196,6 +215,7 @@ export async function batchStatus(outPath: string, opts: StatusOptions = {}): Pr
     missing_keys: missingKeys.sort(),
     damaged_parts: state.damagedParts.map((r) => r.path),
     merge_lock: checkLock(partsDir, "merge").state,
+    writer,
     slurm,
   };
 }

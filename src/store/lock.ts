@@ -28,7 +28,7 @@
  * - A live holder on this host is never broken, whatever the flags: it may be stopped
  *   (SIGSTOP, Ctrl-Z) and resume writing at any moment.
  */
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -45,6 +45,8 @@ export interface LockInfo {
   /** Random token: release() removes the file only if it is still ours. */
   token: string;
   argv?: string[];
+  /** The holder's working directory: its argv's relative paths are relative to it. */
+  cwd?: string;
   slurm_job_id?: string;
 }
 
@@ -227,7 +229,7 @@ export function acquireLock(partsDir: string, name: string, opts: AcquireOptions
   const info: LockInfo = {
     name, pid: process.pid, host: hostname(), started_utc: new Date().toISOString(),
     pid_start: pidStartTime(process.pid), token: randomBytes(8).toString("hex"),
-    argv: process.argv.slice(1), slurm_job_id: process.env.SLURM_JOB_ID,
+    argv: process.argv.slice(1), cwd: process.cwd(), slurm_job_id: process.env.SLURM_JOB_ID,
   };
   // The lock appears whole or not at all: written to a temp file, then hard-linked to its
   // name (link fails if the name exists, like O_EXCL). A process killed between create and
@@ -343,6 +345,20 @@ export function checkLock(partsDir: string, name: string): { state: LockState; h
     if (e instanceof LockError) return { state: "unreadable", path };
     throw e;
   }
+}
+
+/** The locks in `partsDir` whose holders are (as far as can be told) alive: who is writing there now. */
+export function liveLocks(partsDir: string): { name: string; holder: LockInfo }[] {
+  let names: string[];
+  try { names = readdirSync(partsDir); } catch { return []; }
+  const out: { name: string; holder: LockInfo }[] = [];
+  for (const f of names.sort()) {
+    const m = /^(.+)\.lock$/.exec(f);
+    if (!m || !NAME_RE.test(m[1])) continue;
+    const l = checkLock(partsDir, m[1]);
+    if ((l.state === "held" || l.state === "foreign") && l.holder) out.push({ name: m[1], holder: l.holder });
+  }
+  return out;
 }
 
 const held = new Set<LockHandle>();

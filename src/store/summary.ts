@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { liveLocks } from "./lock.js";
 import { listParts, partsDir } from "./parts.js";
 import { isGoodStatus, type FileReport, type FileStatus, type FileKind } from "./read.js";
 import { inspectFiles } from "./sandbox.js";
@@ -28,6 +29,10 @@ export interface StoreSummary {
   /** Parts committed but not merged yet (in `<path>.parts`). */
   pendingParts: number;
   pendingFailures: number;
+  /** Whether the output file exists (a first run has only parts until its first merge). */
+  outputExists: boolean;
+  /** Who holds a lock in the parts directory now ("writer: pid 12 on host since …"): a run still writing, a merge. */
+  activeWriters: string[];
   errors: string[];
 }
 
@@ -62,7 +67,7 @@ export function summarizeReport(r: FileReport): StoreSummary {
     badGroups: r.groupsBad, farms: num(farms), types: num(types), seeds: num(seeds),
     aepGWh: aepStats(all), byFarmType,
     failures: r.failures.filter((f) => f.record).map((f) => ({ key: f.key, error: f.record!.error, attempts: f.record!.attempts })),
-    pendingParts: 0, pendingFailures: 0, errors: r.errors,
+    pendingParts: 0, pendingFailures: 0, outputExists: true, activeWriters: [], errors: r.errors,
   };
 }
 
@@ -71,11 +76,13 @@ export async function summarize(path: string): Promise<StoreSummary> {
   const abs = resolve(path);
   const [report] = await inspectFiles([abs], { withRecords: true });
   const s = summarizeReport(report);
+  s.outputExists = existsSync(abs);
   const dir = partsDir(abs);
   if (existsSync(dir)) {
     const l = listParts(dir);
     s.pendingParts = l.results.length;
     s.pendingFailures = l.failures.length;
+    s.activeWriters = liveLocks(dir).map((l) => `${l.name}: pid ${l.holder.pid} on ${l.holder.host} since ${l.holder.started_utc}`);
   }
   return s;
 }
@@ -96,7 +103,12 @@ export function formatRanges(xs: number[]): string {
 export function formatSummary(s: StoreSummary): string {
   const f = (v: number) => v.toFixed(3);
   const lines: string[] = [];
-  lines.push(`${s.path}: ${s.status}${s.kind !== "unknown" ? ` (${s.kind})` : ""}`);
+  const pending = s.pendingParts + s.pendingFailures > 0;
+  // Before a first run's first merge there are only parts: not a damaged output.
+  const notYet = !s.outputExists && pending;
+  lines.push(notYet
+    ? `${s.path}: not written yet (${s.activeWriters.length ? "a run is writing its parts" : "only parts, not merged"})`
+    : `${s.path}: ${s.status}${s.kind !== "unknown" ? ` (${s.kind})` : ""}`);
   const r = s.root;
   const rootBits = [
     r.total_configs !== undefined ? `total_configs ${r.total_configs}` : "",
@@ -120,7 +132,12 @@ export function formatSummary(s: StoreSummary): string {
   lines.push(`  failures  ${s.failures.length}`);
   for (const x of s.failures.slice(0, 10)) lines.push(`    ${x.key} (${x.attempts} attempts): ${x.error.split("\n")[0]}`);
   if (s.failures.length > 10) lines.push(`    … ${s.failures.length - 10} more`);
-  if (s.pendingParts || s.pendingFailures) lines.push(`  pending   ${s.pendingParts} results and ${s.pendingFailures} failures in ${s.path}.parts, not merged yet (wflo merge)`);
-  for (const e of s.errors.slice(0, 10)) lines.push(`  error: ${e}`);
+  if (pending) {
+    const what = `${s.pendingParts} results and ${s.pendingFailures} failures in ${s.path}.parts, not merged yet`;
+    lines.push(s.activeWriters.length
+      ? `  pending   ${what}: a run merges them as it goes and at its end (${s.activeWriters.join("; ")})`
+      : `  pending   ${what}: the same wflo run command resumes and merges them, or wflo merge ${s.path}.parts --out ${s.path}`);
+  }
+  for (const e of notYet ? [] : s.errors.slice(0, 10)) lines.push(`  error: ${e}`);
   return lines.join("\n");
 }

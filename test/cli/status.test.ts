@@ -5,10 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { expandConfigs, shardConfigs } from "../../src/batch/config.js";
 import { readBatchSpec } from "../../src/batch/spec.js";
 
@@ -72,4 +72,56 @@ test("status names done, failed, missing and running shards; submit resubmits on
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /--array=0,2-3 /);
   assert.match(dry.stdout, /3 of 4 shard task\(s\)/);
+});
+
+test("a whole wflo run: status and inspect say it is running, and after it died give its own command, which resumes it", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-status-run-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "o.h5");
+  writeFileSync(join(dir, "spec.json"), readFileSync(tiny, "utf8"));
+  // Two configs committed as parts, as a first run leaves them before its first merge.
+  const r = wflo(["run", join(dir, "spec.json"), "--out", out, "--shard", "1/4", "--workers", "1"]);
+  assert.equal(r.status, 0, r.stderr);
+
+  // Running: a live holder of the whole run's lock ("writer").
+  const holder = spawn(process.execPath, ["--import", "tsx", "test/slurm/lock-holder.ts", `${out}.parts`, "writer"], { cwd: repo, stdio: ["pipe", "pipe", "inherit"] });
+  t.after(() => { holder.stdin!.end(); });
+  const line = await new Promise<string>((res) => createInterface({ input: holder.stdout! }).once("line", res));
+  assert.equal(JSON.parse(line).ok, true);
+  const running = JSON.parse(wflo(["status", out, "--json"]).stdout);
+  assert.deepEqual(running.per_shard.map((s: { state: string }) => s.state), ["running"], "not 'pending': a run is at it");
+  assert.equal(running.writer.state, "held");
+  const human = wflo(["status", out]).stdout;
+  assert.match(human, /writing: a run \(pid \d+ on /);
+  assert.doesNotMatch(human, /wflo submit/, "never submitted: no Slurm advice");
+  const insp = wflo(["inspect", out]);
+  assert.equal(insp.status, 1);
+  assert.match(insp.stdout, /o\.h5: not written yet \(a run is writing its parts\)/);
+  assert.match(insp.stdout, /pending\s+2 results and 0 failures .*: a run merges them as it goes .*writer: pid \d+/);
+  assert.doesNotMatch(insp.stdout, /error: .*no such file/);
+  holder.stdin!.end();
+  await new Promise((res) => holder.once("exit", res));
+
+  // Died: the lock a SIGKILLed `wflo run`, started in `dir`, leaves behind (its pid is gone).
+  const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+  writeFileSync(join(`${out}.parts`, "writer.lock"), JSON.stringify({
+    name: "writer", pid: dead, host: hostname(), started_utc: "2026-12-05T00:00:00.000Z", token: "0123456789abcdef",
+    argv: [join(repo, "bin/wflo.js"), "run", "spec.json", "--out", "o.h5", "--workers", "1"], cwd: dir,
+  }));
+  const died = wflo(["status", out]);
+  assert.equal(died.status, 1);
+  assert.match(died.stdout, /0\/1\s+8\s+2\s+0\s+6\s+pending/);
+  assert.match(died.stdout, /the run that wrote it stopped \(pid \d+ .*\); the same command resumes it \(skips the 2 done/);
+  assert.ok(died.stdout.includes(`cd ${dir} && wflo run spec.json --out o.h5 --workers 1`), died.stdout);
+  assert.match(wflo(["inspect", out]).stdout, /o\.h5: not written yet \(only parts, not merged\)\n[^]*the same wflo run command resumes and merges them, or wflo merge /);
+  const report = wflo(["report", out, "--out", join(dir, "r.html")]);
+  assert.equal(report.status, 2);
+  assert.match(report.stderr, /no such file yet: its results are still in .*o\.h5\.parts/);
+
+  // That command, as given, finishes the batch.
+  const again = spawnSync(process.execPath, ["--import", pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href, join(repo, "src/cli/dev.ts"), "run", "spec.json", "--out", "o.h5", "--workers", "1"], { cwd: dir, encoding: "utf8" });
+  assert.equal(again.status, 0, again.stderr);
+  const done = wflo(["status", out, "--json"]);
+  assert.equal(done.status, 0);
+  assert.deepEqual([JSON.parse(done.stdout).done, JSON.parse(done.stdout).merged], [8, 8]);
 });

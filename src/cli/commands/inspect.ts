@@ -1,7 +1,8 @@
 /**
  * `wflo inspect <file.h5> [--json]`: what an output holds — results, farms, types,
  * seeds, AEP min/median/max (overall and per farm and type), failures, parts not merged.
- * Exit 0 for an intact file, 1 when it is damaged, 2 on usage errors.
+ * Exit 0 for an intact file, 1 when it is damaged or not written yet (a first run before its
+ * first merge: the summary says so and counts the parts), 2 on usage errors.
  */
 import { flag, parseArgs } from "../args.js";
 import { statSync } from "node:fs";

@@ -8,6 +8,7 @@
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { UsageError } from "../../errors.js";
 import { batchStatus, type BatchStatus } from "../../batch/status.js";
+import { shellQuote } from "../../batch/slurm/plan.js";
 
 export const summary = "which shards and configs of a batch are done, failed or missing";
 
@@ -35,13 +36,36 @@ export function formatStatus(s: BatchStatus): string {
   if (s.failed_keys.length) lines.push(`failed: ${list(s.failed_keys)}`);
   if (s.missing_keys.length) lines.push(`missing: ${list(s.missing_keys)}`);
   for (const d of s.damaged_parts) lines.push(`damaged part: ${d}`);
+  const w = s.writer;
+  if (w.state === "held" || w.state === "foreign") {
+    lines.push(`writing: ${w.command ?? "a run"} (${w.holder}); wflo status again to follow it`);
+  }
   if (s.failed + s.missing > 0 && !s.per_shard.some((r) => r.state === "running")) {
-    const spec = s.slurm?.spec_file ?? "<spec.json>";
-    lines.push(`to finish: wflo submit ${spec} --out ${s.out} --shards ${s.shards}  (submits only the shards with missing configs)`);
+    lines.push(...toFinish(s));
   } else if (s.failed + s.missing === 0 && s.merged < s.done) {
     lines.push(`every config is done; ${s.done - s.merged} wait in parts: wflo merge ${s.out}.parts --out ${s.out}`);
   }
   return lines.join("\n");
+}
+
+/** The command that finishes a batch nothing is running for: a resubmit after Slurm, else `wflo run` again. */
+function toFinish(s: BatchStatus): string[] {
+  const redo = `(skips the ${s.done} done, tries the failed and missing again)`;
+  if (s.slurm) {
+    const spec = s.slurm.spec_file ?? "<spec.json>";
+    return [`to finish: wflo submit ${spec} --out ${s.out} --shards ${s.shards}  (submits only the shards with missing configs)`];
+  }
+  const w = s.writer;
+  if (w.command && w.state !== "free") {
+    // The run died holding its lock: its own command line resumes it (the lock is broken as stale).
+    const cd = w.cwd && w.cwd !== process.cwd() ? `cd ${shellQuote(w.cwd)} && ` : "";
+    return [`the run that wrote it stopped (${w.holder}); the same command resumes it ${redo}:`, `  ${cd}${w.command}`];
+  }
+  if (s.shards > 1) {
+    const open = s.per_shard.filter((r) => r.state !== "done").map((r) => r.shard);
+    return [`to finish: wflo run <spec.json> --out ${s.out} --shard i/${s.shards} for i = ${open.join(", ")}  ${redo}`];
+  }
+  return [`to finish: wflo run <spec.json> --out ${s.out}  ${redo}`];
 }
 
 export async function run(argv: string[]): Promise<number> {
