@@ -30,7 +30,7 @@ export {
 } from "./physics/deficit/index.js";
 export { superpositionModel, type SuperpositionModel, type SuperpositionName } from "./physics/superposition.js";
 export { builtinLayout, BUILTIN_LAYOUT_NAMES, type Layout, type BuiltinLayoutName } from "./physics/layouts.js";
-export { layoutFromCsv, layoutFromIea37Yaml } from "./physics/layoutFile.js";
+export { layoutFromCsv, layoutFromIea37Yaml, layoutToCsv } from "./physics/layoutFile.js";
 export {
   windFarmModel, aepGWh, aepPerTurbineGWh, aepGradient, type WindFarmModel, type FlowCaseOptions,
 } from "./physics/engine.js";

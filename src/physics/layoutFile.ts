@@ -70,6 +70,17 @@ export function layoutFromCsv(text: string, file?: string): Layout {
   return { x: Float64Array.from(r.x), y: Float64Array.from(r.y) };
 }
 
+/**
+ * A layout as a CSV that `layoutFromCsv` reads back bit for bit (shortest round-trip decimals):
+ * `notes` as `#` lines, then `x_m,y_m` and one row per turbine.
+ */
+export function layoutToCsv(layout: Layout, notes: readonly string[] = []): string {
+  const lines = notes.map((n) => `# ${n.replace(/\r?\n/g, " ")}`);
+  lines.push("x_m,y_m");
+  for (let i = 0; i < layout.x.length; i++) lines.push(`${layout.x[i]},${layout.y[i]}`);
+  return lines.join("\n") + "\n";
+}
+
 const YAML_POSITION = ["definitions", "position", "items"] as const;
 
 /** The IEA 37 layout YAML: `definitions.position.items.xc` and `.yc` (units `m` when stated). */

@@ -85,7 +85,9 @@ test("a case file's optimizer section (the spec's keys) sets the run's budget; t
 
 test("Ctrl-C during wflo optimize prints the best feasible layout so far (exit 130) instead of losing the run", async () => {
   // Case study 4 (81 turbines, 12,000 evaluations): 15 minutes of work, stopped 3 s into it.
-  const child = spawn(process.execPath, [...dev, "optimize", "examples/cases/iea37-cs4.json", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+  const dir = mkdtempSync(join(tmpdir(), "wflo-opt-int-"));
+  const csv = join(dir, "best.csv");
+  const child = spawn(process.execPath, [...dev, "optimize", "examples/cases/iea37-cs4.json", "--json", "--out", csv], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "", stderr = "";
   child.stdout.on("data", (d) => { stdout += d; });
   const exit = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
@@ -105,4 +107,41 @@ test("Ctrl-C during wflo optimize prints the best feasible layout so far (exit 1
   assert.equal(out.feasible, true);
   assert.ok(out.min_spacing_m >= 396 - 1e-6 && out.max_boundary_violation_m <= 0);
   assert.ok(out.aep_GWh >= out.aep_initial_GWh);
+  // --out kept that layout too, marked as stopped, and a case reads it back to the same AEP.
+  const text = readFileSync(csv, "utf8");
+  assert.match(text, /# stopped by SIGINT: the best feasible layout so far/);
+  const aep = wflo("aep", "examples/cases/iea37-cs4.json", "--layout", csv, "--json");
+  assert.equal(aep.status, 0, aep.stderr);
+  assert.ok(Math.abs(JSON.parse(aep.stdout).aep_GWh - out.aep_GWh) <= 1e-9 * out.aep_GWh);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("wflo optimize --out and smart-start --out write the layout at full precision; wflo aep --layout reads it back to the same AEP", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-opt-out-"));
+  try {
+    const csv = join(dir, "new", "best.csv");
+    const r = wflo("optimize", "examples/cases/concave-polygon.json", "--seed", "2", "--hops", "2", "--json", "--out", csv);
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.match(r.stderr, /layout written to .*best\.csv/);
+    const lines = readFileSync(csv, "utf8").trim().split("\n").filter((l) => !l.startsWith("#"));
+    assert.equal(lines[0], "x_m,y_m");
+    // Every coordinate exactly as the optimizer returned it (the printed table rounds to a millimetre).
+    assert.deepEqual(lines.slice(1).map((l) => l.split(",").map(Number)), o.x.map((x: number, i: number) => [x, o.y[i]]));
+    const aep = wflo("aep", "examples/cases/concave-polygon.json", "--layout", csv, "--json");
+    assert.equal(aep.status, 0, aep.stderr);
+    assert.equal(JSON.parse(aep.stdout).aep_GWh, o.aep_GWh);
+
+    const ss = join(dir, "start.csv");
+    const s = wflo("smart-start", "examples/cases/concave-polygon.json", "--seed", "2", "--json", "--out", ss);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(JSON.parse(wflo("aep", "examples/cases/concave-polygon.json", "--layout", ss, "--json").stdout).aep_GWh, JSON.parse(s.stdout).aep_GWh);
+
+    // A name that a case's layout would not read is refused before any work.
+    const bad = wflo("optimize", "examples/cases/concave-polygon.json", "--out", join(dir, "best.json"));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--out must name a \.csv file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,20 +1,26 @@
 /**
- * `wflo aep <case.json> --json [--repeat N]`: AEP of a case file (README "Case files").
+ * `wflo aep <case.json> --json [--repeat N] [--layout L]`: AEP of a case file (README "Case
+ * files"). `--layout` replaces the case's layout: a built-in name or a .csv / IEA 37 .yaml file,
+ * relative to the working directory (e.g. what `wflo optimize --out` wrote).
  * With --repeat N the computation (not start-up, not parsing) runs N times and the JSON gets
  * `timing_s: {min, median}`.
  */
 import { UsageError } from "../../errors.js";
 import { parseCase, simulate, type Case } from "../../physics/index.js";
 import { readCaseJson } from "../caseFile.js";
-import { flag, numberOption, parseArgs } from "../args.js";
+import { resolve } from "node:path";
+import { flag, numberOption, option, parseArgs } from "../args.js";
 
-export const usage = "usage: wflo aep <case.json> [--json] [--repeat N]";
+export const usage = "usage: wflo aep <case.json> [--json] [--repeat N] [--layout name|file.csv|file.yaml]";
 export const summary = "AEP of a case file (total, per turbine, direction, speed; no-wake)";
 
 /** Reads and parses a case file; files it refers to resolve relative to it. */
-export function loadCaseFile(path: string): Case {
+export function loadCaseFile(path: string, layout?: string): Case {
   const { value, file, readText } = readCaseJson(path);
-  return parseCase(value, { file, readText });
+  if (layout === undefined || typeof value !== "object" || value === null || Array.isArray(value)) return parseCase(value, { file, readText });
+  // A file on the command line is the working directory's, not the case's (an absolute path reads as itself).
+  const isFile = /\.(csv|ya?ml)$/i.test(layout) || /[\\/]/.test(layout);
+  return parseCase({ ...value, layout: isFile ? resolve(layout) : layout }, { file, readText });
 }
 
 export function casePath(positional: string[], command: string): string {
@@ -28,10 +34,10 @@ function median(sorted: number[]): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { json: "flag", repeat: "value" });
+  const args = parseArgs(argv, { json: "flag", repeat: "value", layout: "value" });
   const path = casePath(args.positional, "aep");
   const repeat = numberOption(args, "repeat", { integer: true, min: 1 });
-  const c = loadCaseFile(path);
+  const c = loadCaseFile(path, option(args, "layout"));
   const opts = { wdDeg: c.wdDeg, ws: c.ws };
   const times: number[] = [];
   let sim = simulate(c.model, c.layout.x, c.layout.y, opts);

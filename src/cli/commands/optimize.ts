@@ -18,8 +18,9 @@ import { spawnModuleWorker } from "../../util/worker.js";
 import type { OptimizeJob, OptimizeWorkerResult } from "../optimizeWorker.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { loadLayoutCaseWithOptimizer, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
+import { layoutOutPath, writeLayoutOut } from "../layoutOut.js";
 
-export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json]";
+export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json] [--out layout.csv]";
 export const summary = "smart start + constrained AEP optimization of a case with a boundary";
 
 /** Seconds between progress lines on stderr. */
@@ -27,7 +28,7 @@ const PROGRESS_EVERY_S = 5;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    ...START_OPTIONS, hops: "value", method: "value", "max-evaluations": "value", "time-limit-s": "value", quiet: "flag",
+    ...START_OPTIONS, hops: "value", method: "value", "max-evaluations": "value", "time-limit-s": "value", quiet: "flag", out: "value",
   });
   const path = onePath(args.positional, "optimize");
   const so = startOptions(args, "optimize");
@@ -40,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   // Read here first: a bad case fails before a thread starts, naming its file and field.
   const { layoutCase: c, optimizer: fromCase } = loadLayoutCaseWithOptimizer(path);
+  const out = layoutOutPath(option(args, "out"));
   const t0 = performance.now();
   let lastLine = -Infinity;
   const quiet = flag(args, "quiet");
@@ -79,6 +81,18 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`feasible ${r.feasible}: min spacing ${r.minSpacingFoundM.toFixed(3)} m (required ${c.minSpacingM} m), max outside ${r.maxBoundaryViolationM.toExponential(2)} m`);
     console.log(`${r.iterations} iterations, ${Math.round(r.evaluations)} AEP evaluations, ${r.elapsedS.toFixed(2)} s`);
     for (let i = 0; i < r.x.length; i++) console.log(`${String(i + 1).padStart(4)}  ${r.x[i].toFixed(3).padStart(12)}  ${r.y[i].toFixed(3).padStart(12)}`);
+  }
+  if (out !== undefined) {
+    if (r.feasible) {
+      writeLayoutOut(out, r, [
+        `wflo optimize ${path}: ${c.nTurbines} turbines, grid ${so.gridSize}, random ${so.randomPct} %, seed ${so.seed}`,
+        `AEP ${r.aepGWh} GWh (smart start ${r.aepInitialGWh} GWh), ${Math.round(r.evaluations)} evaluations, ${r.elapsedS.toFixed(1)} s`,
+        `feasible: min spacing ${r.minSpacingFoundM} m (required ${c.minSpacingM} m), max outside ${r.maxBoundaryViolationM} m`,
+        ...(signal ? [`stopped by ${signal}: the best feasible layout so far, not a finished optimization`] : []),
+      ], "optimize");
+    } else {
+      process.stderr.write(`wflo optimize: no feasible layout came out: nothing written to ${out}\n`);
+    }
   }
   if (signal) {
     process.stderr.write(`wflo optimize: stopped by ${signal} after ${Math.round(r.evaluations)} evaluations: the layout above is the best feasible one so far, not a finished optimization\n`);

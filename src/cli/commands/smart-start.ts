@@ -1,16 +1,17 @@
 /**
- * `wflo smart-start <case.json> --grid 18 --random-pct 30 --seed S [--json]`: TopFarm's
+ * `wflo smart-start <case.json> --grid 18 --random-pct 30 --seed S [--json] [--out layout.csv]`: TopFarm's
  * smart start for the case's boundary, n_turbines and min_spacing_m. Prints the turbines
- * in placement order: `{"x": [], "y": [], "aep_GWh"}`.
+ * in placement order: `{"x": [], "y": [], "aep_GWh"}`; `--out` writes them as a layout CSV.
  */
 import { optimizerOptions } from "../../batch/build.js";
 import type { BatchSpec } from "../../batch/specTypes.js";
 import { InputError, UsageError } from "../../errors.js";
 import { parseLayoutCase, randomPctWarning, smartStartLayout, type LayoutCase, type OptimizerOptions } from "../../layout/index.js";
 import { readCaseJson } from "../caseFile.js";
-import { flag, numberOption, parseArgs, type ParsedArgs } from "../args.js";
+import { flag, numberOption, option, parseArgs, type ParsedArgs } from "../args.js";
+import { layoutOutPath, writeLayoutOut } from "../layoutOut.js";
 
-export const usage = "usage: wflo smart-start <case.json> [--grid 18] [--random-pct 30] [--seed S] [--json]";
+export const usage = "usage: wflo smart-start <case.json> [--grid 18] [--random-pct 30] [--seed S] [--json] [--out layout.csv]";
 export const summary = "TopFarm smart-start layout for a case with a boundary (placement order)";
 
 /** Reads a case file with a boundary; files it refers to resolve relative to it. */
@@ -55,14 +56,18 @@ export function onePath(positional: string[], command: string): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, START_OPTIONS);
+  const args = parseArgs(argv, { ...START_OPTIONS, out: "value" });
   const path = onePath(args.positional, "smart-start");
   const so = startOptions(args, "smart-start");
   const c = loadLayoutCaseFile(path);
+  const out = layoutOutPath(option(args, "out"));
   const r = smartStartLayout({
     model: c.model, flowCases: { wdDeg: c.wdDeg, ws: c.ws }, boundary: c.boundary,
     nTurbines: c.nTurbines, minSpacingM: c.minSpacingM, ...so,
   });
+  if (out !== undefined) {
+    writeLayoutOut(out, r, [`wflo smart-start ${path}: ${c.nTurbines} turbines, grid ${so.gridSize}, random ${so.randomPct} %, seed ${so.seed}`, `AEP ${r.aepGWh} GWh`], "smart-start");
+  }
   if (flag(args, "json")) {
     console.log(JSON.stringify({ x: Array.from(r.x), y: Array.from(r.y), aep_GWh: r.aepGWh }));
   } else {
