@@ -39,7 +39,21 @@ async function help(): Promise<string> {
   return lines.join("\n");
 }
 
+/**
+ * A reader that went away (`wflo optimize case.json | head -4`) is not the command's failure:
+ * what it prints is dropped, and its work (a run's results, a written --out) and exit code
+ * stand. Before, the first write to the closed pipe ended the process with a stack trace.
+ */
+function dropOutputToClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  dropOutputToClosedPipes();
   const [name, ...rest] = argv;
   try {
     if (!name || name === "--help" || name === "-h" || name === "help") {

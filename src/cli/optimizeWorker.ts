@@ -11,6 +11,8 @@ export interface OptimizeJob {
   start: { gridSize: number; randomPct: number; seed: number };
   /** The case's optimizer section with the command line's settings over it (no functions). */
   optimizer: OptimizerOptions;
+  /** `--start`: the layout to start from instead of the smart start. */
+  startLayout?: { x: number[]; y: number[] };
   /** Int32Array over a SharedArrayBuffer: element 0 becomes 1 to stop. */
   stop: Int32Array;
 }
@@ -25,6 +27,7 @@ try {
   const r = optimizeLayout({
     model: c.model, flowCases: { wdDeg: c.wdDeg, ws: c.ws }, boundary: c.boundary,
     nTurbines: c.nTurbines, minSpacingM: c.minSpacingM, ...job.start,
+    ...(job.startLayout ? { start: job.startLayout } : {}),
     optimizer: {
       ...job.optimizer,
       shouldStop: () => Atomics.load(job.stop, 0) !== 0,

@@ -27,6 +27,12 @@ export interface OptimizeLayoutConfig {
   /** Smart-start seed (numpy `np.random.seed`); also seeds the optimizer's moves. */
   seed: number;
   optimizer?: OptimizerOptions;
+  /**
+   * A layout to start from instead of the smart start: a stopped run's best, a published
+   * layout. Lattice starts are then off unless the optimizer options ask for them (they would
+   * compete with it); an infeasible start is repaired by the first solve.
+   */
+  start?: { x: ArrayLike<number>; y: ArrayLike<number> };
 }
 
 export interface OptimizeLayoutResult {
@@ -167,6 +173,17 @@ function checkConfig(c: OptimizeLayoutConfig): void {
   }
 }
 
+function givenStart(start: { x: ArrayLike<number>; y: ArrayLike<number> }, n: number): { x: Float64Array; y: Float64Array } {
+  if (start.x.length !== n || start.y.length !== start.x.length) {
+    throw new InputError(`has ${start.x.length} turbines (x) and ${start.y.length} (y); the case asks for n_turbines = ${n}`, { field: "start" });
+  }
+  const x = Float64Array.from(start.x), y = Float64Array.from(start.y);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new InputError(`turbine ${i} is at (${x[i]}, ${y[i]}): not a position`, { field: "start" });
+  }
+  return { x, y };
+}
+
 /** Smart start only (what `wflo smart-start` prints). */
 export function smartStartLayout(c: Omit<OptimizeLayoutConfig, "optimizer">): { x: Float64Array; y: Float64Array; aepGWh: number } {
   checkConfig(c);
@@ -203,7 +220,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),
   // and the start only ranks candidates; the search judges everything on the full rose.
   const ssMap = coarse && (o.coarse ?? true) && (o.coarseSmartStart ?? true) ? modelValueMap(coarse.model) : undefined;
-  const ss = smartStartOrInputError(cfg, grid.x, grid.y, ssMap);
+  const ss = c.start ? givenStart(c.start, c.nTurbines) : smartStartOrInputError(cfg, grid.x, grid.y, ssMap);
   const t1 = performance.now();
   const nFlow = model.site.defaultWdDeg.length * model.site.defaultWs.length;
   const objectiveOf = (m: WindFarmModel, cost: number): OptimizeObjective => ({
@@ -237,7 +254,7 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
     ...(coarse ? { coarse: objectiveOf(coarse.model, coarse.ratio) } : {}),
     ...(middle ? { middle: objectiveOf(middle.model, middle.ratio) } : {}),
     ...(continuation ? { continuation } : {}),
-  }, { seed: c.seed, maxEvaluations: defaultMaxEvaluations(c.nTurbines, nFlow), ...o });
+  }, { seed: c.seed, maxEvaluations: defaultMaxEvaluations(c.nTurbines, nFlow), ...(c.start ? { latticeStarts: 0 } : {}), ...o });
   const perTurbine = new Float64Array(c.nTurbines);
   const total = aepPerTurbineGWh(model, r.x, r.y, perTurbine);
   const fin = feasibilityCheck(c.boundary, r.x, r.y, c.minSpacingM);

@@ -116,7 +116,7 @@ test("Ctrl-C during wflo optimize prints the best feasible layout so far (exit 1
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("wflo optimize --out and smart-start --out write the layout at full precision; wflo aep --layout reads it back to the same AEP", () => {
+test("wflo optimize --out and smart-start --out write the layout at full precision; wflo aep --layout reads it back to the same AEP; --start goes on from it", () => {
   const dir = mkdtempSync(join(tmpdir(), "wflo-opt-out-"));
   try {
     const csv = join(dir, "new", "best.csv");
@@ -136,6 +136,17 @@ test("wflo optimize --out and smart-start --out write the layout at full precisi
     const s = wflo("smart-start", "examples/cases/concave-polygon.json", "--seed", "2", "--json", "--out", ss);
     assert.equal(s.status, 0, s.stderr);
     assert.equal(JSON.parse(wflo("aep", "examples/cases/concave-polygon.json", "--layout", ss, "--json").stdout).aep_GWh, JSON.parse(s.stdout).aep_GWh);
+
+    // --start: from that layout instead of the smart start; it is the start AEP, and nothing gets worse.
+    const again = wflo("optimize", "examples/cases/concave-polygon.json", "--seed", "5", "--hops", "2", "--json", "--start", csv);
+    assert.equal(again.status, 0, again.stderr);
+    const a = JSON.parse(again.stdout);
+    assert.equal(a.aep_initial_GWh, o.aep_GWh);
+    assert.ok(a.aep_GWh >= o.aep_GWh && a.feasible);
+    assert.match(again.stderr, /from .*best\.csv \(\d+ turbines\)/);
+    const wrongN = wflo("optimize", "examples/cases/concave-polygon.json", "--start", "iea37-64");
+    assert.equal(wrongN.status, 2);
+    assert.match(wrongN.stderr, /--start iea37-64 has 64 turbines; .*concave-polygon\.json asks for n_turbines = \d+/);
 
     // A name that a case's layout would not read is refused before any work.
     const bad = wflo("optimize", "examples/cases/concave-polygon.json", "--out", join(dir, "best.json"));

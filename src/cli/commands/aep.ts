@@ -8,7 +8,7 @@
 import { UsageError } from "../../errors.js";
 import { parseCase, simulate, type Case } from "../../physics/index.js";
 import { readCaseJson } from "../caseFile.js";
-import { resolve } from "node:path";
+import { layoutArgValue } from "../layoutFiles.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 
 export const usage = "usage: wflo aep <case.json> [--json] [--repeat N] [--layout name|file.csv|file.yaml]";
@@ -18,9 +18,7 @@ export const summary = "AEP of a case file (total, per turbine, direction, speed
 export function loadCaseFile(path: string, layout?: string): Case {
   const { value, file, readText } = readCaseJson(path);
   if (layout === undefined || typeof value !== "object" || value === null || Array.isArray(value)) return parseCase(value, { file, readText });
-  // A file on the command line is the working directory's, not the case's (an absolute path reads as itself).
-  const isFile = /\.(csv|ya?ml)$/i.test(layout) || /[\\/]/.test(layout);
-  return parseCase({ ...value, layout: isFile ? resolve(layout) : layout }, { file, readText });
+  return parseCase({ ...value, layout: layoutArgValue(layout) }, { file, readText });
 }
 
 export function casePath(positional: string[], command: string): string {

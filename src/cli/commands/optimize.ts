@@ -18,9 +18,9 @@ import { spawnModuleWorker } from "../../util/worker.js";
 import type { OptimizeJob, OptimizeWorkerResult } from "../optimizeWorker.js";
 import { flag, numberOption, option, parseArgs } from "../args.js";
 import { loadLayoutCaseWithOptimizer, onePath, START_OPTIONS, startOptions } from "./smart-start.js";
-import { layoutOutPath, writeLayoutOut } from "../layoutOut.js";
+import { layoutOutPath, readLayoutArg, writeLayoutOut } from "../layoutFiles.js";
 
-export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json] [--out layout.csv]";
+export const usage = "usage: wflo optimize <case.json> [--grid 18] [--random-pct 30] [--seed S] [--hops N] [--method M] [--max-evaluations N] [--time-limit-s S] [--quiet] [--json] [--out layout.csv] [--start layout.csv]";
 export const summary = "smart start + constrained AEP optimization of a case with a boundary";
 
 /** Seconds between progress lines on stderr. */
@@ -28,7 +28,7 @@ const PROGRESS_EVERY_S = 5;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    ...START_OPTIONS, hops: "value", method: "value", "max-evaluations": "value", "time-limit-s": "value", quiet: "flag", out: "value",
+    ...START_OPTIONS, hops: "value", method: "value", "max-evaluations": "value", "time-limit-s": "value", quiet: "flag", out: "value", start: "value",
   });
   const path = onePath(args.positional, "optimize");
   const so = startOptions(args, "optimize");
@@ -42,6 +42,11 @@ export async function run(argv: string[]): Promise<number> {
   // Read here first: a bad case fails before a thread starts, naming its file and field.
   const { layoutCase: c, optimizer: fromCase } = loadLayoutCaseWithOptimizer(path);
   const out = layoutOutPath(option(args, "out"));
+  const startArg = option(args, "start");
+  const startLayout = startArg === undefined ? undefined : readLayoutArg(startArg, "--start");
+  if (startLayout && startLayout.x.length !== c.nTurbines) {
+    throw new UsageError(`--start ${startArg} has ${startLayout.x.length} turbines; ${path} asks for n_turbines = ${c.nTurbines}`);
+  }
   const t0 = performance.now();
   let lastLine = -Infinity;
   const quiet = flag(args, "quiet");
@@ -62,8 +67,9 @@ export async function run(argv: string[]): Promise<number> {
     const best = Number.isFinite(p.bestAepGWh) ? `${p.bestAepGWh.toFixed(4)} GWh` : "none feasible yet";
     process.stderr.write(`wflo optimize: [${p.phase}] best ${best}, ${Math.round(p.evaluations)}/${p.maxEvaluations} evaluations, ${now.toFixed(1)} s elapsed\n`);
   };
-  if (!quiet) process.stderr.write(`wflo optimize: smart start (${c.nTurbines} turbines, grid ${so.gridSize}) ...\n`);
-  const { result: r, signal } = await optimizeInWorker({ path, start: so, optimizer }, onProgress);
+  if (!quiet) process.stderr.write(startArg === undefined ? `wflo optimize: smart start (${c.nTurbines} turbines, grid ${so.gridSize}) ...\n` : `wflo optimize: from ${startArg} (${c.nTurbines} turbines) ...\n`);
+  const given = startLayout ? { startLayout: { x: Array.from(startLayout.x), y: Array.from(startLayout.y) } } : {};
+  const { result: r, signal } = await optimizeInWorker({ path, start: so, optimizer, ...given }, onProgress);
   if (flag(args, "json")) {
     console.log(JSON.stringify({
       x: Array.from(r.x), y: Array.from(r.y),
@@ -75,8 +81,10 @@ export async function run(argv: string[]): Promise<number> {
     }));
   } else {
     const gain = (100 * (r.aepGWh - r.aepInitialGWh)) / r.aepInitialGWh;
-    console.log(`${path}: ${c.nTurbines} turbines, ${c.model.deficit.kind}, grid ${so.gridSize}, random ${so.randomPct} %, seed ${so.seed}`);
-    console.log(`AEP smart start ${r.aepInitialGWh.toFixed(6)} GWh`);
+    console.log(startArg === undefined
+      ? `${path}: ${c.nTurbines} turbines, ${c.model.deficit.kind}, grid ${so.gridSize}, random ${so.randomPct} %, seed ${so.seed}`
+      : `${path}: ${c.nTurbines} turbines, ${c.model.deficit.kind}, from ${startArg}, seed ${so.seed}`);
+    console.log(`AEP ${startArg === undefined ? "smart start" : "start      "} ${r.aepInitialGWh.toFixed(6)} GWh`);
     console.log(`AEP optimized   ${r.aepGWh.toFixed(6)} GWh  (+${gain.toFixed(3)} %)`);
     console.log(`feasible ${r.feasible}: min spacing ${r.minSpacingFoundM.toFixed(3)} m (required ${c.minSpacingM} m), max outside ${r.maxBoundaryViolationM.toExponential(2)} m`);
     console.log(`${r.iterations} iterations, ${Math.round(r.evaluations)} AEP evaluations, ${r.elapsedS.toFixed(2)} s`);
@@ -85,8 +93,8 @@ export async function run(argv: string[]): Promise<number> {
   if (out !== undefined) {
     if (r.feasible) {
       writeLayoutOut(out, r, [
-        `wflo optimize ${path}: ${c.nTurbines} turbines, grid ${so.gridSize}, random ${so.randomPct} %, seed ${so.seed}`,
-        `AEP ${r.aepGWh} GWh (smart start ${r.aepInitialGWh} GWh), ${Math.round(r.evaluations)} evaluations, ${r.elapsedS.toFixed(1)} s`,
+        `wflo optimize ${path}: ${c.nTurbines} turbines, ${startArg === undefined ? `grid ${so.gridSize}, random ${so.randomPct} %` : `from ${startArg}`}, seed ${so.seed}`,
+        `AEP ${r.aepGWh} GWh (${startArg === undefined ? "smart start" : "start"} ${r.aepInitialGWh} GWh), ${Math.round(r.evaluations)} evaluations, ${r.elapsedS.toFixed(1)} s`,
         `feasible: min spacing ${r.minSpacingFoundM} m (required ${c.minSpacingM} m), max outside ${r.maxBoundaryViolationM} m`,
         ...(signal ? [`stopped by ${signal}: the best feasible layout so far, not a finished optimization`] : []),
       ], "optimize");

@@ -9,7 +9,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { parseLayoutCase, randomPctWarning, smartStartLayout, type LayoutCase, type OptimizerOptions } from "../../layout/index.js";
 import { readCaseJson } from "../caseFile.js";
 import { flag, numberOption, option, parseArgs, type ParsedArgs } from "../args.js";
-import { layoutOutPath, writeLayoutOut } from "../layoutOut.js";
+import { layoutOutPath, writeLayoutOut } from "../layoutFiles.js";
 
 export const usage = "usage: wflo smart-start <case.json> [--grid 18] [--random-pct 30] [--seed S] [--json] [--out layout.csv]";
 export const summary = "TopFarm smart-start layout for a case with a boundary (placement order)";
