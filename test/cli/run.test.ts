@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { availableParallelism } from "node:os";
 import { validate } from "../../src/store/validate.js";
 import { readOutput, repoRoot, smallSpec, tempDir, wfloCli } from "../batch/helpers.js";
 
@@ -40,6 +41,16 @@ test("wflo run does every config; --json's last line has the contract's fields; 
   const l2 = JSON.parse(again.stdout.trim().split("\n").at(-1)!);
   assert.equal(l2.skipped, 4);
   assert.equal(l2.done, 0);
+});
+
+test("more --workers than CPU cores: a warning that names the default, and the batch runs", () => {
+  const cores = availableParallelism();
+  const out = join(tmp.dir, "w.h5");
+  const r = wflo(["run", specFile(smallSpec({ seeds: 1 })), "--out", out, "--workers", String(cores + 1)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`warning: --workers ${cores + 1} on ${cores} CPU cores?: .*--workers ${cores}\\)`));
+  const quiet = wflo(["run", specFile(smallSpec({ seeds: 1 })), "--out", join(tmp.dir, "w2.h5"), "--workers", String(cores)]);
+  assert.doesNotMatch(quiet.stderr, /warning: --workers/);
 });
 
 test("bad input exits 2 with the field named, no stack trace, nothing created", () => {
