@@ -25,6 +25,15 @@ test("wflo simulate --wd --ws --json: ws_eff, power_W, ct, ti_eff per turbine (P
   assertAllClose(out.ct, m.CT, 1e-9, "CT");
   // no turbulence model: the effective TI is the site's ambient TI (Horns Rev 1: 0.1)
   assert.deepEqual(out.ti_eff, [0.1, 0.1, 0.1]);
+  // --layout: the same turbines from a CSV in the working directory's terms replace the case's
+  // (here a case with another layout): the same flow.
+  const other = join(dir, "other.json");
+  writeFileSync(other, JSON.stringify({ site: "hornsrev1", turbine: "V80", layout: "hornsrev1", model: { deficit: "BastankhahGaussian" } }));
+  const csv = join(dir, "row.csv");
+  writeFileSync(csv, "x_m,y_m\n" + c.x.map((x: number, i: number) => `${x},${c.y[i]}`).join("\n") + "\n");
+  const l = wflo("simulate", other, "--wd", "270", "--ws", "10", "--json", "--layout", csv);
+  assert.equal(l.status, 0, l.stderr);
+  assert.deepEqual(JSON.parse(l.stdout), out);
 });
 
 test("wflo simulate needs --wd and --ws; a turbine YAML path resolves beside the case", () => {

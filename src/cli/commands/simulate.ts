@@ -1,23 +1,24 @@
 /**
- * `wflo simulate <case.json> --wd <deg> --ws <m/s> --json`: one flow case of a case file;
- * effective wind speed, power, Ct and effective turbulence intensity per turbine.
+ * `wflo simulate <case.json> --wd <deg> --ws <m/s> --json [--layout L]`: one flow case of a
+ * case file; effective wind speed, power, Ct and effective turbulence intensity per turbine.
+ * `--layout` replaces the case's layout as in `wflo aep`.
  */
 import { UsageError } from "../../errors.js";
 import { simulate } from "../../physics/index.js";
-import { flag, numberOption, parseArgs } from "../args.js";
+import { flag, numberOption, option, parseArgs } from "../args.js";
 import { casePath, loadCaseFile } from "./aep.js";
 
-export const usage = "usage: wflo simulate <case.json> --wd <deg> --ws <m/s> [--json]";
+export const usage = "usage: wflo simulate <case.json> --wd <deg> --ws <m/s> [--json] [--layout name|file.csv|file.yaml]";
 export const summary = "one flow case of a case file: effective wind speed, power, Ct, TI per turbine";
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { json: "flag", wd: "value", ws: "value" });
+  const args = parseArgs(argv, { json: "flag", wd: "value", ws: "value", layout: "value" });
   const path = casePath(args.positional, "simulate");
   const wd = numberOption(args, "wd");
   const ws = numberOption(args, "ws", { min: 0 });
   if (wd === undefined) throw new UsageError("--wd <degrees> is required");
   if (ws === undefined) throw new UsageError("--ws <m/s> is required");
-  const c = loadCaseFile(path);
+  const c = loadCaseFile(path, option(args, "layout"));
   const sim = simulate(c.model, c.layout.x, c.layout.y, { wdDeg: [wd], ws: [ws] });
   const out = {
     ws_eff: Array.from(sim.wsEff.data),
