@@ -52,6 +52,15 @@ test("disk full mid-run: one line, the batch stops, nothing left behind; after f
   assert.equal(keys.length, k.total);
   assert.equal(new Set(keys).size, keys.length, "every configuration exactly once");
   assert.ok(!existsSync(join(`${out}.parts`, "writer.lock")));
+
+  // A report (~5 MB) that does not fit in what is left: the summary and the --json line still
+  // come, the message says the results are stored and how to write the report later, exit 1.
+  const html = join(mnt, "r.html");
+  const rep = wflo([...cmd, "--report", html]);
+  assert.equal(rep.status, 1, rep.stderr);
+  assert.equal((JSON.parse(rep.stdout) as { skipped: number }).skipped, k.total);
+  assert.match(rep.stderr, /report not written: .*r\.html: no space left on device \(ENOSPC\); the results are stored: wflo report .*r\.h5 --out .*r\.html writes it later/);
+  assert.deepEqual(readdirSync(mnt).filter((f) => f !== "r.h5" && f !== "r.h5.parts"), [], "no report and no temp file left");
 });
 
 /** A tmpfs mounted with `options` for this test, unmounted and removed after it. */

@@ -119,9 +119,17 @@ export async function run(argv: string[]): Promise<number> {
 
   for (const w of s.warnings) process.stderr.write(`wflo run: warning: ${w}\n`);
   let reportNote = "";
+  let reportFailed = false;
   if (reportPath && !s.abandoned) {
-    const r = await writeReport(s.out, reportPath);
-    reportNote = `report: ${r.path} (${r.results} results, ${(r.bytes / 1e6).toFixed(1)} MB, opens offline)`;
+    // The results are stored by now: a report that cannot be written (a full disk) must not
+    // hide the summary, nor the --json line a script waits for.
+    try {
+      const r = await writeReport(s.out, reportPath);
+      reportNote = `report: ${r.path} (${r.results} results, ${(r.bytes / 1e6).toFixed(1)} MB, opens offline)`;
+    } catch (err) {
+      reportFailed = true;
+      reportNote = `report not written: ${(err as Error).message}; the results are stored: wflo report ${s.out} --out ${reportPath} writes it later`;
+    }
   }
   const where = shard ? `shard ${shard.index}/${shard.count} of ` : "";
   const lines = [
@@ -146,5 +154,5 @@ export async function run(argv: string[]): Promise<number> {
   if (s.storageError !== undefined) return 1;
   if (s.cancelled && s.missing > 0) return signalName === "SIGTERM" ? 143 : 130;
   const mergeFailed = !shard && s.mergeError !== undefined;
-  return s.failed > 0 || s.missing > 0 || mergeFailed ? 1 : 0;
+  return s.failed > 0 || s.missing > 0 || mergeFailed || reportFailed ? 1 : 0;
 }
