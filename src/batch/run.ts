@@ -15,7 +15,7 @@ import { availableParallelism } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
-import type { LockHandle } from "../store/lock.js";
+import { LockError, type LockHandle } from "../store/lock.js";
 import { openResultStore } from "../store/resultStore.js";
 import { asStorageError, storageErrorCode } from "../util/fs.js";
 import { readInputText } from "../util/files.js";
@@ -28,6 +28,9 @@ import { WorkerPool, PoolStartError } from "./pool.js";
 import { ProgressTracker, type BatchProgress } from "./progress.js";
 import type { ConfigProgress, ConfigReply, ConfigTask, WorkerContext, WorkerTask } from "./protocol.js";
 import { checkSpecCompatible, mergeSeeds, parseBatchSpec, readPartsSpec, writePartsSpec, type BatchSpec } from "./spec.js";
+
+/** How long the final merge waits for another process's merge to release the lock (ms). */
+const MERGE_LOCK_WAIT_MS = 10 * 60 * 1000;
 
 export interface RunBatchOptions {
   /** Output HDF5 file; parts go to `<out>.parts/`. */
@@ -238,12 +241,23 @@ export async function runBatch(specInput: unknown, opts: RunBatchOptions): Promi
       try {
         // A periodic merge is capped so that a batch killed again and again still shrinks a
         // large backlog of parts (each merge completes); the final merge takes everything.
-        const r = await store.merge({
+        const mergeOnce = () => store.merge({
           root,
           lock: final ? "acquire" : "skip-if-busy",
           breakStale: opts.breakStaleLock,
           ...(final ? {} : { maxParts: Math.max(mergeEvery, 1000) }),
         });
+        // The final merge waits for a live holder of the merge lock (a `wflo merge` run by
+        // hand, another run's merge) instead of leaving the parts and exiting 1: a merge holds
+        // it for seconds. Abandoning (Ctrl-C twice, SIGTERM) ends the wait.
+        let r: Awaited<ReturnType<typeof mergeOnce>>;
+        for (const t0 = performance.now(); ;) {
+          try { r = await mergeOnce(); break; } catch (err) {
+            const busy = err instanceof LockError && (err.state === "held" || err.state === "foreign");
+            if (!final || !busy || abandoned || performance.now() - t0 > MERGE_LOCK_WAIT_MS) throw err;
+            await new Promise((res) => setTimeout(res, 250));
+          }
+        }
         if (r.skipped) { warnings.push(`merge skipped: ${r.skipped}`); return; }
         merged += r.merged.length;
         waiting = r.remaining > 0 ? Math.max(waiting, 1) : Math.max(0, waiting - before);

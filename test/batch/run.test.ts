@@ -224,6 +224,19 @@ test("a second run on the same output, or on the same shard, is refused while th
   }
 });
 
+test("the final merge waits for another process's merge (wflo merge by hand) instead of leaving the parts and failing", async () => {
+  const o = out();
+  const spec = smallSpec({ seeds: 2 });
+  const held = acquireLock(`${o}.parts`, "merge");
+  let releasedAt = Infinity;
+  setTimeout(() => { releasedAt = performance.now(); held.release(); }, 1500);
+  const s = await runBatch(spec, { out: o, workers: 1, workModule: fakeWork });
+  assert.ok(performance.now() >= releasedAt, "the run ended after the other merge let go");
+  assert.equal(s.mergeError, undefined, s.warnings.join("\n"));
+  assert.equal(s.outputResults, 4);
+  assert.deepEqual(partFiles(o), []);
+});
+
 test("a spec that differs from the output's in anything but seeds is refused before any work; new seeds extend the output", async () => {
   const o = out();
   const spec = smallSpec({ seeds: 2 });
