@@ -102,8 +102,14 @@ test("a whole wflo run: status and inspect say it is running, and after it died 
   holder.stdin!.end();
   await new Promise((res) => holder.once("exit", res));
 
-  // Died: the lock a SIGKILLed `wflo run`, started in `dir`, leaves behind (its pid is gone).
+  // Died: the lock a killed notebook kernel's runBatch leaves (no wflo command to give back) …
   const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+  writeFileSync(join(`${out}.parts`, "writer.lock"), JSON.stringify({
+    name: "writer", pid: dead, host: hostname(), started_utc: "2026-12-05T00:00:00.000Z", token: "0123456789abcdee",
+    argv: ["/usr/local/lib/node_modules/tslab/bin/tslab", "kernel", "--config-path", "/tmp/kernel-1.json"], cwd: dir,
+  }));
+  assert.match(wflo(["status", out]).stdout, /the run that wrote it stopped \(pid \d+ .*notebook's runBatch: run that cell again\), or: wflo run <spec\.json> --out /);
+  // … and the one a SIGKILLed `wflo run`, started in `dir`, leaves behind (its pid is gone).
   writeFileSync(join(`${out}.parts`, "writer.lock"), JSON.stringify({
     name: "writer", pid: dead, host: hostname(), started_utc: "2026-12-05T00:00:00.000Z", token: "0123456789abcdef",
     argv: [join(repo, "bin/wflo.js"), "run", "spec.json", "--out", "o.h5", "--workers", "1"], cwd: dir,

@@ -61,6 +61,10 @@ function toFinish(s: BatchStatus): string[] {
     const cd = w.cwd && w.cwd !== process.cwd() ? `cd ${shellQuote(w.cwd)} && ` : "";
     return [`the run that wrote it stopped (${w.holder}); the same command resumes it ${redo}:`, `  ${cd}${w.command}`];
   }
+  if (w.state !== "free" && w.holder) {
+    // A lock left by runBatch from code (a notebook kernel, a script): its own call resumes it.
+    return [`the run that wrote it stopped (${w.holder}; started from code, e.g. a notebook's runBatch: run that cell again), or: wflo run <spec.json> --out ${s.out}  ${redo}`];
+  }
   if (s.shards > 1) {
     const open = s.per_shard.filter((r) => r.state !== "done").map((r) => r.shard);
     return [`to finish: wflo run <spec.json> --out ${s.out} --shard i/${s.shards} for i = ${open.join(", ")}  ${redo}`];
