@@ -21,31 +21,56 @@ const OTHER_UNITS: [RegExp, string][] = [
 /** Rows of an x/y CSV in metres; `group`: each row's value in the optional `groupColumn` (e.g. a region), `index` in `indexColumn`. */
 export interface XyRows { x: number[]; y: number[]; group?: string[]; index?: number[] }
 
+/** A line's cells: split at commas, or at runs of blanks where the line has no comma (numpy's savetxt default). */
+function splitCells(line: string): string[] {
+  const cells = line.includes(",") || line.includes(";") ? line.split(",") : line.split(/\s+/);
+  return cells.map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 /**
  * A CSV of points in metres: a header naming an x and a y column (x_m,y_m or x,y, any case,
  * any other columns ignored), then one row per point; blank lines and `#` lines skipped, a
- * byte-order mark dropped. `what` names a row in messages ("turbines", "vertices").
+ * byte-order mark dropped. The header may be the `#` line right before the rows, as numpy's
+ * `savetxt(..., header="x,y")` writes it, and cells may be separated by blanks instead of
+ * commas (savetxt's default). `what` names a row in messages ("turbines", "vertices").
  */
 export function readXyCsv(text: string, file: string | undefined, what: string, opts: { groupColumn?: string; indexColumn?: string } = {}): XyRows {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let xi = -1, yi = -1, gi = -1, ii = -1, header: string[] | undefined;
   const rows: XyRows = { x: [], y: [] };
+  let lastComment: string | undefined;
+  /** Takes `names` as the header if it names an x and a y column. */
+  const useHeader = (names: string[]): boolean => {
+    const lower = names.map((c) => c.toLowerCase());
+    xi = X_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
+    yi = Y_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
+    if (xi < 0 || yi < 0) return false;
+    header = names;
+    if (opts.groupColumn) { gi = lower.indexOf(opts.groupColumn); if (gi >= 0) rows.group = []; }
+    if (opts.indexColumn) { ii = lower.indexOf(opts.indexColumn); if (ii >= 0) rows.index = []; }
+    return true;
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const cells = line.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
-    if (!header) {
-      header = cells;
-      const lower = cells.map((c) => c.toLowerCase());
-      xi = X_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
-      yi = Y_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
-      if (xi < 0 || yi < 0) {
+    if (line === "") continue;
+    if (line.startsWith("#")) { lastComment = line.replace(/^#+/, "").trim(); continue; }
+    const cells = splitCells(line);
+    if (!header && cells.every((c) => NUMBER.test(c))) {
+      // Numbers first: the header, if any, is the comment line right above them (numpy's "# x,y").
+      if (lastComment === undefined || !useHeader(splitCells(lastComment))) {
+        throw new InputError(
+          `has no header: its first row is numbers (${JSON.stringify(line)}), so nothing says which column is x or that they are metres; ` +
+          `add the line x_m,y_m above the rows (numpy: np.savetxt(path, np.c_[x, y], delimiter=",", header="x_m,y_m", comments=""))`,
+          { file, field: `line ${i + 1}` });
+      }
+    } else if (!header) {
+      if (!useHeader(cells)) {
         const unit = cells.map((c) => OTHER_UNITS.find(([re]) => re.test(c))).find((u) => u !== undefined);
         const hint = unit ? `: its columns are in ${unit[1]}` : csvSeparatorHint(line);
         throw new InputError(`the header ${JSON.stringify(line)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${i + 1}` });
       }
-      if (opts.groupColumn) { gi = lower.indexOf(opts.groupColumn); if (gi >= 0) rows.group = []; }
-      if (opts.indexColumn) { ii = lower.indexOf(opts.indexColumn); if (ii >= 0) rows.index = []; }
       continue;
     }
     const num = (k: number): number => {

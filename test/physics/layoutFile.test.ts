@@ -31,6 +31,20 @@ test("a layout CSV (data/hornsrev1_layout.csv: wt,x_m,y_m) reads as the built-in
   assert.deepEqual([Array.from(plain.x), Array.from(plain.y)], [[0, 500], [0, 10]]);
 });
 
+test("a layout saved by numpy's savetxt: its '# x,y' header line, blank-separated columns; without a header it is refused with the savetxt call that adds one", () => {
+  const b = builtinLayout("hornsrev1");
+  const e = (v: number) => v.toExponential(18); // savetxt's default format, "%.18e"
+  const rows = (sep: string) => Array.from(b.x, (x, i) => `${e(x)}${sep}${e(b.y[i])}`).join("\n") + "\n";
+  for (const text of [`# x,y\n${rows(",")}`, `# x y\n${rows(" ")}`, `# x_m\ty_m\n${rows("\t")}`]) {
+    const l = layoutFromCsv(text, "np.csv");
+    assert.deepEqual([Array.from(l.x), Array.from(l.y)], [Array.from(b.x), Array.from(b.y)]);
+  }
+  assert.throws(() => layoutFromCsv(rows(","), "np.csv"),
+    /^InputError: np\.csv: line 1: has no header: its first row is numbers .*add the line x_m,y_m above the rows \(numpy: np\.savetxt\(.*header="x_m,y_m", comments=""\)\)/);
+  // A comment that is not a header (a note) does not make one.
+  assert.throws(() => layoutFromCsv(`# exported by a tool\n${rows(",")}`, "np.csv"), /has no header/);
+});
+
 test("a layout CSV in degrees, kilometres or with ';' is refused with what to do, naming the file and line", () => {
   const err = (text: string) => {
     try { layoutFromCsv(text, "l.csv"); } catch (e) { assert.ok(e instanceof InputError); return (e as Error).message; }
