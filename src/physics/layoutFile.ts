@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import type { Layout } from "./layouts.js";
-import { csvSeparatorHint, loadYaml, lookupPath } from "./textFormats.js";
+import { commentText, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
 
 const X_COLUMNS = ["x_m", "x"];
 const Y_COLUMNS = ["y_m", "y"];
@@ -26,8 +26,6 @@ function splitCells(line: string): string[] {
   const cells = line.includes(",") || line.includes(";") ? line.split(",") : line.split(/\s+/);
   return cells.map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
 }
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /**
  * A CSV of points in metres: a header naming an x and a y column (x_m,y_m or x,y, any case,
@@ -55,9 +53,9 @@ export function readXyCsv(text: string, file: string | undefined, what: string, 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === "") continue;
-    if (line.startsWith("#")) { lastComment = line.replace(/^#+/, "").trim(); continue; }
+    if (line.startsWith("#")) { lastComment = commentText(line); continue; }
     const cells = splitCells(line);
-    if (!header && cells.every((c) => NUMBER.test(c))) {
+    if (!header && isNumberRow(cells)) {
       // Numbers first: the header, if any, is the comment line right above them (numpy's "# x,y").
       if (lastComment === undefined || !useHeader(splitCells(lastComment))) {
         throw new InputError(

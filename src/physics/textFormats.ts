@@ -33,3 +33,19 @@ export function csvSeparatorHint(line: string): string {
   const sep = [";", "\t"].find((x) => line.includes(x));
   return sep ? `; its columns are separated by ${sep === ";" ? "';'" : "tabs"}, and wflo reads commas: save it as comma-separated` : "";
 }
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Whether a CSV row is numbers only: a data row where a header was expected. numpy's
+ * `savetxt(..., header=...)` writes its header as a `#` comment line, which the readers then
+ * take as the header (`commentText` of the last comment before the rows).
+ */
+export function isNumberRow(cells: readonly string[]): boolean {
+  return cells.length > 0 && cells.every((c) => NUMBER.test(c));
+}
+
+/** A `#` line's text without its marks ("# x,y" → "x,y"). */
+export function commentText(line: string): string {
+  return line.replace(/^#+/, "").trim();
+}

@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import { checkProbabilitySum, tableSite, type TableSite } from "./site.js";
-import { csvSeparatorHint, loadYaml, lookupPath } from "./textFormats.js";
+import { commentText, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
 
 const CSV_COLUMNS = ["direction_deg", "direction_frequency", "speed_mps", "speed_probability_given_direction"] as const;
 
@@ -33,12 +33,20 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
   let header: string[] | undefined;
   const cols: Record<string, number> = {};
   const dirs = new Map<number, { freq: number; line: number; ws: number[]; p: number[] }>();
+  let lastComment: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
-    if (line === "" || line.startsWith("#")) continue;
+    if (line === "") continue;
+    if (line.startsWith("#")) { lastComment = commentText(line); continue; }
     const cells = line.split(",").map((c) => c.trim());
+    // Numbers first: the header is the comment line above them (numpy's savetxt), else missing.
+    const numbersFirst = !header && isNumberRow(cells);
+    const fromComment = numbersFirst && lastComment !== undefined ? lastComment.split(",").map((c) => c.trim()) : undefined;
+    if (numbersFirst && !(fromComment && CSV_COLUMNS.every((c) => fromComment.includes(c)))) {
+      throw new InputError(`has no header: its first row is numbers; add the line ${CSV_COLUMNS.join(",")} above the rows`, { file, field: `line ${i + 1}` });
+    }
     if (!header) {
-      header = cells;
+      header = fromComment ?? cells;
       for (const c of CSV_COLUMNS) {
         const at = header.indexOf(c);
         if (at < 0) {
@@ -46,7 +54,7 @@ export function tableSiteFromCsv(text: string, file?: string, ti?: number): Tabl
         }
         cols[c] = at;
       }
-      continue;
+      if (!numbersFirst) continue;
     }
     const num = (c: (typeof CSV_COLUMNS)[number]): number => {
       const s = cells[cols[c]];

@@ -83,3 +83,16 @@ test("frequencies or speed probabilities summing to more than 1 (percent) are re
   assert.ok(sum > 1.014, `the exported rose sums to ${sum}`);
   assert.ok(parseCase({ ...base, site: { type: "table", wd: Array.from(wd), p_wd: Array.from(pWd), ws: [9.8], p_ws: Array.from(wd, () => [1]) } }, { file: "c.json" }));
 });
+
+test("a wind-rose CSV saved by numpy's savetxt (its header as a '# …' line) reads as with a plain header; numbers with no header are refused", async () => {
+  const { tableSiteFromCsv, InputError } = await import("../../src/internal.js");
+  const cols = "direction_deg,direction_frequency,speed_mps,speed_probability_given_direction";
+  const rows = "0,0.5,8,0.25\n0,0.5,10,0.75\n180,0.5,9,1\n";
+  const plain = tableSiteFromCsv(`${cols}\n${rows}`, "r.csv");
+  const numpy = tableSiteFromCsv(`# ${cols}\n${rows}`, "r.csv");
+  assert.deepEqual(numpy, plain);
+  for (const text of [rows, `# exported by a tool\n${rows}`]) {
+    assert.throws(() => tableSiteFromCsv(text, "r.csv"),
+      (e: unknown) => e instanceof InputError && e.file === "r.csv" && /has no header: its first row is numbers; add the line direction_deg,/.test(e.message));
+  }
+});
