@@ -31,7 +31,7 @@ export function buildSite(spec: BatchSpec, w: Where = {}): Site {
 export function buildTurbine(spec: BatchSpec, t: number, w: Where = {}): Turbine {
   const def = spec.turbines[t];
   const field = `turbines[${t}]`;
-  if (typeof def === "string" && /\.(ya?ml|json)$/i.test(def)) {
+  if ((typeof def === "string" && /\.(ya?ml|json)$/i.test(def)) || (typeof def === "object" && def !== null && "curve" in def)) {
     // parseBatchSpec inlines turbine files; a spec that skipped it must not make workers read files.
     throw new InputError("a turbine file in a spec that parseBatchSpec has not normalised (readBatchSpec reads and inlines it)", { file: w.file, field });
   }

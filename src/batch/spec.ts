@@ -74,11 +74,12 @@ function specFileReader(w: Where, what: string): (path: string) => string {
 
 /**
  * A turbine type as the normalised spec keeps it: a built-in name or a definition as is, a
- * file (told apart exactly as case files do: physics' parseTurbine asks for its text) read
- * and replaced by its definition. Errors in the file name the spec, `turbines[i]` and the file.
+ * file (told apart exactly as case files do: physics' parseTurbine asks for its text), or a
+ * definition's curve file, read and replaced by the whole definition. Errors in the file name the spec, `turbines[i]` and the file.
  */
 function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): string | { [k: string]: Json } {
-  if (typeof t !== "string") return t;
+  // A definition is kept as is, unless it names a curve file ({"diameter_m", …, "curve": "v80.csv"}).
+  if (typeof t !== "string" && t.curve === undefined) return t;
   const field = `turbines[${i}]`;
   let read = false;
   const readFile = specFileReader(w, "turbine");

@@ -15,6 +15,7 @@ import { superpositionModel, type SuperpositionName } from "./superposition.js";
 import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
 import { tableSiteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
 import { turbineFromDefinition, turbineFromIea37Yaml } from "./turbineDefinition.js";
+import { turbineCurveFromCsv } from "./turbineCurveFile.js";
 
 export interface CaseOptions {
   /** The file the object came from, for error messages. */
@@ -213,6 +214,15 @@ export function parseTurbine(v: unknown, field = "turbine", opts: CaseOptions = 
       return turbineFromIea37Yaml(text, v);
     }
     throw new InputError(`unknown built-in turbine "${v}" (known: ${BUILTIN_TURBINE_NAMES.join(", ")}; or an object, or a .yaml/.json file)`, { field, file });
+  }
+  if (isObj(v) && v.curve !== undefined) {
+    // The rotor here, the power and thrust curve in a CSV beside the case.
+    if (typeof v.curve !== "string") throw new InputError(`must be the path of a .csv curve (ws_m_s,power_W,ct), got ${JSON.stringify(v.curve)}`, { field: `${field}.curve`, file });
+    const both = ["ws", "power_W", "ct"].filter((k) => k in v);
+    if (both.length) throw new InputError(`gives both a curve file and ${both.join(", ")}: keep one`, { field, file });
+    const curve = turbineCurveFromCsv(readReferenced(v.curve, `${field}.curve`, file, opts.readText), v.curve);
+    const { curve: _path, ...rotor } = v;
+    return turbineFromDefinition({ ...rotor, ...curve }, field, file);
   }
   return turbineFromDefinition(v, field, file);
 }

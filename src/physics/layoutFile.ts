@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import type { Layout } from "./layouts.js";
-import { commentText, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
+import { commentText, csvCells, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
 
 const X_COLUMNS = ["x_m", "x"];
 const Y_COLUMNS = ["y_m", "y"];
@@ -20,12 +20,6 @@ const OTHER_UNITS: [RegExp, string][] = [
 
 /** Rows of an x/y CSV in metres; `group`: each row's value in the optional `groupColumn` (e.g. a region), `index` in `indexColumn`. */
 export interface XyRows { x: number[]; y: number[]; group?: string[]; index?: number[] }
-
-/** A line's cells: split at commas, or at runs of blanks where the line has no comma (numpy's savetxt default). */
-function splitCells(line: string): string[] {
-  const cells = line.includes(",") || line.includes(";") ? line.split(",") : line.split(/\s+/);
-  return cells.map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
-}
 
 /**
  * A CSV of points in metres: a header naming an x and a y column (x_m,y_m or x,y, any case,
@@ -54,10 +48,10 @@ export function readXyCsv(text: string, file: string | undefined, what: string, 
     const line = lines[i].trim();
     if (line === "") continue;
     if (line.startsWith("#")) { lastComment = commentText(line); continue; }
-    const cells = splitCells(line);
+    const cells = csvCells(line);
     if (!header && isNumberRow(cells)) {
       // Numbers first: the header, if any, is the comment line right above them (numpy's "# x,y").
-      if (lastComment === undefined || !useHeader(splitCells(lastComment))) {
+      if (lastComment === undefined || !useHeader(csvCells(lastComment))) {
         throw new InputError(
           `has no header: its first row is numbers (${JSON.stringify(line)}), so nothing says which column is x or that they are metres; ` +
           `add the line x_m,y_m above the rows (numpy: np.savetxt(path, np.c_[x, y], delimiter=",", header="x_m,y_m", comments=""))`,

@@ -49,3 +49,9 @@ export function isNumberRow(cells: readonly string[]): boolean {
 export function commentText(line: string): string {
   return line.replace(/^#+/, "").trim();
 }
+
+/** A CSV line's cells: split at commas, or at runs of blanks where the line has no comma (numpy's savetxt default). */
+export function csvCells(line: string): string[] {
+  const cells = line.includes(",") || line.includes(";") ? line.split(",") : line.split(/\s+/);
+  return cells.map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+}

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../src/errors.js";
 import { buildTurbine, checkSpecCompatible, expandConfigs, parseBatchSpec, readBatchSpec, specJson } from "../../src/batch/index.js";
-import { turbineFromDefinition, turbineFromIea37Yaml } from "../../src/physics/index.js";
+import { builtinTurbine, turbineFromDefinition, turbineFromIea37Yaml } from "../../src/physics/index.js";
 
 const ref = new URL("../../../shared/reference/data/", import.meta.url);
 const YAML_335 = new URL("iea37_cs1/iea37-335mw.yaml", ref).pathname;
@@ -163,5 +163,22 @@ test("runBatch on a spec object (a notebook's literal) reads the files it names 
   } finally {
     process.chdir(cwd);
     done();
+  }
+});
+
+test("a turbine whose curve is a CSV beside the spec ({diameter_m, hub_height_m, curve}) is inlined whole; spec_json stands alone", () => {
+  const s = setup([{ name: "V80", diameter_m: 80, hub_height_m: 70, curve: "turbines/v80.csv" }]);
+  try {
+    copyFileSync(new URL("hornsrev1_V80_power_ct.csv", ref).pathname, join(s.dir, "turbines", "v80.csv"));
+    const spec = readBatchSpec(s.spec);
+    const t = spec.turbines[0] as Record<string, unknown>;
+    assert.equal(t.curve, undefined, "the file is read, not referred to");
+    assert.deepEqual(buildTurbine(spec, 0), builtinTurbine("V80"));
+    // A resume compares the stored spec: the same file gives the same spec.
+    assert.doesNotThrow(() => checkSpecCompatible(specJson(spec), readBatchSpec(s.spec), { where: "x", out: "o.h5" }));
+    writeFileSync(join(s.dir, "turbines", "v80.csv"), "ws,power,ct\n4,66.6,0.8\n");
+    assert.throws(() => readBatchSpec(s.spec), (e: unknown) => e instanceof InputError && /power.*does not say its unit/.test(e.message) && /v80\.csv/.test(e.message));
+  } finally {
+    s.done();
   }
 });
