@@ -22,7 +22,8 @@ export function turbineCurveFromCsv(text: string, file?: string): { ws: number[]
   let lastComment: string | undefined;
   const out = { ws: [] as number[], power_W: [] as number[], ct: [] as number[] };
   const columnsOf = (cells: string[], line: number, raw: string): Columns => {
-    const lower = cells.map((c) => c.toLowerCase());
+    // Data-sheet headers carry units in brackets: "Wind speed [m/s]", "Power (kW)", "Ct [-]".
+    const lower = cells.map((c) => c.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, ""));
     const find = (list: readonly string[]) => list.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
     const ws = find(WS_COLUMNS), ct = find(CT_COLUMNS);
     const p = POWER_COLUMNS.map(([c, f]) => [lower.indexOf(c), f]).find(([k]) => k >= 0);

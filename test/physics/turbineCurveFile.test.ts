@@ -29,6 +29,8 @@ test("power in kW or MW by its column name, numpy's '# ' header, blanks as separ
   const kw = turbineCurveFromCsv("# Wind speed,ignored\nwind_speed_m_s,Power_kW,Ct\n4,66.6,0.818\n5,154,0.806\n", "kw.csv");
   assert.deepEqual(kw, { ws: [4, 5], power_W: [66600, 154000], ct: [0.818, 0.806] });
   assert.deepEqual(turbineCurveFromCsv("# ws power_MW ct\n4 0.0666 0.818\n5 0.154 0.806\n", "np.csv").power_W, [66600, 154000]);
+  // A data sheet's header, units in brackets.
+  assert.deepEqual(turbineCurveFromCsv("Wind Speed [m/s],Power (kW),Ct [-]\n4,66.6,0.818\n", "sheet.csv"), { ws: [4], power_W: [66600], ct: [0.818] });
   const err = (text: string) => {
     try { turbineCurveFromCsv(text, "t.csv"); } catch (e) { assert.ok(e instanceof InputError); return (e as Error).message; }
     assert.fail("accepted");
