@@ -18,7 +18,7 @@ export {
   builtinSite, uniformSite, weibullSite, tableSite, BUILTIN_SITE_NAMES,
   type Site, type UniformSite, type WeibullSite, type TableSite, type BuiltinSiteName,
 } from "./physics/site.js";
-export { tableSiteFromCsv, tableSiteFromIea37Yaml, tableSiteToDefinition } from "./physics/windRose.js";
+export { siteFromCsv, tableSiteFromCsv, tableSiteFromIea37Yaml, tableSiteToDefinition } from "./physics/windRose.js";
 export {
   builtinTurbine, tabularTurbine, cubicTurbine, turbinePowerW, turbineCt, turbinePowerCt, BUILTIN_TURBINE_NAMES,
   type Turbine, type TabularTurbine, type CubicTurbine, type BuiltinTurbineName,

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { writeFileAtomically, makeDirs } from "../util/fs.js";
-import { parseSite, parseTurbine, parseWakeModel, tableSiteToDefinition, turbineToDefinition } from "../physics/index.js";
+import { parseSite, parseTurbine, parseWakeModel, siteFileToDefinition, turbineToDefinition } from "../physics/index.js";
 import { parseFaults } from "./faults.js";
 import type { BatchSpec, FarmSpec, Json } from "./specTypes.js";
 import { checkFarm, checkModel, checkOptimizer, checkSite, checkTurbine } from "./build.js";
@@ -97,13 +97,13 @@ function inlineTurbine(t: string | { [k: string]: Json }, i: number, w: Where): 
   }
 }
 
-/** The site as the normalised spec keeps it: a wind-rose file read and replaced by its table object. */
+/** The site as the normalised spec keeps it: a wind-rose or Weibull file read and replaced by its object. */
 function inlineSite(v: string | { [k: string]: Json }, w: Where): string | { [k: string]: Json } {
   if (typeof v !== "string" || !/\.(ya?ml|csv)$/i.test(v)) return v;
   try {
     const site = parseSite(v, "site", w.file, specFileReader(w, "wind-rose"));
-    if (site.kind !== "table") throw new InputError("a wind-rose file must give a table site", { file: w.file, field: "site" });
-    return tableSiteToDefinition(site);
+    if (site.kind !== "table" && site.kind !== "weibull") throw new InputError("a site file must give a table or Weibull site", { file: w.file, field: "site" });
+    return siteFileToDefinition(site);
   } catch (e) {
     if (e instanceof InputError && e.file !== w.file) throw new InputError(`in the wind-rose file: ${e.message}`, { file: w.file, field: "site" });
     throw e;

@@ -13,7 +13,7 @@ import { layoutFromCsv, layoutFromIea37Yaml } from "./layoutFile.js";
 import { BUILTIN_SITE_NAMES, builtinSite, checkProbabilitySum, tableSite, uniformSite, weibullSite, type BuiltinSiteName, type Site } from "./site.js";
 import { superpositionModel, type SuperpositionName } from "./superposition.js";
 import { BUILTIN_TURBINE_NAMES, builtinTurbine, type BuiltinTurbineName, type Turbine } from "./turbine.js";
-import { tableSiteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
+import { siteFromCsv, tableSiteFromIea37Yaml } from "./windRose.js";
 import { turbineFromDefinition, turbineFromIea37Yaml } from "./turbineDefinition.js";
 import { turbineCurveFromCsv } from "./turbineCurveFile.js";
 
@@ -139,7 +139,7 @@ export function parseSite(v: unknown, field = "site", file?: string, readText?: 
   if (typeof v === "string") {
     if (/\.(ya?ml|csv)$/i.test(v)) {
       const text = readReferenced(v, field, file, readText);
-      return /\.csv$/i.test(v) ? tableSiteFromCsv(text, v) : tableSiteFromIea37Yaml(text, v);
+      return /\.csv$/i.test(v) ? siteFromCsv(text, v) : tableSiteFromIea37Yaml(text, v);
     }
     if (!(BUILTIN_SITE_NAMES as readonly string[]).includes(v)) {
       throw new InputError(`unknown built-in site "${v}" (known: ${BUILTIN_SITE_NAMES.join(", ")}; or a .yaml/.csv wind rose, or an object)`, { field, file });

@@ -7,7 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import type { Layout } from "./layouts.js";
-import { commentText, csvCells, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
+import { cellNumber, csvSeparatorHint, findColumn, loadYaml, lookupPath, readCsvTable } from "./textFormats.js";
 
 const X_COLUMNS = ["x_m", "x"];
 const Y_COLUMNS = ["y_m", "y"];
@@ -23,60 +23,28 @@ export interface XyRows { x: number[]; y: number[]; group?: string[]; index?: nu
 
 /**
  * A CSV of points in metres: a header naming an x and a y column (x_m,y_m or x,y, any case,
- * any other columns ignored), then one row per point; blank lines and `#` lines skipped, a
- * byte-order mark dropped. The header may be the `#` line right before the rows, as numpy's
- * `savetxt(..., header="x,y")` writes it, and cells may be separated by blanks instead of
- * commas (savetxt's default). `what` names a row in messages ("turbines", "vertices").
+ * any other columns ignored), then one row per point (`readCsvTable`: comments, numpy's
+ * savetxt header and blank-separated columns included). `what` names a row in messages
+ * ("turbines", "vertices").
  */
 export function readXyCsv(text: string, file: string | undefined, what: string, opts: { groupColumn?: string; indexColumn?: string } = {}): XyRows {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let xi = -1, yi = -1, gi = -1, ii = -1, header: string[] | undefined;
-  const rows: XyRows = { x: [], y: [] };
-  let lastComment: string | undefined;
-  /** Takes `names` as the header if it names an x and a y column. */
-  const useHeader = (names: string[]): boolean => {
-    const lower = names.map((c) => c.toLowerCase());
-    xi = X_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
-    yi = Y_COLUMNS.map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
-    if (xi < 0 || yi < 0) return false;
-    header = names;
-    if (opts.groupColumn) { gi = lower.indexOf(opts.groupColumn); if (gi >= 0) rows.group = []; }
-    if (opts.indexColumn) { ii = lower.indexOf(opts.indexColumn); if (ii >= 0) rows.index = []; }
-    return true;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    if (line.startsWith("#")) { lastComment = commentText(line); continue; }
-    const cells = csvCells(line);
-    if (!header && isNumberRow(cells)) {
-      // Numbers first: the header, if any, is the comment line right above them (numpy's "# x,y").
-      if (lastComment === undefined || !useHeader(csvCells(lastComment))) {
-        throw new InputError(
-          `has no header: its first row is numbers (${JSON.stringify(line)}), so nothing says which column is x or that they are metres; ` +
-          `add the line x_m,y_m above the rows (numpy: np.savetxt(path, np.c_[x, y], delimiter=",", header="x_m,y_m", comments=""))`,
-          { file, field: `line ${i + 1}` });
-      }
-    } else if (!header) {
-      if (!useHeader(cells)) {
-        const unit = cells.map((c) => OTHER_UNITS.find(([re]) => re.test(c))).find((u) => u !== undefined);
-        const hint = unit ? `: its columns are in ${unit[1]}` : csvSeparatorHint(line);
-        throw new InputError(`the header ${JSON.stringify(line)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${i + 1}` });
-      }
-      continue;
-    }
-    const num = (k: number): number => {
-      const s = cells[k];
-      const v = s === undefined || s === "" ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw new InputError(`${header![k]} must be a number, got ${JSON.stringify(s ?? "")}`, { file, field: `line ${i + 1}` });
-      return v;
-    };
-    rows.x.push(num(xi));
-    rows.y.push(num(yi));
-    if (gi >= 0) rows.group!.push(cells[gi] ?? "");
-    if (ii >= 0) rows.index!.push(num(ii));
+  const hasXy = (keys: string[]) => findColumn(keys, X_COLUMNS) >= 0 && findColumn(keys, Y_COLUMNS) >= 0;
+  const t = readCsvTable(text, file, "x_m,y_m", hasXy, 'numpy: np.savetxt(path, np.c_[x, y], delimiter=",", header="x_m,y_m", comments="")');
+  if (!hasXy(t.keys)) {
+    const unit = t.keys.map((c) => OTHER_UNITS.find(([re]) => re.test(c))).find((u) => u !== undefined);
+    const hint = unit ? `: its columns are in ${unit[1]}` : csvSeparatorHint(t.headerText);
+    throw new InputError(`the header ${JSON.stringify(t.headerText)} lacks an x and a y column in metres (x_m,y_m or x,y)${hint}`, { file, field: `line ${t.headerLine}` });
   }
-  if (!header) throw new InputError(`is empty (needs a header x_m,y_m and one row per ${what.replace(/s$/, "")})`, { file });
+  const xi = findColumn(t.keys, X_COLUMNS), yi = findColumn(t.keys, Y_COLUMNS);
+  const gi = opts.groupColumn ? t.keys.indexOf(opts.groupColumn) : -1;
+  const ii = opts.indexColumn ? t.keys.indexOf(opts.indexColumn) : -1;
+  const rows: XyRows = { x: [], y: [], ...(gi >= 0 ? { group: [] } : {}), ...(ii >= 0 ? { index: [] } : {}) };
+  for (const r of t.rows) {
+    rows.x.push(cellNumber(t, r, xi, file));
+    rows.y.push(cellNumber(t, r, yi, file));
+    if (gi >= 0) rows.group!.push(r.cells[gi] ?? "");
+    if (ii >= 0) rows.index!.push(cellNumber(t, r, ii, file));
+  }
   if (rows.x.length === 0) throw new InputError(`has a header but no ${what}`, { file });
   return rows;
 }

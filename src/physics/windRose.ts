@@ -6,8 +6,8 @@
  * the case-file object form back, so a batch spec can carry a rose read from a file inline.
  */
 import { InputError } from "../errors.js";
-import { checkProbabilitySum, tableSite, type TableSite } from "./site.js";
-import { commentText, csvSeparatorHint, isNumberRow, loadYaml, lookupPath } from "./textFormats.js";
+import { checkProbabilitySum, tableSite, weibullSite, type TableSite, type WeibullSite } from "./site.js";
+import { cellNumber, csvSeparatorHint, findColumn, loadYaml, lookupPath, readCsvTable, type CsvTable } from "./textFormats.js";
 
 const CSV_COLUMNS = ["direction_deg", "direction_frequency", "speed_mps", "speed_probability_given_direction"] as const;
 
@@ -23,55 +23,80 @@ function inFile<T>(file: string | undefined, what: string, f: () => T): T {
   }
 }
 
+const isRose = (keys: readonly string[]) => CSV_COLUMNS.every((c) => keys.includes(c));
+
+/** Weibull sector tables (WAsP-style exports, `../shared/reference/data/hornsrev1_site_weibull.csv`): column keys per quantity. */
+const WEIBULL_COLUMNS = {
+  freq: ["sector_frequency", "sector_freq", "frequency", "freq"],
+  A: ["weibull_a", "a"],
+  k: ["weibull_k", "k"],
+  center: ["sector_center_deg", "sector_deg", "direction_deg", "wd"],
+} as const;
+const isWeibull = (keys: readonly string[]) => findColumn(keys, WEIBULL_COLUMNS.A) >= 0 && findColumn(keys, WEIBULL_COLUMNS.k) >= 0;
+
+/**
+ * A site CSV, told apart by its columns: a wind-rose table (`tableSiteFromCsv`) or Weibull
+ * sectors — `sector_frequency` (as given, not renormalised), `weibull_A` (m/s), `weibull_k`,
+ * and optionally `sector_center_deg`, which must be the even spacing from 0° that sectors have
+ * in wflo and PyWake (i·360/n). Other columns are ignored (the shared Horns Rev 1 file's
+ * `freq_raw_pct`).
+ */
+export function siteFromCsv(text: string, file?: string): TableSite | WeibullSite {
+  const t = readCsvTable(text, file, `${CSV_COLUMNS.join(",")} (or sector_frequency,weibull_A,weibull_k)`, (keys) => isRose(keys) || isWeibull(keys));
+  return isWeibull(t.keys) && !isRose(t.keys) ? weibullFromTable(t, file) : roseFromTable(t, file);
+}
+
+function weibullFromTable(t: CsvTable, file: string | undefined): WeibullSite {
+  const fi = findColumn(t.keys, WEIBULL_COLUMNS.freq);
+  if (fi < 0) throw new InputError(`the header ${JSON.stringify(t.headerText)} has Weibull A and k but no sector_frequency column`, { file, field: `line ${t.headerLine}` });
+  const ai = findColumn(t.keys, WEIBULL_COLUMNS.A), ki = findColumn(t.keys, WEIBULL_COLUMNS.k), ci = findColumn(t.keys, WEIBULL_COLUMNS.center);
+  if (t.rows.length === 0) throw new InputError("has a header but no sectors", { file });
+  const n = t.rows.length;
+  const freq: number[] = [], A: number[] = [], k: number[] = [];
+  t.rows.forEach((r, i) => {
+    if (ci >= 0) {
+      const c = cellNumber(t, r, ci, file);
+      if (Math.abs(c - (i * 360) / n) > 1e-6) {
+        throw new InputError(`${t.header[ci]} is ${c}, but sector ${i} of ${n} is centred at ${(i * 360) / n}°: sectors are evenly spaced from 0° in order`, { file, field: `line ${r.line}` });
+      }
+    }
+    const a = cellNumber(t, r, ai, file), kk = cellNumber(t, r, ki, file), f = cellNumber(t, r, fi, file);
+    if (!(a > 0) || !(kk > 0) || f < 0) throw new InputError(`needs A > 0, k > 0 and a frequency ≥ 0, got A ${a}, k ${kk}, frequency ${f}`, { file, field: `line ${r.line}` });
+    freq.push(f); A.push(a); k.push(kk);
+  });
+  checkProbabilitySum(freq, t.header[fi], `the ${t.header[fi]} of its ${n} sectors`, file);
+  return inFile(file, "Weibull site", () => weibullSite({ sectorFreq: freq, weibullA: A, weibullK: k }));
+}
+
 /**
  * The CSV form. Rows of one direction may come in any order and need not list the same
  * speeds; every row of a direction must repeat its frequency. A header line naming the four
  * columns (in any order) is required; blank lines and lines starting with `#` are skipped.
  */
 export function tableSiteFromCsv(text: string, file?: string, ti?: number): TableSite {
-  const lines = text.split(/\r?\n/);
-  let header: string[] | undefined;
+  return roseFromTable(readCsvTable(text, file, CSV_COLUMNS.join(","), isRose), file, ti);
+}
+
+function roseFromTable(t: CsvTable, file: string | undefined, ti?: number): TableSite {
   const cols: Record<string, number> = {};
+  for (const c of CSV_COLUMNS) {
+    cols[c] = t.keys.indexOf(c);
+    if (cols[c] < 0) {
+      throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})${csvSeparatorHint(t.headerText)}`, { file, field: `line ${t.headerLine}` });
+    }
+  }
   const dirs = new Map<number, { freq: number; line: number; ws: number[]; p: number[] }>();
-  let lastComment: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    if (line.startsWith("#")) { lastComment = commentText(line); continue; }
-    const cells = line.split(",").map((c) => c.trim());
-    // Numbers first: the header is the comment line above them (numpy's savetxt), else missing.
-    const numbersFirst = !header && isNumberRow(cells);
-    const fromComment = numbersFirst && lastComment !== undefined ? lastComment.split(",").map((c) => c.trim()) : undefined;
-    if (numbersFirst && !(fromComment && CSV_COLUMNS.every((c) => fromComment.includes(c)))) {
-      throw new InputError(`has no header: its first row is numbers; add the line ${CSV_COLUMNS.join(",")} above the rows`, { file, field: `line ${i + 1}` });
-    }
-    if (!header) {
-      header = fromComment ?? cells;
-      for (const c of CSV_COLUMNS) {
-        const at = header.indexOf(c);
-        if (at < 0) {
-          throw new InputError(`the header lacks the column "${c}" (needs ${CSV_COLUMNS.join(",")})${csvSeparatorHint(line)}`, { file, field: `line ${i + 1}` });
-        }
-        cols[c] = at;
-      }
-      if (!numbersFirst) continue;
-    }
-    const num = (c: (typeof CSV_COLUMNS)[number]): number => {
-      const s = cells[cols[c]];
-      const v = s === undefined || s === "" ? NaN : Number(s);
-      if (!Number.isFinite(v)) throw new InputError(`${c} must be a number, got ${JSON.stringify(s ?? "")}`, { file, field: `line ${i + 1}` });
-      return v;
-    };
+  for (const r of t.rows) {
+    const num = (c: (typeof CSV_COLUMNS)[number]): number => cellNumber(t, r, cols[c], file);
     const wd = num("direction_deg"), f = num("direction_frequency"), u = num("speed_mps"), p = num("speed_probability_given_direction");
     let d = dirs.get(wd);
-    if (!d) { d = { freq: f, line: i + 1, ws: [], p: [] }; dirs.set(wd, d); }
+    if (!d) { d = { freq: f, line: r.line, ws: [], p: [] }; dirs.set(wd, d); }
     else if (d.freq !== f) {
-      throw new InputError(`direction ${wd}° has frequency ${f} here but ${d.freq} on line ${d.line}`, { file, field: `line ${i + 1}` });
+      throw new InputError(`direction ${wd}° has frequency ${f} here but ${d.freq} on line ${d.line}`, { file, field: `line ${r.line}` });
     }
-    if (d.ws.includes(u)) throw new InputError(`direction ${wd}° lists ${u} m/s twice`, { file, field: `line ${i + 1}` });
+    if (d.ws.includes(u)) throw new InputError(`direction ${wd}° lists ${u} m/s twice`, { file, field: `line ${r.line}` });
     d.ws.push(u); d.p.push(p);
   }
-  if (!header) throw new InputError(`is empty (needs the header ${CSV_COLUMNS.join(",")} and one row per direction and speed)`, { file });
   if (dirs.size === 0) throw new InputError("has a header but no rows", { file });
   const wdDeg = [...dirs.keys()];
   const rows = [...dirs.values()];
@@ -136,6 +161,12 @@ export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number)
 }
 
 /** The case-file object of a table site: `{type: "table", wd, p_wd, ws, p_ws, ti}` (p_ws one row per direction). */
+/** The case-file object of a site read from a file (a table or Weibull sectors), so a batch spec carries it inline. */
+export function siteFileToDefinition(site: TableSite | WeibullSite): { [k: string]: string | number | number[] | number[][] } {
+  if (site.kind === "table") return tableSiteToDefinition(site);
+  return { type: "weibull", sector_freq: Array.from(site.sectorFreq), weibull_A: Array.from(site.weibullA), weibull_k: Array.from(site.weibullK), ti: site.ti };
+}
+
 export function tableSiteToDefinition(site: TableSite): { type: "table"; wd: number[]; p_wd: number[]; ws: number[]; p_ws: number[][]; ti: number } {
   const M = site.wsTable.length;
   return {

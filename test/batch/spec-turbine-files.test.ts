@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../../src/errors.js";
 import { buildTurbine, checkSpecCompatible, expandConfigs, parseBatchSpec, readBatchSpec, specJson } from "../../src/batch/index.js";
-import { builtinTurbine, turbineFromDefinition, turbineFromIea37Yaml } from "../../src/physics/index.js";
+import { builtinSite, builtinTurbine, parseSite, turbineFromDefinition, turbineFromIea37Yaml } from "../../src/physics/index.js";
 
 const ref = new URL("../../../shared/reference/data/", import.meta.url);
 const YAML_335 = new URL("iea37_cs1/iea37-335mw.yaml", ref).pathname;
@@ -178,6 +178,21 @@ test("a turbine whose curve is a CSV beside the spec ({diameter_m, hub_height_m,
     assert.doesNotThrow(() => checkSpecCompatible(specJson(spec), readBatchSpec(s.spec), { where: "x", out: "o.h5" }));
     writeFileSync(join(s.dir, "turbines", "v80.csv"), "ws,power,ct\n4,66.6,0.8\n");
     assert.throws(() => readBatchSpec(s.spec), (e: unknown) => e instanceof InputError && /power.*does not say its unit/.test(e.message) && /v80\.csv/.test(e.message));
+  } finally {
+    s.done();
+  }
+});
+
+test("a Weibull sector CSV as the spec's site is read beside it and carried inline as a weibull site object", () => {
+  const s = setup(["V80"]);
+  try {
+    copyFileSync(new URL("hornsrev1_site_weibull.csv", ref).pathname, join(s.dir, "hr.csv"));
+    writeFileSync(s.spec, JSON.stringify({ ...specWith(["V80"]), site: "hr.csv", model: { deficit: "BastankhahGaussian" }, wd: [0, 90, 180, 270], ws: [8, 10] }));
+    const spec = readBatchSpec(s.spec);
+    const site = spec.site as Record<string, unknown>;
+    assert.equal(site.type, "weibull");
+    assert.equal((site.weibull_A as number[]).length, 12);
+    assert.deepEqual(parseSite(site), builtinSite("hornsrev1"));
   } finally {
     s.done();
   }

@@ -93,6 +93,23 @@ test("a wind-rose CSV saved by numpy's savetxt (its header as a '# …' line) re
   assert.deepEqual(numpy, plain);
   for (const text of [rows, `# exported by a tool\n${rows}`]) {
     assert.throws(() => tableSiteFromCsv(text, "r.csv"),
-      (e: unknown) => e instanceof InputError && e.file === "r.csv" && /has no header: its first row is numbers; add the line direction_deg,/.test(e.message));
+      (e: unknown) => e instanceof InputError && e.file === "r.csv" && /has no header: its first row is numbers .*; add the line direction_deg,/.test(e.message));
   }
+});
+
+test("a Weibull sector CSV as a case's site (data/hornsrev1_site_weibull.csv) is the built-in Horns Rev 1 site: the same AEP; sector centres must be evenly spaced", async () => {
+  const { parseCase, siteFromCsv, InputError, aepGWh } = await import("../../src/internal.js");
+  const { readFileSync } = await import("node:fs");
+  const { refPath } = await import("./helpers.js");
+  const csv = readFileSync(refPath("data/hornsrev1_site_weibull.csv"), "utf8");
+  const base = { turbine: "V80", layout: "hornsrev1", model: { deficit: "BastankhahGaussian" } };
+  const fromFile = parseCase({ ...base, site: "hr.csv" }, { file: "c.json", readText: () => csv });
+  const builtin = parseCase({ ...base, site: "hornsrev1" }, { file: "c.json" });
+  assert.equal(fromFile.model.site.kind, "weibull");
+  assert.equal(aepGWh(fromFile.model, fromFile.layout.x, fromFile.layout.y), aepGWh(builtin.model, builtin.layout.x, builtin.layout.y));
+  // Sectors out of order (or not centred at i·360/n) are refused: the file's row order is the sector.
+  const rows = csv.trim().split("\n");
+  const swapped = [rows[0], rows[2], rows[1], ...rows.slice(3)].join("\n");
+  assert.throws(() => siteFromCsv(swapped, "hr.csv"), (e: unknown) => e instanceof InputError && /line 2: sector_center_deg is 30, but sector 0 of 12 is centred at 0°/.test(e.message));
+  assert.throws(() => siteFromCsv("sector_center_deg,Weibull_A,Weibull_k\n0,9,2\n", "w.csv"), /has Weibull A and k but no sector_frequency column/);
 });
