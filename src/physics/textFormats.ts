@@ -1,7 +1,8 @@
 /**
- * What every reader of users' text files shares (wind roses, turbines, layouts): a YAML
- * document loaded with a one-line error naming the file, a key path looked up in it, and the
- * hint for a CSV whose columns a spreadsheet separated with ';' or tabs.
+ * What every reader of users' text files shares (wind roses, Weibull sectors, turbines and
+ * their curves, layouts, boundaries): a YAML document loaded with a one-line error naming the
+ * file, a key path looked up in it, a CSV read into header and rows as spreadsheets, numpy and
+ * data sheets write them, and the hint for a CSV whose columns are separated with ';'.
  */
 import { load } from "js-yaml";
 import { InputError } from "../errors.js";

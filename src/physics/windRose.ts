@@ -160,13 +160,13 @@ export function tableSiteFromIea37Yaml(text: string, file?: string, ti?: number)
   return inFile(file, "wind rose", () => tableSite({ wdDeg: wd, freq, rows, ti: ti ?? fileTi }));
 }
 
-/** The case-file object of a table site: `{type: "table", wd, p_wd, ws, p_ws, ti}` (p_ws one row per direction). */
 /** The case-file object of a site read from a file (a table or Weibull sectors), so a batch spec carries it inline. */
 export function siteFileToDefinition(site: TableSite | WeibullSite): { [k: string]: string | number | number[] | number[][] } {
   if (site.kind === "table") return tableSiteToDefinition(site);
   return { type: "weibull", sector_freq: Array.from(site.sectorFreq), weibull_A: Array.from(site.weibullA), weibull_k: Array.from(site.weibullK), ti: site.ti };
 }
 
+/** The case-file object of a table site: `{type: "table", wd, p_wd, ws, p_ws, ti}` (p_ws one row per direction). */
 export function tableSiteToDefinition(site: TableSite): { type: "table"; wd: number[]; p_wd: number[]; ws: number[]; p_ws: number[][]; ti: number } {
   const M = site.wsTable.length;
   return {
