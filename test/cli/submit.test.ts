@@ -168,3 +168,32 @@ test("without sbatch on PATH the submission fails before writing anything", (t) 
   assert.match(r.stderr, /sbatch not found on PATH: run wflo submit on a Slurm login node/);
   assert.ok(!existsSync(`${out}.slurm`));
 });
+
+test("a spec that names files (a wind-rose CSV, a boundary CSV, a turbine curve) is frozen with them inlined: the shard task runs from the snapshot's folder", (t) => {
+  const dir = tempDir(t);
+  const slurm = fakeSlurm(dir);
+  const specDir = join(dir, "study");
+  mkdirSync(specDir);
+  writeFileSync(join(specDir, "rose.csv"), "direction_deg,direction_frequency,speed_mps,speed_probability_given_direction\n0,0.5,9,1\n180,0.5,10,1\n");
+  writeFileSync(join(specDir, "square.csv"), "x_m,y_m\n0,0\n1200,0\n1200,1200\n0,1200\n");
+  writeFileSync(join(specDir, "curve.csv"), "ws_m_s,power_kW,ct\n3,0,0.8\n12,3350,0.8\n25,3350,0.2\n");
+  const spec = join(specDir, "spec.json");
+  writeFileSync(spec, JSON.stringify({
+    site: "rose.csv", model: { deficit: "BastankhahGaussian" },
+    turbines: [{ name: "t", diameter_m: 130, hub_height_m: 110, curve: "curve.csv" }],
+    farms: [{ boundary: "square.csv", n_turbines: 4, min_spacing_m: 390 }],
+    seeds: 1, grid_size: 8, random_pct: 30, optimizer: { hops: 0, outer_iterations: 2, inner_iterations: 10 },
+  }));
+  const out = join(dir, "o.h5");
+  const r = wflo([spec, "--out", out, "--shards", "1"], slurm.env);
+  assert.equal(r.status, 0, r.stderr);
+  const snap = JSON.parse(readFileSync(`${out}.slurm/spec.json`, "utf8"));
+  assert.equal(snap.site.type, "table");
+  assert.equal(typeof snap.farms[0].boundary, "object");
+  assert.equal(snap.turbines[0].curve, undefined);
+  // What the array task runs (array.sh), from another folder: before, "cannot read rose.csv".
+  const task = spawnSync(process.execPath, ["--import", "tsx", join(repo, "src/cli/dev.ts"), "run", `${out}.slurm/spec.json`, "--out", out, "--shard", "0/1", "--json"],
+    { cwd: repo, encoding: "utf8" });
+  assert.equal(task.status, 0, task.stderr);
+  assert.equal(JSON.parse(task.stdout.trim().split("\n").at(-1)!).done, 1);
+});

@@ -5,13 +5,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../../errors.js";
 import { writeFileAtomically, makeDirs } from "../../util/fs.js";
 import { readInputText } from "../../util/files.js";
 import { openResultStore } from "../../store/resultStore.js";
 import { expandConfigs, shardConfigs } from "../config.js";
-import { checkSpecCompatible, PARTS_SPEC_FILE, readBatchSpec, readPartsSpec, type BatchSpec } from "../spec.js";
+import { checkSpecCompatible, parseBatchSpecText, PARTS_SPEC_FILE, readPartsSpec, type BatchSpec } from "../spec.js";
 import { shardLock } from "../status.js";
 import { activeJobIds, haveCommand, parseSbatchJobId, runSlurm, type RunOptions } from "./client.js";
 import { planSubmission, readSubmissions, submissionsPath, type SlurmPlan, type SlurmSubmission, type SlurmSubmitRequest } from "./plan.js";
@@ -72,22 +72,27 @@ export interface PreparedSubmission {
  * or running, and when a live process outside Slurm writes one of the shards.
  */
 /**
- * The submit snapshot: the spec file's text, or — when it names turbine files, which the
- * snapshot's directory would not resolve and which may change while jobs wait — the same
- * JSON with those turbines inlined as readBatchSpec read them.
+ * The submit snapshot: the spec file's text, or — when it names any file (a turbine, its
+ * curve, a wind rose or Weibull table, a boundary), which the snapshot's directory would not
+ * resolve and which may change while jobs wait — the spec as readBatchSpec read it, with
+ * every such file inlined. Before, only turbine files were, and a site or boundary file made
+ * every shard task fail on a file it could not find.
  */
-function snapshotText(specPath: string, spec: BatchSpec): string {
+function readSpecForSnapshot(specPath: string): { spec: BatchSpec; text: string } {
   const text = readInputText(specPath, "batch spec");
-  const raw = JSON.parse(text) as { turbines: unknown[] };
-  if (raw.turbines.every((t) => typeof t !== "string" || spec.turbines.includes(t))) return text;
-  return JSON.stringify({ ...raw, turbines: spec.turbines }, null, 2) + "\n";
+  const dir = dirname(specPath);
+  let namesFiles = false;
+  const spec = parseBatchSpecText(text, {
+    file: specPath,
+    readText: (p) => { namesFiles = true; return readInputText(resolve(dir, p), "file named by the spec"); },
+  });
+  return { spec, text: namesFiles ? JSON.stringify(spec, null, 2) + "\n" : text };
 }
 
 export async function prepareSlurmSubmission(req: PrepareRequest): Promise<PreparedSubmission> {
   const cwd = resolve(req.cwd ?? process.cwd());
   const specPath = resolve(cwd, req.spec);
-  const spec = readBatchSpec(specPath);
-  const specText = snapshotText(specPath, spec);
+  const { spec, text: specText } = readSpecForSnapshot(specPath);
   const configs = expandConfigs(spec);
   if (!Number.isInteger(req.shards) || req.shards < 1) {
     throw new InputError(`must be an integer ≥ 1, got ${req.shards}`, { field: "--shards" });
