@@ -30,6 +30,17 @@ test("wflo aep --json on Horns Rev 1 (NOJ) prints exactly the contract's fields 
   assertAllClose(out.aep_per_ws_GWh, ref.aep_per_ws_GWh, 1e-9, "per speed");
 });
 
+test("examples/cases/hornsrev1-files.json (Weibull table, curve CSV, layout CSV) gives PyWake's Horns Rev 1 BastankhahGaussian numbers", () => {
+  const r = wflo("aep", "examples/cases/hornsrev1-files.json", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  // pywake_hornsrev1_iea37.json hornsrev1.models.BastankhahGaussian.*
+  const ref = reference("pywake_hornsrev1_iea37.json").hornsrev1.models.BastankhahGaussian;
+  assertClose(out.aep_GWh, ref.aep_GWh, 1e-9, "aep_GWh");
+  assertAllClose(out.aep_per_turbine_GWh, ref.aep_per_wt_GWh, 1e-9, "per turbine");
+  assertAllClose(out.aep_per_ws_GWh, ref.aep_per_ws_GWh, 1e-9, "per speed");
+});
+
 test("wflo aep --repeat N adds timing_s {min, median} of the computation", () => {
   const r = wflo("aep", "examples/cases/iea37-16.json", "--json", "--repeat", "5");
   assert.equal(r.status, 0, r.stderr);
