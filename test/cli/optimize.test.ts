@@ -144,6 +144,13 @@ test("wflo optimize --out and smart-start --out write the layout at full precisi
     assert.equal(a.aep_initial_GWh, o.aep_GWh);
     assert.ok(a.aep_GWh >= o.aep_GWh && a.feasible);
     assert.match(again.stderr, /from .*best\.csv \(\d+ turbines\)/);
+    // A start outside the boundary is said, and repaired.
+    const outside = join(dir, "outside.csv");
+    writeFileSync(outside, readFileSync(csv, "utf8").replace(/^(-?[\d.e+-]+),/m, (_, x: string) => `${Number(x) - 5000},`));
+    const rep = wflo("optimize", "examples/cases/concave-polygon.json", "--hops", "0", "--json", "--start", outside);
+    assert.equal(rep.status, 0, rep.stderr);
+    assert.match(rep.stderr, /warning: --start .*outside\.csv is not feasible .*\(1 turbine outside, by up to \d+\.\d+ m;.*the first solve repairs it/);
+    assert.equal(JSON.parse(rep.stdout).feasible, true);
     const wrongN = wflo("optimize", "examples/cases/concave-polygon.json", "--start", "iea37-64");
     assert.equal(wrongN.status, 2);
     assert.match(wrongN.stderr, /--start iea37-64 has 64 turbines; .*concave-polygon\.json asks for n_turbines = \d+/);

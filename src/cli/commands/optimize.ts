@@ -12,7 +12,7 @@
  * a spent budget does, with a note on stderr and exit 130 (143 for SIGTERM); a second Ctrl-C quits
  * at once. Before, a Ctrl-C after minutes of a long run lost them all.
  */
-import { OPTIMIZER_METHODS, type OptimizeProgress, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
+import { feasibilityCheck, OPTIMIZER_METHODS, type OptimizeProgress, type OptimizerMethod, type OptimizerOptions } from "../../layout/index.js";
 import { UsageError, WfloError, type WfloErrorKind } from "../../errors.js";
 import { spawnModuleWorker } from "../../util/worker.js";
 import type { OptimizeJob, OptimizeWorkerResult } from "../optimizeWorker.js";
@@ -46,6 +46,14 @@ export async function run(argv: string[]): Promise<number> {
   const startLayout = startArg === undefined ? undefined : readLayoutArg(startArg, "--start");
   if (startLayout && startLayout.x.length !== c.nTurbines) {
     throw new UsageError(`--start ${startArg} has ${startLayout.x.length} turbines; ${path} asks for n_turbines = ${c.nTurbines}`);
+  }
+  if (startLayout) {
+    // A published layout is often a little outside (IEA 37 case study 1's best: 3.5 m): say so, as the result will differ from it.
+    const f = feasibilityCheck(c.boundary, startLayout.x, startLayout.y, c.minSpacingM);
+    if (!f.feasible) {
+      process.stderr.write(`wflo optimize: warning: --start ${startArg} is not feasible for ${path} (${f.outside.length} turbine${f.outside.length === 1 ? "" : "s"} outside, ` +
+        `by up to ${f.maxBoundaryViolationM.toFixed(3)} m; smallest spacing ${f.minSpacingM.toFixed(3)} m of ${c.minSpacingM} m): the first solve repairs it\n`);
+    }
   }
   const t0 = performance.now();
   let lastLine = -Infinity;
