@@ -167,7 +167,7 @@ export function parseBatchSpec(raw: unknown, w: Where = {}): BatchSpec {
     const boundary = typeof f.boundary === "string" && BOUNDARY_FILE.test(f.boundary)
       ? readBoundaryFile(f.boundary, `${at}.boundary`, w.file, specFileReader(w, "boundary"))
       : f.boundary;
-    need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a boundary file (.csv of x_m,y_m vertices, .geojson)`, `${at}.boundary`, w);
+    need(isObject(boundary), `must be {"circle": …}, {"polygon": …}, {"polygons": …, "exclusions": …}, {"builtin": …} or a boundary file (.csv of x_m,y_m vertices, .geojson, an IEA 37 boundary .yaml)`, `${at}.boundary`, w);
     need(f.n_turbines !== undefined, "is required", `${at}.n_turbines`, w);
     need(typeof f.n_turbines === "number" && Number.isInteger(f.n_turbines) && f.n_turbines >= 1 && f.n_turbines <= SPEC_LIMITS.turbinesPerFarm,
       `must be an integer in [1, ${SPEC_LIMITS.turbinesPerFarm}], got ${JSON.stringify(f.n_turbines)}`, `${at}.n_turbines`, w);

@@ -7,6 +7,7 @@
  */
 import { InputError } from "../errors.js";
 import { readXyCsv } from "../physics/layoutFile.js";
+import { loadYaml } from "../physics/textFormats.js";
 
 export type BoundaryObject = ({ polygon: number[][] } | { polygons: number[][][] }) & { exclusions?: number[][][] };
 
@@ -48,15 +49,7 @@ export function boundaryFromGeoJson(text: string, file?: string): BoundaryObject
   }
   const outers: number[][][] = [];
   const holes: number[][][] = [];
-  const ring = (r: unknown, where: string): number[][] => {
-    if (!Array.isArray(r) || r.length < 3) throw new InputError("must be a ring of at least 3 positions", { file, field: where });
-    return r.map((pt, i) => {
-      if (!Array.isArray(pt) || pt.length < 2 || !pt.slice(0, 2).every((v) => typeof v === "number" && Number.isFinite(v))) {
-        throw new InputError(`[${i}] must be a position [x, y], got ${JSON.stringify(pt)}`, { file, field: where });
-      }
-      return [pt[0] as number, pt[1] as number];
-    });
-  };
+  const ring = (r: unknown, where: string) => ringOf(r, where, file);
   const polygon = (rings: unknown, where: string) => {
     if (!Array.isArray(rings) || rings.length === 0) throw new InputError("must be a list of rings (the outline, then any holes)", { file, field: where });
     outers.push(ring(rings[0], `${where}[0]`));
@@ -86,4 +79,32 @@ export function boundaryFromGeoJson(text: string, file?: string): BoundaryObject
   }
   const base = outers.length === 1 ? { polygon: outers[0] } : { polygons: outers };
   return holes.length ? { ...base, exclusions: holes } : base;
+}
+
+/** A ring of at least 3 positions `[x, y]` (a GeoJSON position may carry a third value: ignored). */
+function ringOf(r: unknown, where: string, file: string | undefined): number[][] {
+  if (!Array.isArray(r) || r.length < 3) throw new InputError("must be a ring of at least 3 positions", { file, field: where });
+  return r.map((pt, i) => {
+    if (!Array.isArray(pt) || pt.length < 2 || !pt.slice(0, 2).every((v) => typeof v === "number" && Number.isFinite(v))) {
+      throw new InputError(`[${i}] must be a position [x, y], got ${JSON.stringify(pt)}`, { file, field: where });
+    }
+    return [pt[0] as number, pt[1] as number];
+  });
+}
+
+/**
+ * The IEA 37 boundary YAML (iea37-boundary-cs3.yaml, iea37-boundary-cs4.yaml): `boundaries`
+ * maps each region's name to its vertices `[x, y]` in metres, in the frame of the case study's
+ * layouts (its `location` block, the UTM origin, is not applied: the layouts are not in UTM
+ * either). Several regions are one union, any turbine in any region, as the case study rules.
+ */
+export function boundaryFromIea37Yaml(text: string, file?: string): BoundaryObject {
+  const doc = loadYaml(text, file) as { boundaries?: unknown } | null;
+  const b = doc?.boundaries;
+  if (typeof b !== "object" || b === null || Array.isArray(b)) {
+    throw new InputError("is missing or not a map of region name to its vertices (an IEA 37 boundary YAML, as iea37-boundary-cs4.yaml)", { file, field: "boundaries" });
+  }
+  const polygons = Object.entries(b).map(([name, vs]) => ringOf(vs, `boundaries.${name}`, file));
+  if (polygons.length === 0) throw new InputError("has no regions", { file, field: "boundaries" });
+  return polygons.length === 1 ? { polygon: polygons[0] } : { polygons };
 }

@@ -10,7 +10,7 @@
  */
 import { InputError, namingFile } from "../errors.js";
 import { parseCaseModel, readReferenced, type CaseModel, type CaseOptions } from "../physics/index.js";
-import { boundaryFromCsv, boundaryFromGeoJson, type BoundaryObject } from "./boundaryFile.js";
+import { boundaryFromCsv, boundaryFromGeoJson, boundaryFromIea37Yaml, type BoundaryObject } from "./boundaryFile.js";
 import {
   type Boundary, type BoundaryPolygon, boundaryCanHold, circleBoundary, polygon, polygonBoundary,
 } from "./boundary.js";
@@ -84,13 +84,14 @@ export function parseBoundary(v: unknown, field = "boundary", file?: string, rea
   return polygonBoundary(polys, excl, { field, file });
 }
 
-/** Boundary file names: a vertex CSV or GeoJSON. */
-export const BOUNDARY_FILE = /\.(csv|geojson)$/i;
+/** Boundary file names: a vertex CSV, GeoJSON, or the IEA 37 boundary YAML. */
+export const BOUNDARY_FILE = /\.(csv|geojson|ya?ml)$/i;
 
-/** A boundary file (CSV or GeoJSON) a case or spec refers to, read through the caller's reader, in its object form. */
+/** A boundary file (CSV, GeoJSON or IEA 37 YAML) a case or spec refers to, read through the caller's reader, in its object form. */
 export function readBoundaryFile(path: string, field: string, file: string | undefined, readText?: (path: string) => string): BoundaryObject {
   const text = readReferenced(path, field, file, readText);
-  return /\.csv$/i.test(path) ? boundaryFromCsv(text, path) : boundaryFromGeoJson(text, path);
+  if (/\.csv$/i.test(path)) return boundaryFromCsv(text, path);
+  return /\.ya?ml$/i.test(path) ? boundaryFromIea37Yaml(text, path) : boundaryFromGeoJson(text, path);
 }
 
 /** A case file for smart start / optimize: model, flow cases, boundary, n_turbines, spacing. */

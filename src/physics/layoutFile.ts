@@ -1,7 +1,8 @@
 /**
  * Layouts read as other tools write them: a CSV with one row per turbine (`x_m,y_m`, or `x,y`;
  * other columns such as a turbine index are ignored, as in PyWake's and the IEA 37 case studies'
- * exports) and the IEA 37 layout YAML (`definitions.position.items.xc/yc`, iea37-ex16.yaml).
+ * exports) and the IEA 37 layout YAML (`definitions.position.items`: `xc`/`yc` lists as in
+ * iea37-ex16.yaml, or `[x, y]` pairs as in case studies 3 and 4).
  * Both in metres: a CSV whose columns say another unit, or longitude/latitude, is refused with
  * the conversion it needs, since an AEP computed on them would be silently wrong.
  */
@@ -68,7 +69,13 @@ export function layoutToCsv(layout: Layout, notes: readonly string[] = []): stri
 
 const YAML_POSITION = ["definitions", "position", "items"] as const;
 
-/** The IEA 37 layout YAML: `definitions.position.items.xc` and `.yc` (units `m` when stated). */
+/**
+ * The IEA 37 layout YAML, in either of its two shapes: case study 1's
+ * `definitions.position.items: {xc: [...], yc: [...]}` (iea37-ex16.yaml) and case studies 3
+ * and 4's `definitions.position.items: [[x0, y0], [x1, y1], ...]` (iea37-ex-opt3.yaml, and the
+ * participants' submissions). Units `m` when stated; other keys (a stale
+ * `annual_energy_production`, the turbine's `$ref`) are ignored.
+ */
 export function layoutFromIea37Yaml(text: string, file?: string): Layout {
   const doc = loadYaml(text, file, { json: true });
   const node = (keys: readonly string[]): unknown => lookupPath(doc, keys).value;
@@ -77,9 +84,13 @@ export function layoutFromIea37Yaml(text: string, file?: string): Layout {
   if (units !== undefined && units !== "m") {
     throw new InputError(`is ${JSON.stringify(units)}; wflo reads positions in metres ("m")`, { file, field: "definitions.position.units" });
   }
+  const items = node(YAML_POSITION);
+  if (Array.isArray(items)) return pairList(items, file, base);
   const list = (k: "xc" | "yc"): number[] => {
     const v = node([...YAML_POSITION, k]);
-    if (v === undefined) throw new InputError("is missing (an IEA 37 layout YAML, as iea37-ex16.yaml)", { file, field: `${base}.${k}` });
+    if (v === undefined) {
+      throw new InputError("is missing (an IEA 37 layout YAML: items holds xc and yc, as iea37-ex16.yaml, or a list of [x, y] pairs, as iea37-ex-opt3.yaml)", { file, field: `${base}.${k}` });
+    }
     if (!Array.isArray(v) || v.length === 0) throw new InputError("must be a non-empty list of numbers", { file, field: `${base}.${k}` });
     v.forEach((e, i) => {
       if (typeof e !== "number" || !Number.isFinite(e)) throw new InputError(`[${i}] must be a number, got ${JSON.stringify(e)}`, { file, field: `${base}.${k}` });
@@ -89,4 +100,17 @@ export function layoutFromIea37Yaml(text: string, file?: string): Layout {
   const x = list("xc"), y = list("yc");
   if (x.length !== y.length) throw new InputError(`xc has ${x.length} values but yc has ${y.length}`, { file, field: base });
   return { x: Float64Array.from(x), y: Float64Array.from(y) };
+}
+
+/** Case studies 3 and 4's `items`: one `[x, y]` pair per turbine. */
+function pairList(items: unknown[], file: string | undefined, base: string): Layout {
+  if (items.length === 0) throw new InputError("is an empty list: no turbines", { file, field: base });
+  const x = new Float64Array(items.length), y = new Float64Array(items.length);
+  items.forEach((e, i) => {
+    const ok = Array.isArray(e) && e.length === 2 && e.every((v) => typeof v === "number" && Number.isFinite(v));
+    if (!ok) throw new InputError(`must be an [x, y] pair of numbers in metres, got ${JSON.stringify(e)}`, { file, field: `${base}[${i}]` });
+    x[i] = (e as number[])[0];
+    y[i] = (e as number[])[1];
+  });
+  return { x, y };
 }

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { boundaryFromCsv, boundaryFromGeoJson } from "../../src/layout/boundaryFile.js";
+import { boundaryFromCsv, boundaryFromGeoJson, boundaryFromIea37Yaml } from "../../src/layout/boundaryFile.js";
 import { builtinBoundary, parseBoundary, parseLayoutCase } from "../../src/layout/case.js";
 import { parseBatchSpec } from "../../src/batch/spec.js";
 import { refPath } from "../physics/helpers.js";
@@ -17,6 +17,23 @@ test("data/iea37_cs34/boundary_cs4.csv reads as the built-in iea37-cs4 boundary,
   }
   const obj = boundaryFromCsv(csv("boundary_cs4.csv"), "boundary_cs4.csv");
   assert.ok("polygons" in obj && obj.polygons.length === 5);
+});
+
+test("the organisers' boundary YAML (originals/iea37-boundary-cs3.yaml, -cs4.yaml) reads as the built-in boundary, in a case and in a batch spec", () => {
+  const original = (p: string) => csv(`originals/${p}`);
+  for (const name of ["cs3", "cs4"] as const) {
+    assert.deepEqual(parseBoundary(`iea37-boundary-${name}.yaml`, "boundary", "case.json", original), builtinBoundary(`iea37-${name}`), name);
+  }
+  const spec = parseBatchSpec({
+    site: "iea37-cs4", model: { preset: "IEA37CaseStudy1" }, turbines: ["IEA37_10MW"], seeds: 1, grid_size: 18, random_pct: 30,
+    farms: [{ boundary: "iea37-boundary-cs4.yaml", n_turbines: 81, min_spacing_m: 396 }],
+  }, { file: "spec.json", readText: original });
+  assert.deepEqual(spec.farms[0].boundary, boundaryFromCsv(csv("boundary_cs4.csv")));
+  assert.throws(() => boundaryFromIea37Yaml("title: x\nboundaries:\n  IIIa:\n    - [0, 0]\n    - [1, 0]\n", "b.yaml"),
+    /^InputError: b\.yaml: boundaries\.IIIa: must be a ring of at least 3 positions/);
+  assert.throws(() => boundaryFromIea37Yaml("title: x\n", "b.yaml"), /^InputError: b\.yaml: boundaries: is missing/);
+  assert.throws(() => boundaryFromIea37Yaml("boundaries:\n  A:\n    - [0, 0]\n    - [1, 0]\n    - [1, north]\n", "b.yaml"),
+    /b\.yaml: boundaries\.A: \[2\] must be a position \[x, y\], got \[1,"north"\]/);
 });
 
 test("rows in any order are put in vertex_index order per region; a plain x,y file is one polygon", () => {

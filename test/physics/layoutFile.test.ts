@@ -59,3 +59,31 @@ test("a layout CSV in degrees, kilometres or with ';' is refused with what to do
     /l\.yaml: definitions\.position\.units: is "km"; wflo reads positions in metres/);
   assert.throws(() => layoutFromIea37Yaml("definitions:\n  position:\n    items:\n      xc: [0, 1]\n", "l.yaml"), /definitions\.position\.items\.yc: is missing/);
 });
+
+test("case studies 3 and 4 read as the organisers ship them (originals/: windrose, 10 MW turbine, boundary and layout YAML, its items [x, y] pairs): the baselines 938,573.6295 and (its rose the 360-direction one) 2,851,096.41252 MWh", () => {
+  // iea37_cs34_reference.json: baseline.cs3.stated_aep_MWh and baseline.cs4.recomputed_aep_MWh_360dir (iea37-aepcalc.py on these files)
+  const ref = reference("data/iea37_cs34/iea37_cs34_reference.json").baseline;
+  for (const [cs, want] of [["3", ref.cs3.stated_aep_MWh], ["4", ref.cs4.recomputed_aep_MWh_360dir]] as const) {
+    const c = parseCase({
+      site: `iea37-windrose-cs${cs}.yaml`, turbine: "iea37-10mw.yaml", model: { deficit: "IEA37SimpleBastankhahGaussian" },
+      layout: `iea37-ex-opt${cs}.yaml`, boundary: `iea37-boundary-cs${cs}.yaml`,
+    }, { file: "case.json", readText: (p) => read(`data/iea37_cs34/originals/${p}`) });
+    assert.equal(c.layout.x.length, cs === "3" ? 25 : 81);
+    const mwh = 1000 * aepGWh(c.model, c.layout.x, c.layout.y);
+    assert.ok(Math.abs(mwh - want) <= 1e-9 * want, `cs${cs}: ${mwh} against ${want}`);
+  }
+});
+
+test("a participant's layout YAML as PyYAML dumps it (block pairs, keys sorted, a stale annual_energy_production left in) reads its positions; a bad pair is named by index", () => {
+  // the shape of the case-study 4 re-run submissions (byuflowlab/iea37-casestudies-extrafiles, ifpen_layout.yaml)
+  const yaml = [
+    "definitions:", "  plant_energy:", "    properties:", "      annual_energy_production:", "        default: 2861182.50569", "        units: MWh",
+    "  position:", "    items:", "    - - 9361.358090363085", "      - 134.178169839371", "    - - 8953.2", "      - 11900.9", "    units: m",
+    "title: IEA Wind Task 37 case study 4", "",
+  ].join("\n");
+  const l = layoutFromIea37Yaml(yaml, "ifpen_layout.yaml");
+  assert.deepEqual([Array.from(l.x), Array.from(l.y)], [[9361.358090363085, 8953.2], [134.178169839371, 11900.9]]);
+  assert.throws(() => layoutFromIea37Yaml("definitions:\n  position:\n    items:\n      - [1, 2]\n      - [3]\n", "l.yaml"),
+    /^InputError: l\.yaml: definitions\.position\.items\[1\]: must be an \[x, y\] pair of numbers in metres, got \[3\]/);
+  assert.throws(() => layoutFromIea37Yaml("definitions:\n  position:\n    items: []\n", "l.yaml"), /definitions\.position\.items: is an empty list/);
+});
