@@ -141,35 +141,35 @@ if (cases.includes("hr")) {
   const c = parseLayoutCase(JSON.parse(readFileSync(file, "utf8")), file);
   const longS = Number(process.env.WFLO_BENCH_HR_LONG_S ?? 3600);
   // One seed's share is a draw (docs/layout.md, "Three seeds": 83.0 – 99.5 %), so more can be asked for.
-  const hrSeeds = process.env.WFLO_BENCH_HR_SEEDS ? process.env.WFLO_BENCH_HR_SEEDS.split(",").map(Number) : [seeds[0]];
+  const hrSeeds = (process.env.WFLO_BENCH_HR_SEEDS ?? String(seeds[0])).split(",").map(Number);
+  const run = (seed: number, label: string, opt: OptimizerOptions) => {
+    const trace: [number, number, number][] = [];
+    const t0 = performance.now();
+    const t = timed(() => optimizeLayout({
+      model: c.model, boundary: c.boundary, nTurbines: c.nTurbines, minSpacingM: c.minSpacingM, gridSize: 18, randomPct: 30, seed,
+      optimizer: { ...extra, ...opt, onProgress: (p) => trace.push([(performance.now() - t0) / 1000, p.bestAepGWh, p.evaluations]) },
+    }));
+    console.log(`\n### ${label}`);
+    console.log(HEADER);
+    row(seed, t.r, c.boundary, c.minSpacingM, t);
+    console.log(`smart start ${t.r.smartStartS.toFixed(0)} s of it. AEP against wall time (best feasible so far, GWh; the optimizer starts after the smart start):`);
+    let next = 0;
+    for (const [s, a, e] of trace) {
+      if (s >= next) { console.log(`  ${s.toFixed(0).padStart(6)} s  ${a.toFixed(3)} GWh  ${Math.round(e)} evaluations`); next = s + Math.max(30, t.wallS / 20); }
+    }
+    const last = trace[trace.length - 1];
+    if (last) console.log(`  ${last[0].toFixed(0).padStart(6)} s  ${last[1].toFixed(3)} GWh  ${Math.round(last[2])} evaluations (end)`);
+    return t;
+  };
   let sumDef = 0, sumLong = 0;
   for (const seed of hrSeeds) {
     console.log(`\n## Horns Rev 1: ${c.nTurbines} × V80 in its layout's bounding rectangle, ${c.wdDeg.length} × ${c.ws.length} flow cases, ${c.model.deficit.kind}, spacing ${c.minSpacingM} m, seed ${seed}`);
-    const run = (label: string, opt: OptimizerOptions) => {
-      const trace: [number, number, number][] = [];
-      const t0 = performance.now();
-      const t = timed(() => optimizeLayout({
-        model: c.model, boundary: c.boundary, nTurbines: c.nTurbines, minSpacingM: c.minSpacingM, gridSize: 18, randomPct: 30, seed,
-        optimizer: { ...extra, ...opt, onProgress: (p) => trace.push([(performance.now() - t0) / 1000, p.bestAepGWh, p.evaluations]) },
-      }));
-      console.log(`\n### ${label}`);
-      console.log(HEADER);
-      row(seed, t.r, c.boundary, c.minSpacingM, t);
-      console.log(`smart start ${t.r.smartStartS.toFixed(0)} s of it. AEP against wall time (best feasible so far, GWh; the optimizer starts after the smart start):`);
-      let next = 0;
-      for (const [s, a, e] of trace) {
-        if (s >= next) { console.log(`  ${s.toFixed(0).padStart(6)} s  ${a.toFixed(3)} GWh  ${Math.round(e)} evaluations`); next = s + Math.max(30, t.wallS / 20); }
-      }
-      const last = trace[trace.length - 1];
-      if (last) console.log(`  ${last[0].toFixed(0).padStart(6)} s  ${last[1].toFixed(3)} GWh  ${Math.round(last[2])} evaluations (end)`);
-      return t;
-    };
-    const def = run("default budget", {});
+    const def = run(seed, "default budget", {});
     const gainDef = def.r.aepGWh - def.r.aepInitialGWh;
     verdicts.push(`Horns Rev 1, seed ${seed}, default budget: ${def.wallS.toFixed(0)} s wall (${def.cpuS.toFixed(0)} s CPU): ends within 10 minutes: ${def.wallS <= 600 ? "MET" : `NOT MET on this run's wall clock`}`);
     if (longS > 0) {
       // The long run: the same method with time as its only limit (the coarse rose keeps 70 % of it).
-      const long = run(`long run: ${longS} s (time_limit_s, unbounded evaluations and hops)`, { timeLimitS: Math.max(1, longS - def.r.smartStartS), maxEvaluations: 1e12, hops: 1e9 });
+      const long = run(seed, `long run: ${longS} s (time_limit_s, unbounded evaluations and hops)`, { timeLimitS: Math.max(1, longS - def.r.smartStartS), maxEvaluations: 1e12, hops: 1e9 });
       const gainLong = long.r.aepGWh - long.r.aepInitialGWh;
       sumDef += gainDef; sumLong += gainLong;
       const share = gainDef / gainLong;
