@@ -147,6 +147,7 @@ const OPTIMIZER_KEYS = {
   time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },
   hop_ftol: { name: "hopFTol", min: 0, integer: false, what: "relative-decrease stop of L-BFGS during hops" },
   ring_starts: { name: "ringStarts", min: 0, integer: true, what: "ring starts (turbines along the outlines) solved before the search" },
+  coarse_speeds: { name: "coarseSpeeds", min: 0, integer: true, what: "speeds of the coarse rose, at most (neighbours merged; 0: all)" },
   coarse_directions: { name: "coarseDirections", min: 2, integer: true, what: "directions of the coarse rose (about)" },
   polish_directions: { name: "polishDirections", min: 0, integer: true, what: "directions of the middle rose that polishes the coarse search's best (about; 0: none)" },
   polish_share: { name: "polishShare", min: 0, max: 1, integer: false, what: "share of what the coarse rose leaves that the middle rose's polish may use" },

@@ -19,7 +19,7 @@ export {
 } from "./optimize.js";
 export {
   optimizeLayout, smartStartLayout, modelValueMap, modelAepGradient, coarseModel, widenedDeficit,
-  defaultMaxEvaluations, WEC_FACTORS, WORK_BUDGET, COARSE_ROSE_DIRECTIONS, COARSE_ROSE_MIN_DIRECTIONS,
+  defaultMaxEvaluations, WEC_FACTORS, WORK_BUDGET, COARSE_ROSE_DIRECTIONS, COARSE_ROSE_SPEEDS, COARSE_ROSE_MIN_DIRECTIONS,
   type OptimizeLayoutConfig, type OptimizeLayoutResult,
 } from "./optimizeLayout.js";
 export {

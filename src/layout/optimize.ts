@@ -95,8 +95,13 @@ export interface OptimizerOptions {
    * one when the flow cases are many, see docs/layout.md).
    */
   coarse?: boolean;
-  /** optimizeLayout: directions of the coarse rose, about (default 36: 10° on a 1° rose). */
+  /** optimizeLayout: directions of the coarse rose, about (default 72: 5° on a 1° rose). */
   coarseDirections?: number;
+  /**
+   * optimizeLayout: speeds of the coarse rose, at most: neighbouring speeds merged into one at
+   * their mean (default 8; 0: all of the site's).
+   */
+  coarseSpeeds?: number;
   /**
    * optimizeLayout: directions (about) of a middle rose on which the coarse search's best is
    * polished before the full rose takes over (default 120: 3° on a 1° rose; 0: none; used only

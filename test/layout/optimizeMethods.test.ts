@@ -2,7 +2,7 @@
 // for many directions, moves between separate regions, progress reports, determinism.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { aepGWh, builtinSite, builtinTurbine, deficitModel, windFarmModel } from "../../src/physics/index.js";
+import { aepGWh, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities, windFarmModel } from "../../src/physics/index.js";
 import { polygon, polygonBoundary, signedDistance } from "../../src/layout/boundary.js";
 import { feasibilityCheck } from "../../src/layout/constraints.js";
 import { optimize, type OptimizeProgress } from "../../src/layout/optimize.js";
@@ -75,24 +75,61 @@ test("method wec: deterministic for a seed, feasible, reports progress; its stag
   assert.equal(d.kind === "IEA37SimpleBastankhahGaussian" && d.k, 2 * 0.0324555);
 });
 
-test("a 360-direction rose: the search runs on a 36-direction coarse rose, the result is judged on the full one", () => {
+test("coarse rose with speeds merged: Horns Rev 1's 360 × 23 flow cases become 72 × 8, probability and mean speed kept", () => {
+  const site = builtinSite("hornsrev1");
+  const m = windFarmModel({ site, turbine: builtinTurbine("V80"), deficit: deficitModel("BastankhahGaussian") });
+  const L = site.defaultWdDeg.length, K = site.defaultWs.length;
+  assert.equal(L * K, 360 * 23);
+  const c = coarseModel(m, 72, 8)!;
+  const cs = c.model.site;
+  assert.equal(cs.defaultWdDeg.length, 72);
+  assert.equal(cs.defaultWs.length, 8);
+  assert.equal(c.ratio, (72 * 8) / (360 * 23));
+  const moments = (st: typeof site) => {
+    const p = flowCaseProbabilities(st, st.defaultWdDeg, st.defaultWs);
+    const k = st.defaultWs.length;
+    let total = 0, meanWs = 0;
+    const perDir = new Float64Array(st.defaultWdDeg.length);
+    p.forEach((q, i) => { total += q; meanWs += q * st.defaultWs[i % k]; perDir[Math.floor(i / k)] += q; });
+    return { total, meanWs, perDir };
+  };
+  const full = moments(site), co = moments(cs);
+  assert.ok(Math.abs(co.total - full.total) < 1e-12);
+  assert.ok(Math.abs(co.meanWs - full.meanWs) < 1e-9 * full.meanWs, `${co.meanWs} vs ${full.meanWs}`);
+  // Coarse direction j (at 5j°) carries the full rose's 5j − 2 … 5j + 2.
+  for (const j of [0, 27, 50]) {
+    let want = 0;
+    for (let q = 5 * j - 2; q <= 5 * j + 2; q++) want += full.perDir[(q + 360) % 360];
+    assert.ok(Math.abs(co.perDir[j] - want) < 1e-12, `direction ${j}`);
+  }
+  // Merged speeds move the AEP by a few percent at most (the power curve is not linear in speed).
+  const x = Float64Array.of(0, 560, 1120), y = Float64Array.of(0, 0, 300);
+  const a = aepGWh(m, x, y), b = aepGWh(c.model, x, y);
+  assert.ok(Math.abs(b - a) < 0.03 * a && b !== a, `${b} vs ${a}`);
+  // 36 directions with all speeds: the former default, each speed's share kept too.
+  assert.equal(coarseModel(m, 36, 0)!.model.site.defaultWs.length, 23);
+});
+
+test("a 360-direction rose: the search runs on a 72-direction coarse rose, the result is judged on the full one", () => {
   const m = windFarmModel({
     site: { ...builtinSite("iea37"), defaultWdDeg: Float64Array.from({ length: 360 }, (_, i) => i) },
     turbine: builtinTurbine("IEA37_3.35MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian"),
   });
   const coarse = coarseModel(m);
   assert.ok(coarse);
-  assert.equal(coarse!.model.site.defaultWdDeg.length, 36);
-  assert.equal(coarse!.ratio, 0.1);
+  assert.equal(coarse!.model.site.defaultWdDeg.length, 72);
+  assert.equal(coarse!.ratio, 0.2);
   // The coarse rose keeps the total probability: one turbine alone makes the same AEP on both.
   const one = Float64Array.of(0);
   assert.ok(Math.abs(aepGWh(coarse!.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
   assert.equal(coarseModel(model), undefined, "16 directions: no coarse rose");
-  // optimizer.coarse_directions: a finer coarse rose (5° steps), the same total.
-  const c72 = coarseModel(m, 72)!;
-  assert.equal(c72.model.site.defaultWdDeg.length, 72);
-  assert.equal(c72.ratio, 0.2);
-  assert.ok(Math.abs(aepGWh(c72.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
+  // optimizer.coarse_directions: a coarser rose (10° steps), the same total.
+  const c36 = coarseModel(m, 36)!;
+  assert.equal(c36.model.site.defaultWdDeg.length, 36);
+  assert.equal(c36.ratio, 0.1);
+  assert.ok(Math.abs(aepGWh(c36.model, one, one) - aepGWh(m, one, one)) < 1e-9 * aepGWh(m, one, one));
+  // One speed: nothing to merge, whatever coarse_speeds asks.
+  assert.equal(coarseModel(m, 72, 8)!.ratio, 0.2);
   const phases: string[] = [];
   const r = optimizeLayout({
     model: m, boundary: twoRegions, nTurbines: 8, minSpacingM: 260, gridSize: 10, randomPct: 0, seed: 1,
