@@ -109,13 +109,13 @@ export const POLISH_ROSE_DIRECTIONS = 120;
 /**
  * The coarse rose: every s-th of L evenly spaced directions (s ≈ L / directions, dividing L, at
  * least 2), each carrying the probability of the s directions around it (speed by speed), as a
- * table site; with `speeds` (> 0, fewer than the site's), groups of t neighbouring speeds become
+ * table site; with `speeds` (> 0, fewer than the site's; 0: all), groups of t neighbouring speeds become
  * one at their probability-weighted mean over the rose, carrying the group's probability. The
  * total probability is kept exactly, and each direction's; without speed groups also each
  * speed's share. Undefined when the rose is small or unevenly spaced. `ratio`: its flow cases
  * over the full rose's (the price of an evaluation on it).
  */
-export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIRECTIONS, speeds = 0): { model: WindFarmModel; ratio: number } | undefined {
+export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIRECTIONS, speeds = COARSE_ROSE_SPEEDS): { model: WindFarmModel; ratio: number } | undefined {
   const site = model.site;
   const wd = Float64Array.from(site.defaultWdDeg).sort();
   const ws = site.defaultWs;
@@ -144,9 +144,9 @@ export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIREC
   let ascending = true;
   for (let k = 1; k < K; k++) if (!(ws[k] > ws[k - 1])) ascending = false;
   const t = speeds > 0 && speeds < K && ascending ? Math.ceil(K / speeds) : 1;
+  const G = Math.ceil(K / t);
   let outRows = rows;
   if (t > 1) {
-    const G = Math.ceil(K / t);
     const wK = new Float64Array(K);
     for (let l = 0; l < L; l++) for (let k = 0; k < K; k++) wK[k] += pLK[l * K + k];
     const wsG = new Float64Array(G);
@@ -162,7 +162,7 @@ export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIREC
     });
   }
   const coarse = tableSite({ wdDeg: wdJ, freq, rows: outRows, ti: site.ti });
-  return { model: { ...model, site: coarse }, ratio: (J * Math.ceil(K / t)) / (L * K) };
+  return { model: { ...model, site: coarse }, ratio: (J * G) / (L * K) };
 }
 
 /** Default wake-expansion factors of method "wec", widest first. */
@@ -244,10 +244,10 @@ export function optimizeLayout(c: OptimizeLayoutConfig): OptimizeLayoutResult {
   const cfg = { ...c, model, flowCases: undefined };
   const grid = candidateGrid(c.boundary, c.gridSize);
   const o = c.optimizer ?? {};
-  const coarse = coarseModel(model, o.coarseDirections, o.coarseSpeeds ?? COARSE_ROSE_SPEEDS);
+  const coarse = coarseModel(model, o.coarseDirections, o.coarseSpeeds);
   // The middle rose only where it lies strictly between the coarse and the full one.
   const polishDirections = o.polishDirections ?? POLISH_ROSE_DIRECTIONS;
-  const mid = coarse && polishDirections > 0 ? coarseModel(model, polishDirections) : undefined;
+  const mid = coarse && polishDirections > 0 ? coarseModel(model, polishDirections, 0) : undefined;
   const middle = mid && mid.ratio > coarse!.ratio ? mid : undefined;
   // With a coarse rose the smart start's value map runs on it too (docs/layout.md, "Coarse
   // rose"): n value maps over the grid are most of a big rose's start-up (Horns Rev 1: minutes),
