@@ -141,6 +141,7 @@ const OPTIMIZER_KEYS = {
   hops: { name: "hops", min: 0, integer: true, what: "basin-hopping rounds after the first local solve (0: local solve only)" },
   inner_iterations: { name: "innerIterations", min: 1, integer: true, what: "L-BFGS iterations per augmented-Lagrangian round" },
   outer_iterations: { name: "outerIterations", min: 1, integer: true, what: "augmented-Lagrangian rounds per local solve" },
+  penalty_start: { name: "penaltyStart", min: 1e-6, max: 1e7, integer: false, what: "first penalty weight of the augmented Lagrangian" },
   relocate_share: { name: "relocateShare", min: 0, max: 1, integer: false, what: "share of hops that relocate weak turbines (default: by each move's record)" },
   relocation_grid: { name: "relocationGrid", min: 2, max: 400, integer: true, what: "candidate points per side of the relocation grid" },
   max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },

@@ -61,6 +61,11 @@ export interface OptimizerOptions {
   innerIterations?: number;
   /** Augmented-Lagrangian rounds per local solve. */
   outerIterations?: number;
+  /**
+   * The augmented Lagrangian's first penalty weight μ₀ on the scaled constraints (default
+   * PENALTY_START; raised tenfold whenever a round leaves more than a quarter of the last one's violation).
+   */
+  penaltyStart?: number;
   /** Seed of the hop generator (the run's seed by default). */
   seed?: number;
   /**
@@ -214,6 +219,7 @@ interface Ctx {
   lastAep: number;
   inner: number;
   outer: number;
+  mu0: number;
   fTol: number;
   /** True once the evaluation or time budget is spent. */
   stop: () => boolean;
@@ -222,6 +228,16 @@ interface Ctx {
   sd: Float64Array; bgx: Float64Array; bgy: Float64Array;
   lamB: Float64Array; lamS: Float64Array;
 }
+
+/**
+ * First penalty weight of the augmented Lagrangian. The objective (−AEP/AEP₀ over positions in
+ * spacings) is flat: a boundary multiplier is ~1e-5, its curvature smaller still, so μ₀ = 100 made
+ * the penalty of the ~60 turbines on an edge a stiff valley that L-BFGS crawled along — every
+ * round hit its 300 iterations and stopped on a crawl short of the optimum. μ₀ = PENALTY_START
+ * leaves millimetre violations in the first round, which the multipliers then remove
+ * (docs/layout.md, "The first penalty weight").
+ */
+export const PENALTY_START = 1;
 
 /** Share of the budget (and of the time limit) kept for the final tight local solve when hops run until it is spent. */
 const POLISH_RESERVE = 0.05;
@@ -253,7 +269,7 @@ function localSolve(c: Ctx, x0: Float64Array, y0: Float64Array): void {
   const z = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) { z[i] = (x0[i] - cx) / L; z[n + i] = (y0[i] - cy) / L; }
   c.lamB.fill(0); c.lamS.fill(0);
-  let mu = 100;
+  let mu = c.mu0;
   const { x, y, gx, gy, sd, bgx, bgy, lamB, lamS } = c;
   const F = (zz: Float64Array, g: Float64Array): number => {
     for (let i = 0; i < n; i++) { x[i] = cx + L * zz[i]; y[i] = cy + L * zz[n + i]; }
@@ -352,7 +368,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
     cx: (bb.xmin + bb.xmax) / 2, cy: (bb.ymin + bb.ymax) / 2,
     A0: aepInitial > 0 ? aepInitial : 1,
     history: [], iterations: 0, evaluations: 1, lastAep: 0,
-    inner: o.innerIterations ?? 300, outer: o.outerIterations ?? 12, fTol: 1e-10, stop: () => false,
+    inner: o.innerIterations ?? 300, outer: o.outerIterations ?? 12, mu0: o.penaltyStart ?? PENALTY_START, fTol: 1e-10, stop: () => false,
     x: new Float64Array(n), y: new Float64Array(n), gx: new Float64Array(n), gy: new Float64Array(n),
     sd: new Float64Array(n), bgx: new Float64Array(n), bgy: new Float64Array(n),
     lamB: new Float64Array(n), lamS: new Float64Array((n * (n - 1)) / 2),

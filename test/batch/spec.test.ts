@@ -118,6 +118,7 @@ test("other bad values name their field", () => {
     ["polygon with an exclusion outside the grid is fine, a bad exclusion is not", (s) => { s.farms[1].boundary = { polygon: [[0, 0], [2000, 0], [2000, 1500], [0, 1500]], exclusions: [[[1, 1], [2, 2]]] } as never; }, "farms[1].boundary.exclusions[0]"],
     ["unknown optimizer key", (s) => { (s as Record<string, unknown>).optimizer = { hopz: 1 }; }, "optimizer.hopz"],
     ["bad optimizer value", (s) => { (s as Record<string, unknown>).optimizer = { hops: -1 }; }, "optimizer.hops"],
+    ["zero first penalty weight", (s) => { (s as Record<string, unknown>).optimizer = { penalty_start: 0 }; }, "optimizer.penalty_start"],
     ["bad fault kind", (s) => { (s as Record<string, unknown>)._fault = { "*": { kind: "explode" } }; }, "_fault.*.kind"],
   ];
   for (const [what, mutate, field] of cases) {
