@@ -231,10 +231,11 @@ interface Ctx {
 
 /**
  * First penalty weight of the augmented Lagrangian. The objective (−AEP/AEP₀ over positions in
- * spacings) is flat: a boundary multiplier is ~1e-5, its curvature smaller still, so μ₀ = 100 made
- * the penalty of the ~60 turbines on an edge a stiff valley that L-BFGS crawled along — every
- * round hit its 300 iterations and stopped on a crawl short of the optimum. μ₀ = PENALTY_START
- * leaves millimetre violations in the first round, which the multipliers then remove
+ * spacings) is flat — Horns Rev 1's gradient is ~1e-4 per turbine — and the penalty acts on every
+ * violated constraint whatever its multiplier, so μ₀ = 100 made each of the ~40 turbines pressed
+ * against an edge a stiff valley that L-BFGS crawled along: every round hit its 300 iterations
+ * and stopped on a crawl short of the optimum. μ₀ = PENALTY_START leaves violations of order
+ * gradient / μ (under 2 cm there) in the first round, which the multipliers then remove
  * (docs/layout.md, "The first penalty weight").
  */
 export const PENALTY_START = 1;

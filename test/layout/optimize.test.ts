@@ -108,7 +108,7 @@ test("the first penalty weight: a local solve reaches the same optimum in less t
   const b = circleBoundary([0, 0], 1300);
   const run = (penaltyStart?: number) => optimizeLayout({
     model, boundary: b, nTurbines: 16, minSpacingM: 260, gridSize: 18, randomPct: 30, seed: 0,
-    optimizer: { hops: 0, ...(penaltyStart === undefined ? {} : { penaltyStart }) },
+    optimizer: { hops: 0, penaltyStart },
   });
   const stiff = run(100), dflt = run();
   assertStrictlyFeasible(dflt, b, 260);
