@@ -28,6 +28,7 @@ import {
   builtinBoundary, circleBoundary, feasibilityCheck, optimizeLayout, parseLayoutCase,
   type Boundary, type OptimizeLayoutResult, type OptimizerOptions,
 } from "../src/layout/index.js";
+import { optimizerOptions, type BatchSpec } from "../src/batch/index.js";
 
 const shared = ["../../shared/reference/", "../../../shared/reference/"]
   .map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u)) ?? new URL("../../shared/reference/", import.meta.url);
@@ -122,11 +123,11 @@ if (cases.includes("cs3")) {
     { best: 977444.0, what: "TU Delft (Tilli + Quaeghebeur), the best public layout, 977,444.0" },
     `baseline ${f0(cs34.baseline.cs3.recomputed_aep_MWh).trim()} MWh; best public layout ${f0(cs34.best_available.cs3_official_20dir.aep_MWh).trim()} MWh (${cs34.best_available.cs3_official_20dir.layout})`);
 }
-/** The budget examples/cases/iea37-cs4.json carries (what `wflo optimize` on it uses). */
+/** The optimizer section examples/cases/iea37-cs4.json carries (what `wflo optimize` on it uses: budget, coarse rose). */
 function cs4CaseBudget(): OptimizerOptions {
   const file = new URL("../examples/cases/iea37-cs4.json", import.meta.url).pathname;
-  const m = (JSON.parse(readFileSync(file, "utf8")) as { optimizer?: { max_evaluations?: number } }).optimizer?.max_evaluations;
-  return m === undefined ? {} : { maxEvaluations: m };
+  const raw = (JSON.parse(readFileSync(file, "utf8")) as { optimizer?: unknown }).optimizer;
+  return raw === undefined ? {} : optimizerOptions({ optimizer: raw } as BatchSpec, { file });
 }
 
 if (cases.includes("cs4")) {

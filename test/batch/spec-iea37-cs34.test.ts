@@ -61,3 +61,10 @@ test("examples/iea37-cs3.json and iea37-cs4.json: valid specs, 5 seeds each, the
     assert.equal(b.kind === "polygons" && b.polygons.length, regions);
   }
 });
+
+test("case study 4: the batch spec and the case file carry the same optimizer section (wflo run and wflo optimize agree)", () => {
+  const spec = JSON.parse(readFileSync("examples/iea37-cs4.json", "utf8")) as { optimizer?: unknown };
+  const kase = JSON.parse(readFileSync("examples/cases/iea37-cs4.json", "utf8")) as { optimizer?: unknown };
+  assert.ok(spec.optimizer !== undefined);
+  assert.deepEqual(spec.optimizer, kase.optimizer);
+});
