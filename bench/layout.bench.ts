@@ -28,7 +28,7 @@ import {
   builtinBoundary, circleBoundary, feasibilityCheck, optimizeLayout, parseLayoutCase,
   type Boundary, type OptimizeLayoutResult, type OptimizerOptions,
 } from "../src/layout/index.js";
-import { optimizerOptions, type BatchSpec } from "../src/batch/index.js";
+import { loadLayoutCaseWithOptimizer } from "../src/cli/commands/smart-start.js";
 
 const shared = ["../../shared/reference/", "../../../shared/reference/"]
   .map((p) => new URL(p, import.meta.url)).find((u) => existsSync(u)) ?? new URL("../../shared/reference/", import.meta.url);
@@ -123,18 +123,16 @@ if (cases.includes("cs3")) {
     { best: 977444.0, what: "TU Delft (Tilli + Quaeghebeur), the best public layout, 977,444.0" },
     `baseline ${f0(cs34.baseline.cs3.recomputed_aep_MWh).trim()} MWh; best public layout ${f0(cs34.best_available.cs3_official_20dir.aep_MWh).trim()} MWh (${cs34.best_available.cs3_official_20dir.layout})`);
 }
-/** The optimizer section examples/cases/iea37-cs4.json carries (what `wflo optimize` on it uses: budget, coarse rose). */
-function cs4CaseBudget(): OptimizerOptions {
-  const file = new URL("../examples/cases/iea37-cs4.json", import.meta.url).pathname;
-  const raw = (JSON.parse(readFileSync(file, "utf8")) as { optimizer?: unknown }).optimizer;
-  return raw === undefined ? {} : optimizerOptions({ optimizer: raw } as BatchSpec, { file });
+/** The optimizer section examples/cases/iea37-cs4.json carries, read as `wflo optimize` reads it (budget, coarse rose). */
+function cs4CaseOptimizer(): OptimizerOptions {
+  return loadLayoutCaseWithOptimizer(new URL("../examples/cases/iea37-cs4.json", import.meta.url).pathname).optimizer;
 }
 
 if (cases.includes("cs4")) {
   caseStudy("IEA 37 case study 4", "iea37-cs4", "iea37-cs4", 81,
     { best: 2913220.6, every: 2905646, what: "IFPEN DEBO 2,913,220.6 best of the eight (Thomas et al. 2023); the lowest of the eight 2,905,646" },
     `baseline ${f0(cs34.baseline.cs4.recomputed_aep_MWh_360dir).trim()} MWh (360 directions); best re-run layout recomputed ${f0(cs34.best_available.cs4_360dir_iea37_model.best_recomputed.aep_MWh_360dir).trim()} MWh; budget: examples/cases/iea37-cs4.json's optimizer section`,
-    cs4CaseBudget());
+    cs4CaseOptimizer());
 }
 
 if (cases.includes("hr")) {
