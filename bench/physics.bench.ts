@@ -13,6 +13,9 @@
  *    NOJ and BastankhahGaussian, and the IEA 37 rose + IEA 37 3.35 MW (16 × 1) with the IEA 37
  *    Gaussian: AEP and AEP + gradient time, peak memory, and the fitted exponent of time in n,
  *    beside PyWake's published autograd gradient (9.1 s / 1.3 GB at 80, 342 s / 50 GB at 500).
+ * 3. Speed-free wakes: case study 4's baseline (81 × IEA37_10MW, 360 × 20), AEP and AEP + gradient
+ *    with the turbine's constant Ct (one pass per direction) against the same curves as a table
+ *    (speed by speed), measured in the same run.
  *
  * Environment: PHYSBENCH_ROUNDS (default 9), PHYSBENCH_FULL=1 to time the 1,280-turbine Horns Rev
  * gradient on all 360 directions even when the fit predicts it takes over a minute.
@@ -24,7 +27,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
   aepGWh, aepGradient, builtinLayout, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities,
-  simulate, superpositionModel, turbinePowerCt, windFarmModel, type WindFarmModel,
+  simulate, superpositionModel, tabularTurbine, turbinePowerCt, windFarmModel, type WindFarmModel,
 } from "../src/physics/index.js";
 
 const REF = "../shared/reference/pywake_timings.json";
@@ -409,4 +412,38 @@ for (const cfg of scaleConfigs) {
   }
   console.log("");
 }
+// ---------------------------------------------------------------------------------------
+// 3. Speed-free wakes
+
+{
+  // The IEA 37 case-study 4 farm on its 360 × 20 rose: IEA37_10MW (Ct 8/9 at every speed, so one
+  // pass over a direction's pairs serves all 20 speeds) against the same curves as a table, which
+  // the engine cannot know to be speed-free and so runs speed by speed (the baseline, same run).
+  const site = builtinSite("iea37-cs4");
+  const cubic = builtinTurbine("IEA37_10MW");
+  const ws = Float64Array.from({ length: 501 }, (_, i) => i * 0.06);
+  const pc = new Float64Array(4);
+  const powerW = Float64Array.from(ws, (v) => { turbinePowerCt(cubic, v, pc); return pc[0]; });
+  const table = tabularTurbine({ name: "IEA37_10MW as a table", diameterM: cubic.diameterM, hubHeightM: cubic.hubHeightM, ws, powerW, ct: ws.map(() => 8 / 9) });
+  const deficit = deficitModel("IEA37SimpleBastankhahGaussian");
+  const free = windFarmModel({ site, turbine: cubic, deficit });
+  const perSpeed = windFarmModel({ site, turbine: table, deficit });
+  const { x, y } = builtinLayout("iea37-cs4-baseline");
+  const gx = new Float64Array(x.length);
+  const gy = new Float64Array(x.length);
+  const rows: [string, WindFarmModel, Series, Series][] = [["speed-free (IEA37_10MW)", free, newSeries(), newSeries()], ["per speed (the same curves as a table)", perSpeed, newSeries(), newSeries()]];
+  for (const [, m] of rows) { aepGWh(m, x, y); aepGradient(m, x, y, gx, gy); }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [, m, a, g] of rows) { timeOnce(a, () => aepGWh(m, x, y)); timeOnce(g, () => aepGradient(m, x, y, gx, gy)); }
+  }
+  console.log(`\n## 3. Speed-free wakes: IEA 37 case study 4's baseline (81 turbines, 360 × 20 flow cases), median wall (CPU) of ${ROUNDS} alternating rounds.\n`);
+  console.log(`${"path".padEnd(42)}${"AEP".padStart(10)}${"(CPU)".padStart(11)}${"AEP+grad".padStart(10)}${"(CPU)".padStart(11)}  AEP GWh`);
+  for (const [name, m, a, g] of rows) {
+    console.log(`${name.padEnd(42)}${fmt(median(a.wall)).padStart(10)}${`(${fmt(median(a.cpu))})`.padStart(11)}${fmt(median(g.wall)).padStart(10)}${`(${fmt(median(g.cpu))})`.padStart(11)}  ${aepGWh(m, x, y).toFixed(3)}`);
+  }
+  const [, , fa, fg] = rows[0];
+  const [, , pa, pg] = rows[1];
+  console.log(`  per speed / speed-free: AEP ${(median(pa.wall) / median(fa.wall)).toFixed(1)}×, AEP + gradient ${(median(pg.wall) / median(fg.wall)).toFixed(1)}× (the table's AEP differs in the last digits: linear between its 0.06 m/s rows)`);
+}
+
 console.log(`load average at end: ${loadLine()}; whole physics bench ${((performance.now() - benchStart) / 1e3).toFixed(0)} s`);

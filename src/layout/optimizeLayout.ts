@@ -3,7 +3,7 @@
  * optimize → feasibility verdict. The single entry point for workers and the CLI.
  */
 import {
-  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, flowCaseProbabilities, tableSite, wdBinWidthDeg,
+  aepGWh, aepGradient, aepPerTurbineGWh, candidateAepGWh, flowCaseProbabilities, speedFreeWakes, tableSite, wdBinWidthDeg,
   type DeficitModel, type FlowCaseOptions, type WindFarmModel,
 } from "../physics/index.js";
 import { InputError } from "../errors.js";
@@ -100,7 +100,10 @@ export const COARSE_ROSE_DIRECTIONS = 72;
 /**
  * Speeds the coarse rose keeps, at most: merging neighbours shifts every layout's AEP by about
  * the same amount and leaves the ranking (Horns Rev 1: 23 → 8 speeds, the offset the same within
- * 0.1 GWh over seven layouts), so 72 directions × 8 speeds cost less than 36 × 23.
+ * 0.1 GWh over seven layouts), so 72 directions × 8 speeds cost less than 36 × 23. Not where the
+ * wakes are speed-free (`speedFreeWakes`: IEA 37 case studies 3 and 4): there fewer speeds save
+ * nothing and drift the search (case study 4's 72 × 7 rose read its cubic curve 2 % low), so the
+ * coarse rose keeps every speed unless told otherwise.
  */
 export const COARSE_ROSE_SPEEDS = 8;
 /** Directions of the middle rose that polishes the coarse search's best (about): 3° steps on a 1° rose. */
@@ -109,13 +112,15 @@ export const POLISH_ROSE_DIRECTIONS = 120;
 /**
  * The coarse rose: every s-th of L evenly spaced directions (s ≈ L / directions, dividing L, at
  * least 2), each carrying the probability of the s directions around it (speed by speed), as a
- * table site; with `speeds` (> 0, fewer than the site's; 0: all), groups of t neighbouring speeds become
+ * table site; with `speedsAtMost` (> 0, fewer than the site's; 0: all; by default
+ * COARSE_ROSE_SPEEDS, or all where the wakes are speed-free), groups of t neighbouring speeds become
  * one at their probability-weighted mean over the rose, carrying the group's probability. The
  * total probability is kept exactly, and each direction's; without speed groups also each
  * speed's share. Undefined when the rose is small or unevenly spaced. `ratio`: its flow cases
  * over the full rose's (the price of an evaluation on it).
  */
-export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIRECTIONS, speeds = COARSE_ROSE_SPEEDS): { model: WindFarmModel; ratio: number } | undefined {
+export function coarseModel(model: WindFarmModel, directions = COARSE_ROSE_DIRECTIONS, speedsAtMost?: number): { model: WindFarmModel; ratio: number } | undefined {
+  const speeds = speedsAtMost ?? (speedFreeWakes(model) ? 0 : COARSE_ROSE_SPEEDS);
   const site = model.site;
   const wd = Float64Array.from(site.defaultWdDeg).sort();
   const ws = site.defaultWs;

@@ -149,6 +149,18 @@ function lookup(model: WindFarmModel): Resolved {
   return r;
 }
 
+/**
+ * True when one pass over a direction's wake pairs serves all its speeds (every deficit the
+ * free-stream speed times a factor of geometry alone: the IEA 37 simple Gaussian with a turbine
+ * whose Ct is the same at every speed). An evaluation then costs about its directions' share,
+ * whatever the speeds: fewer speeds save nothing (a coarse rose keeps them all).
+ */
+export function speedFreeWakes(model: WindFarmModel): boolean {
+  if (isGeneral(model)) return false;
+  const r = lookup(model);
+  return r.kernel.speedFree?.(r) ?? false;
+}
+
 /** How many times an entry point has chosen a kernel in this thread (one per call). */
 export function kernelDispatchCount(): number {
   return dispatches;
@@ -454,7 +466,7 @@ export function aepGradient(
     return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
   }
   const r = dispatch(model);
-  const { backward, flatSpeeds } = r.kernel;
+  const { backward, flatSpeeds, speedFreeGradient } = r.kernel;
   if (!backward) return finiteDifferenceGradient(model, x, y, dAepDx, dAepDy, opts);
   const fc = flowCases(model, opts);
   const sc = scratch;
@@ -478,6 +490,11 @@ export function aepGradient(
     buildPairs(r, sc, n, x, y, c, s, true);
     gwQ.fill(0, 0, n);
     ghQ.fill(0, 0, n);
+    // one speed keeps the per-speed loop: its AEP then stays the fused single-speed path's to the bit
+    if (K > 1 && speedFreeGradient && speedFreeGradient(r, sc, n, ws, K, free, pLK, l, aepI)) {
+      toPositions(sc, n, c, s, dAepDx, dAepDy);
+      continue;
+    }
     const kEnd = flatSpeeds ? flatSpeeds(r, sc, n, ws, K) : K;
     for (let kk = 0; kk < kEnd; kk++) {
       const pw = pLK[l * K + kk] * GWH_PER_W_YEAR;
@@ -493,16 +510,21 @@ export function aepGradient(
       const term = free.powerK[kk] * (pLK[l * K + kk] * GWH_PER_W_YEAR);
       for (let p = 0; p < n; p++) aepI[orderP[p]] += term;
     }
-    // dw = −cΔx − sΔy and cw² = (sΔx − cΔy)² with Δ = dst − src: back to x and y
-    for (let p = 0; p < n; p++) {
-      const i = orderP[p];
-      const gw = gwQ[p];
-      const gh = ghQ[p];
-      dAepDx[i] += -c * gw + 2 * s * gh;
-      dAepDy[i] += -s * gw - 2 * c * gh;
-    }
+    toPositions(sc, n, c, s, dAepDx, dAepDy);
   }
   return sumArray(aepI, n);
+}
+
+/** One direction's adjoints of dw and cw² per position back to x and y: dw = −cΔx − sΔy, cw² = (sΔx − cΔy)², Δ = dst − src. */
+function toPositions(sc: Scratch, n: number, c: number, s: number, dAepDx: Float64Array, dAepDy: Float64Array): void {
+  const { orderP, gwQ, ghQ } = sc;
+  for (let p = 0; p < n; p++) {
+    const i = orderP[p];
+    const gw = gwQ[p];
+    const gh = ghQ[p];
+    dAepDx[i] += -c * gw + 2 * s * gh;
+    dAepDy[i] += -s * gw - 2 * c * gh;
+  }
 }
 
 /**

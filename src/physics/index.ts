@@ -8,7 +8,7 @@ export * from "./superposition.js";
 export * from "./layouts.js";
 export * from "./layoutFile.js";
 export {
-  windFarmModel, aepGWh, aepPerTurbineGWh, aepGradient, candidateAepGWh,
+  windFarmModel, aepGWh, aepPerTurbineGWh, aepGradient, candidateAepGWh, speedFreeWakes,
   type WindFarmModel, type FlowCaseOptions,
 } from "./engine.js";
 export { simulate, type SimulationResult } from "./simulate.js";

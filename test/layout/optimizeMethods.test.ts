@@ -2,7 +2,9 @@
 // for many directions, moves between separate regions, progress reports, determinism.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { aepGWh, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities, windFarmModel } from "../../src/physics/index.js";
+import {
+  aepGWh, builtinSite, builtinTurbine, deficitModel, flowCaseProbabilities, speedFreeWakes, windFarmModel,
+} from "../../src/physics/index.js";
 import { polygon, polygonBoundary, signedDistance } from "../../src/layout/boundary.js";
 import { feasibilityCheck } from "../../src/layout/constraints.js";
 import { optimize, type OptimizeProgress } from "../../src/layout/optimize.js";
@@ -108,6 +110,19 @@ test("coarse rose with speeds merged: Horns Rev 1's 360 × 23 flow cases become 
   assert.ok(Math.abs(b - a) < 0.03 * a && b !== a, `${b} vs ${a}`);
   // 36 directions with all speeds: the former default, each speed's share kept too.
   assert.equal(coarseModel(m, 36, 0)!.model.site.defaultWs.length, 23);
+});
+
+test("speed-free wakes (IEA 37 case study 4): the coarse rose keeps every speed unless told otherwise; Horns Rev 1 merges to 8", () => {
+  const cs4 = windFarmModel({ site: builtinSite("iea37-cs4"), turbine: builtinTurbine("IEA37_10MW"), deficit: deficitModel("IEA37SimpleBastankhahGaussian") });
+  const hr = windFarmModel({ site: builtinSite("hornsrev1"), turbine: builtinTurbine("V80"), deficit: deficitModel("BastankhahGaussian") });
+  assert.equal(speedFreeWakes(cs4), true);
+  assert.equal(speedFreeWakes(hr), false, "the V80's Ct varies with the speed");
+  const c = coarseModel(cs4)!;
+  assert.equal(c.model.site.defaultWdDeg.length, 72);
+  assert.equal(c.model.site.defaultWs.length, 20);
+  assert.equal(c.ratio, 72 / 360);
+  assert.equal(coarseModel(cs4, 72, 10)!.model.site.defaultWs.length, 10, "coarse_speeds given: merged as asked");
+  assert.equal(coarseModel(hr)!.model.site.defaultWs.length, 8);
 });
 
 test("a 360-direction rose: the search runs on a 72-direction coarse rose, the result is judged on the full one", () => {

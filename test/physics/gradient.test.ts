@@ -4,6 +4,7 @@ import {
   aepGWh, aepGradient, builtinLayout, builtinSite, builtinTurbine, deficitModel, superpositionModel,
   windFarmModel, type FlowCaseOptions, type WindFarmModel, type DeficitName, type SuperpositionName,
 } from "../../src/physics/index.js";
+import { speedFreeDirectionCount } from "../../src/physics/kernels/iea37SimpleBastankhahGaussian.js";
 
 /**
  * Analytic dAEP/dx, dAEP/dy against 4th-order central differences
@@ -58,6 +59,23 @@ test("IEA37SimpleBastankhahGaussian gradient = finite differences (16 and 36 tur
     assert.ok(e <= 1e-6, `${name}: worst relative error ${e.toExponential(2)}`);
   }
 });
+
+for (const superposition of ["squared", "linear"] as const) {
+  test(`IEA37SimpleBastankhahGaussian + ${superposition} on IEA37_10MW, 20 speeds: one pass per direction, gradient = finite differences`, () => {
+    // Ct 8/9 at every speed: every direction's pairs serve all its speeds at once (speedFreeDirection);
+    // the case-study 3 and 4 baselines (iea37Cs34.test.ts) check its AEP against iea37-aepcalc.py.
+    const model = windFarmModel({
+      site: builtinSite("iea37-cs3"), turbine: builtinTurbine("IEA37_10MW"),
+      deficit: deficitModel("IEA37SimpleBastankhahGaussian"), superposition: superpositionModel(superposition),
+    });
+    const { x, y } = builtinLayout("iea37-cs3-baseline");
+    jitter(x, y, 13);
+    const before = speedFreeDirectionCount();
+    const e = checkGradient(model, x, y);
+    assert.ok(speedFreeDirectionCount() > before, "the speed-free path ran");
+    assert.ok(e <= 1e-6, `worst relative error ${e.toExponential(2)}`);
+  });
+}
 
 const cases: [DeficitName, SuperpositionName][] = [
   ["BastankhahGaussian", "squared"], ["BastankhahGaussian", "linear"],

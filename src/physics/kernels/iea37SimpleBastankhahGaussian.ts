@@ -27,10 +27,19 @@ const iea37Centre = iea37.iea37Centre;
 const expNeg = expNegModule.expNeg;
 const turbinePowerCt = turbines.turbinePowerCt;
 
-function resolve(model: WindFarmModel, base: ResolvedBase): Resolved {
+interface Iea37Resolved extends Resolved {
+  /**
+   * The turbine's Ct is the same at every speed (the IEA 37 turbines'), so every deficit is the
+   * free-stream speed times a factor of geometry alone, d = WS·r, and Σd² = WS²·Σr²: one pass
+   * over a direction's pairs serves all its speeds (speedFreeDirection).
+   */
+  speedFree: boolean;
+}
+
+function resolve(model: WindFarmModel, base: ResolvedBase): Iea37Resolved {
   const d = model.deficit;
   if (d.kind !== "IEA37SimpleBastankhahGaussian") return unknownDeficit(d);
-  return { ...base, kernel: iea37Kernel, k: d.k, epsMax: IEA37_EPSILON };
+  return { ...base, kernel: iea37Kernel, k: d.k, epsMax: IEA37_EPSILON, speedFree: base.turbine.kind === "cubic" };
 }
 
 function sourceFactor(r: Resolved): number {
@@ -109,9 +118,14 @@ function fusedSingleSpeed(
  * Unwaked positions' AEP (and tensors) are the engine's.
  */
 function directionAep(
-  r: Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+  r: Iea37Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
   pLK: Float64Array, l: number, L: number, aepI: Float64Array, tensors?: Tensors,
 ): void {
+  // one speed (case study 1) keeps this loop: it equals the fused single-speed path to the bit
+  if (r.speedFree && K > 1) {
+    speedFreeDirection(r, sc, n, ws, K, free, pLK, l, L, aepI, tensors, false);
+    return;
+  }
   const { orderP, pairStartP, isWakedQ, accQ, pc, aepLK } = sc;
   const { linear, turbine } = r;
   for (let k = 0; k < K; k++) {
@@ -155,6 +169,96 @@ function directionAep(
       if (e0 !== e1) pushSource(r, sc, p, e0, e1, ct, acc, WS, k, free, false);
     }
   }
+}
+
+/**
+ * One direction at every speed when the deficits factor (Iea37Resolved.speedFree): the pairs push
+ * r = (1 − √(1 − Ct·B))·A once (accQ = Σr² or Σr), then each waked position sees
+ * WS_eff = WS·(1 − √Σr²) (linear: WS·(1 − Σr)) at every speed. The AEP of the waked positions goes
+ * into aepI position by position, speed by speed (the unwaked ones' is the engine's, or, with
+ * `gradient`, added here first the way the engine adds it). With `gradient` the deficits are kept
+ * (dE, auxE) and dPowerQ[p] = Σₖ pwₖ·P'(WS_eff)·WSₖ, so that one backward pass at WS = 1, pw = 1
+ * gives every speed's gradient at once: ∂WS_eff,k/∂r = −WSₖ·r/√Σr² (linear −WSₖ), and the
+ * backward pass's adjoint −w̄/√acc with w̄ = dPowerQ carries that sum. Ct is constant: c̄t feeds nothing.
+ */
+function speedFreeDirection(
+  r: Iea37Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+  pLK: Float64Array, l: number, L: number, aepI: Float64Array, tensors: Tensors | undefined, gradient: boolean,
+): void {
+  const { orderP, pairStartP, isWakedQ, accQ, ctQ, dPowerQ, dCtQ, pc, aepLK } = sc;
+  const { linear, turbine } = r;
+  const ct = free.ctK[0];
+  speedFreeDirections++;
+  accQ.fill(0, 0, n);
+  for (let p = 0; p < n; p++) {
+    const e0 = pairStartP[p];
+    const e1 = pairStartP[p + 1];
+    if (e0 !== e1) pushSource(r, sc, p, e0, e1, ct, 0, 1, 0, free, gradient);
+  }
+  let freeL = 0;
+  if (gradient) for (let k = 0; k < K; k++) freeL += free.powerK[k] * (pLK[l * K + k] * GWH_PER_W_YEAR);
+  const lK = l * K;
+  for (let p = 0; p < n; p++) {
+    const i = orderP[p];
+    const acc = accQ[p];
+    ctQ[p] = ct;
+    dCtQ[p] = 0;
+    dPowerQ[p] = 0;
+    if (!isWakedQ[p]) {
+      if (gradient) aepI[i] += freeL;
+      continue;
+    }
+    if (acc === 0) {
+      // waked in this direction, yet every deficit is 0 (Ct = 0): free stream
+      for (let k = 0; k < K; k++) {
+        const term = free.powerK[k] * (pLK[lK + k] * GWH_PER_W_YEAR);
+        aepI[i] += term;
+        if (aepLK) aepLK[lK + k] += term;
+        if (tensors) {
+          const at = (i * L + l) * K + k;
+          tensors.wsEffILK[at] = ws[k];
+          tensors.powerILK[at] = free.powerK[k];
+          tensors.ctILK[at] = free.ctK[k];
+        }
+      }
+      continue;
+    }
+    const keep = 1 - (linear ? acc : Math.sqrt(acc));
+    let slope = 0;
+    for (let k = 0; k < K; k++) {
+      const WS = ws[k];
+      const pw = pLK[lK + k] * GWH_PER_W_YEAR;
+      const wsEff = WS * keep;
+      turbinePowerCt(turbine, wsEff, pc);
+      const term = pc[0] * pw;
+      aepI[i] += term;
+      if (aepLK) aepLK[lK + k] += term;
+      if (tensors) {
+        const at = (i * L + l) * K + k;
+        tensors.wsEffILK[at] = wsEff;
+        tensors.powerILK[at] = pc[0];
+        tensors.ctILK[at] = pc[1];
+      }
+      slope += pw * pc[2] * WS;
+    }
+    dPowerQ[p] = slope;
+  }
+}
+
+let speedFreeDirections = 0;
+/** Directions this thread ran through speedFreeDirection (for the tests that it is the path taken). */
+export function speedFreeDirectionCount(): number {
+  return speedFreeDirections;
+}
+
+function speedFreeGradient(
+  r: Iea37Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
+  pLK: Float64Array, l: number, aepI: Float64Array,
+): boolean {
+  if (!r.speedFree) return false;
+  speedFreeDirection(r, sc, n, ws, K, free, pLK, l, 0, aepI, undefined, true);
+  backward(r, sc, n, 1, 1);
+  return true;
 }
 
 function pushSource(
@@ -226,7 +330,7 @@ function pointDeficit(r: Resolved, ct: number, factor: number, WS: number, dw: n
   return WS * iea37Centre(ct * (((r.D * r.D) / 8) * inv2)) * expNeg(0.5 * cw2 * inv2);
 }
 
-export const iea37Kernel: WakeKernel = {
+export const iea37Kernel: WakeKernel<Iea37Resolved> = {
   deficits: ["IEA37SimpleBastankhahGaussian"],
-  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, pushSource, backward, pointDeficit,
+  resolve, sourceFactor, pairs, fusedSingleSpeed, directionAep, speedFree: (r) => r.speedFree, speedFreeGradient, pushSource, backward, pointDeficit,
 };
