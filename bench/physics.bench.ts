@@ -443,7 +443,7 @@ for (const cfg of scaleConfigs) {
   }
   const [, , fa, fg] = rows[0];
   const [, , pa, pg] = rows[1];
-  console.log(`  per speed / speed-free: AEP ${(median(pa.wall) / median(fa.wall)).toFixed(1)}×, AEP + gradient ${(median(pg.wall) / median(fg.wall)).toFixed(1)}× (the table's AEP differs in the last digits: linear between its 0.06 m/s rows)`);
+  console.log(`  per speed / speed-free: AEP ${(median(pa.wall) / median(fa.wall)).toFixed(1)}×, AEP + gradient ${(median(pg.wall) / median(fg.wall)).toFixed(1)}× (the table's AEP differs by ${(Math.abs(aepGWh(perSpeed, x, y) / aepGWh(free, x, y) - 1)).toExponential(0)}: linear between its 0.06 m/s rows)`);
 }
 
 console.log(`load average at end: ${loadLine()}; whole physics bench ${((performance.now() - benchStart) / 1e3).toFixed(0)} s`);
