@@ -19,7 +19,9 @@
  * Per flow case, per position q: accQ (Σd² or Σd), wsEffQ, ctQ, slopes; per pair: dE.
  * The multi-speed AEP paths of Bastankhah/Niayifar and NOJ run speed-minor instead: per
  * position all K speeds, then per pair all K speeds (accQK[q·K + k]), the same arithmetic in
- * the same order. A single speed (IEA 37) skips the pair lists (fused*). The gradient keeps
+ * the same order. A single speed (IEA 37) skips the pair lists (fused*). Where every deficit is
+ * the free-stream speed times a factor of geometry alone (the IEA 37 Gaussian, Ct the same at every
+ * speed) one pass over a direction's pairs serves all its speeds (the kernel's speedFree*). The gradient keeps
  * dw, hcw per pair and, per flow case, dE and auxE for its backward pass (backward*).
  * Gaussian factors come from expNeg (≤ 2 ulp from Math.exp) after the cull (GAUSS_CULL).
  *
