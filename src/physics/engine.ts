@@ -468,7 +468,7 @@ export function aepGradient(
     return generalAepGradient(wakeModelOf(model), model.turbine, model.site.ti, x, y, f.wdDeg, f.ws, f.pLK, dAepDx, dAepDy);
   }
   const r = dispatch(model);
-  const { backward, flatSpeeds, speedFreeGradient } = r.kernel;
+  const { backward, flatSpeeds, speedFree, speedFreeGradient } = r.kernel;
   if (!backward) return finiteDifferenceGradient(model, x, y, dAepDx, dAepDy, opts);
   const fc = flowCases(model, opts);
   const sc = scratch;
@@ -476,6 +476,8 @@ export function aepGradient(
   const { wdDeg, ws, pLK } = fc;
   const L = wdDeg.length;
   const K = ws.length;
+  // One speed keeps the per-speed loop: its AEP then stays the fused single-speed path's to the bit.
+  const allSpeedsAtOnce = K > 1 && speedFree?.(r) ? speedFreeGradient : undefined;
   const free = freeStreamOf(r, fc, sc.pc);
   if (aepScratchI.length < n) aepScratchI = new Float64Array(n);
   const aepI = aepScratchI;
@@ -492,8 +494,8 @@ export function aepGradient(
     buildPairs(r, sc, n, x, y, c, s, true);
     gwQ.fill(0, 0, n);
     ghQ.fill(0, 0, n);
-    // one speed keeps the per-speed loop: its AEP then stays the fused single-speed path's to the bit
-    if (K > 1 && speedFreeGradient && speedFreeGradient(r, sc, n, ws, K, free, pLK, l, aepI)) {
+    if (allSpeedsAtOnce) {
+      allSpeedsAtOnce(r, sc, n, ws, K, free, pLK, l, aepI);
       toPositions(sc, n, c, s, dAepDx, dAepDy);
       continue;
     }

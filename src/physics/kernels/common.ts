@@ -140,20 +140,20 @@ export interface WakeKernel<R extends Resolved = Resolved> {
    * turbine provably stays on the flat top of the power curve (flatSpeedsFrom); K when none.
    */
   flatSpeeds?(r: R, sc: Scratch, n: number, ws: Float64Array, K: number): number;
-  /** Optional: every deficit of this model is the free-stream speed times a factor of geometry alone (see speedFreeGradient). */
+  /**
+   * Optional: every deficit of this model is the free-stream speed times a factor of geometry
+   * alone (Ct the same at every speed: the IEA 37 turbines); the kernel then has speedFreeGradient.
+   */
   speedFree?(r: R): boolean;
   /**
-   * Optional: one direction's AEP at every speed and the backward pass of all of them from one
-   * pass over its pairs, for models whose every deficit is the free-stream speed times a factor
-   * of geometry alone (Ct the same at every speed: the IEA 37 turbines). Called after `pairs`
-   * (with geometry) with gwQ, ghQ zeroed; adds every position's AEP of this direction into aepI,
-   * in the order `directionAep` adds it. Returns false, having done nothing, when the model does
-   * not factor so: the engine then runs speed by speed.
+   * Where `speedFree`: one direction's AEP at every speed and the backward pass of all of them
+   * from one pass over its pairs. Called after `pairs` (with geometry) with gwQ, ghQ zeroed; adds
+   * every position's AEP of this direction into aepI, in the order `directionAep` adds it.
    */
   speedFreeGradient?(
     r: R, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
     pLK: Float64Array, l: number, aepI: Float64Array,
-  ): boolean;
+  ): void;
   /** Backward pass of one flow case (adjoints into gwQ, ghQ); absent: no analytic gradient. */
   backward?(r: R, sc: Scratch, n: number, WS: number, pw: number): void;
   /**

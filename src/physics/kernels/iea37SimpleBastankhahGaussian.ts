@@ -208,21 +208,8 @@ function speedFreeDirection(
       if (gradient) aepI[i] += freeL;
       continue;
     }
-    if (acc === 0) {
-      // waked in this direction, yet every deficit is 0 (Ct = 0): free stream
-      for (let k = 0; k < K; k++) {
-        const term = free.powerK[k] * (pLK[lK + k] * GWH_PER_W_YEAR);
-        aepI[i] += term;
-        if (aepLK) aepLK[lK + k] += term;
-        if (tensors) {
-          const at = (i * L + l) * K + k;
-          tensors.wsEffILK[at] = ws[k];
-          tensors.powerILK[at] = free.powerK[k];
-          tensors.ctILK[at] = free.ctK[k];
-        }
-      }
-      continue;
-    }
+    // acc = 0 (Ct = 0: every deficit 0) gives keep = 1, WS_eff = WS and the free-stream row's
+    // power and Ct to the bit; its adjoint is 0 (setAdjoint), whatever dPowerQ holds.
     const keep = 1 - (linear ? acc : Math.sqrt(acc));
     let slope = 0;
     for (let k = 0; k < K; k++) {
@@ -254,11 +241,9 @@ export function speedFreeDirectionCount(): number {
 function speedFreeGradient(
   r: Iea37Resolved, sc: Scratch, n: number, ws: Float64Array, K: number, free: FreeStream,
   pLK: Float64Array, l: number, aepI: Float64Array,
-): boolean {
-  if (!r.speedFree) return false;
+): void {
   speedFreeDirection(r, sc, n, ws, K, free, pLK, l, 0, aepI, undefined, true);
   backward(r, sc, n, 1, 1);
-  return true;
 }
 
 function pushSource(
