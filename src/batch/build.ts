@@ -143,6 +143,7 @@ const OPTIMIZER_KEYS = {
   outer_iterations: { name: "outerIterations", min: 1, integer: true, what: "augmented-Lagrangian rounds per local solve" },
   penalty_start: { name: "penaltyStart", min: 1e-6, max: 1e7, integer: false, what: "first penalty weight of the augmented Lagrangian" },
   relocate_share: { name: "relocateShare", min: 0, max: 1, integer: false, what: "share of hops that relocate weak turbines (default: by each move's record)" },
+  repack_after: { name: "repackAfter", min: 0, max: 1e9, integer: true, what: "failed hops in a row after which half the hops repack a cluster of turbines (default 8; 0: never)" },
   relocation_grid: { name: "relocationGrid", min: 2, max: 400, integer: true, what: "candidate points per side of the relocation grid" },
   max_evaluations: { name: "maxEvaluations", min: 1, integer: true, what: "budget of AEP evaluations over the run" },
   time_limit_s: { name: "timeLimitS", min: 0, integer: false, what: "wall-clock limit per config (s); results then depend on the machine's load" },

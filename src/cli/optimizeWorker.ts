@@ -19,7 +19,7 @@ export interface OptimizeJob {
 
 /** What comes back: the fields `wflo optimize` prints (the histories stay here). */
 export type OptimizeWorkerResult = Pick<OptimizeLayoutResult,
-  "x" | "y" | "aepGWh" | "aepInitialGWh" | "iterations" | "feasible" | "minSpacingFoundM" | "maxBoundaryViolationM" | "evaluations" | "elapsedS">;
+  "x" | "y" | "aepGWh" | "aepInitialGWh" | "iterations" | "feasible" | "minSpacingFoundM" | "maxBoundaryViolationM" | "evaluations" | "elapsedS" | "moves">;
 
 const job = workerData as OptimizeJob;
 try {
@@ -36,7 +36,7 @@ try {
   });
   const result: OptimizeWorkerResult = {
     x: r.x, y: r.y, aepGWh: r.aepGWh, aepInitialGWh: r.aepInitialGWh, iterations: r.iterations, feasible: r.feasible,
-    minSpacingFoundM: r.minSpacingFoundM, maxBoundaryViolationM: r.maxBoundaryViolationM, evaluations: r.evaluations, elapsedS: r.elapsedS,
+    minSpacingFoundM: r.minSpacingFoundM, maxBoundaryViolationM: r.maxBoundaryViolationM, evaluations: r.evaluations, elapsedS: r.elapsedS, moves: r.moves,
   };
   parentPort!.postMessage({ type: "result", result });
 } catch (e) {

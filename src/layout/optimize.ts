@@ -8,8 +8,10 @@
  *   L-BFGS. Multipliers make the constraints exact without an ill-conditioned penalty.
  * - Global search: monotonic basin hopping. From the best layout so far, a move relocates
  *   the turbines that contribute least (AEP with it minus AEP without it) to the best free
- *   spot of the value map, or shakes the layout; the local solve polishes it; the result is
- *   kept only if it is feasible and better.
+ *   spot of the value map, or shakes the layout; once REPACK_AFTER hops in a row have failed,
+ *   half the hops instead repack a cluster (a turbine and its nearest neighbours removed and
+ *   placed again one by one). The local solve polishes it; the result is kept only if it is
+ *   feasible and better.
  * - Every local result is repaired by projection (violations left are ≪ 1 m) and judged by
  *   `feasibilityCheck`; an infeasible one is never kept, so the result is the best feasible
  *   layout seen, the (feasible) start at worst.
@@ -139,6 +141,11 @@ export interface OptimizerOptions {
   ringStarts?: number;
   /** Wake-expansion factors of method "wec", widest first (default [4, 2.5, 1.6, 1.25]). */
   wecFactors?: number[];
+  /**
+   * Failed hops in a row after which half the hops repack a cluster of turbines instead
+   * (`REPACK_AFTER` by default; 0: never).
+   */
+  repackAfter?: number;
   /** Called after each local solve with the best so far (for progress lines). */
   onProgress?: (p: OptimizeProgress) => void;
 }
@@ -192,7 +199,11 @@ export interface OptimizeResult {
   feasible: boolean;
   evaluations: number;
   /** Hops by move: how many were tried and how many improved the search's best (docs/layout.md, the study). */
-  moves: { relocate: { tried: number; improved: number }; shake: { tried: number; improved: number } };
+  moves: {
+    relocate: { tried: number; improved: number };
+    shake: { tried: number; improved: number };
+    repack: { tried: number; improved: number };
+  };
 }
 
 /** The objective a local solve and the moves use, with its prices. */
@@ -240,6 +251,13 @@ interface Ctx {
  */
 export const PENALTY_START = 1;
 
+/**
+ * Failed hops in a row after which half the hops repack (docs/layout.md, "Repacks after a
+ * stall"): every case-study-4 search stalled for 10,000–26,000 of its 33,000 coarse evaluations
+ * with single relocations, which a cluster re-placed together escapes.
+ */
+export const REPACK_AFTER = 8;
+
 /** Share of the budget (and of the time limit) kept for the final tight local solve when hops run until it is spent. */
 const POLISH_RESERVE = 0.05;
 
@@ -249,7 +267,7 @@ const POLISH_RESERVE = 0.05;
  * relocations improved 36 of 49 hops and its shakes 2 of 46; IEA 37 CS1 (64 turbines) 10 of 82
  * and 2 of 61. Bounded to [0.2, 0.9] so that neither move dies out.
  */
-export function adaptiveRelocateShare(moves: OptimizeResult["moves"]): number {
+export function adaptiveRelocateShare(moves: Pick<OptimizeResult["moves"], "relocate" | "shake">): number {
   const r = (moves.relocate.improved + 1) / (moves.relocate.tried + 2);
   const sh = (moves.shake.improved + 1) / (moves.shake.tried + 2);
   return Math.min(0.9, Math.max(0.2, r / (r + sh)));
@@ -390,7 +408,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
   let bestX = Float64Array.from(x0), bestY = Float64Array.from(y0);
   let best = start.feasible ? aepInitial : -Infinity;
   const hopHistory: number[] = [];
-  const moves = { relocate: { tried: 0, improved: 0 }, shake: { tried: 0, improved: 0 } };
+  const moves = { relocate: { tried: 0, improved: 0 }, shake: { tried: 0, improved: 0 }, repack: { tried: 0, improved: 0 } };
   let phase = "full";
   const progress = () => o.onProgress?.({
     phase, bestAepGWh: best, evaluations: c.evaluations, maxEvaluations: maxEval, elapsedS: (performance.now() - t0) / 1000,
@@ -434,18 +452,26 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       const hopEvalEnd = polish ? evalEnd - POLISH_RESERVE * maxEval : Infinity;
       const hopTimeEnd = polish && tEnd !== Infinity ? tEnd - POLISH_RESERVE * (deadline - t0) : Infinity;
       const hopsLeft = () => c.evaluations < hopEvalEnd && (hopTimeEnd === Infinity || performance.now() < hopTimeEnd);
+      let fails = 0;
+      const stallHops = o.repackAfter === 0 ? Infinity : o.repackAfter ?? REPACK_AFTER;
       for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
         const x = Float64Array.from(sX), y = Float64Array.from(sY);
+        let move: { tried: number; improved: number };
+        if (c.obj.valueMap && fails >= stallHops && rng.nextDouble() < 0.5) {
+          move = moves.repack;
+          repack(c, x, y, spots, rng);
+        } else {
         const u = rng.nextDouble();
-        const move = c.obj.valueMap && u < relocateShare() ? moves.relocate : moves.shake;
+        move = c.obj.valueMap && u < relocateShare() ? moves.relocate : moves.shake;
         if (move === moves.relocate) {
           const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
           relocate(c, x, y, spots, k, rng, tried);
         } else {
           shake(c, x, y, rng);
         }
+        }
         move.tried++;
-        if (tryFrom(x, y)) move.improved++;
+        if (tryFrom(x, y)) { move.improved++; fails = 0; } else fails++;
         hopHistory.push(best);
         progress();
       }
@@ -612,10 +638,48 @@ function relocationSpots(b: Boundary, g: number): { x: Float64Array; y: Float64A
   return { x: Float64Array.from(kx), y: Float64Array.from(ky) };
 }
 
+/** The spots at least the spacing from every placed turbine (undefined: none), with their indices. */
+function freeSpots(spots: { x: Float64Array; y: Float64Array }, ox: Float64Array, oy: Float64Array, minSpacingM: number): { FX: Float64Array; FY: Float64Array; fi: number[] } | undefined {
+  const s2 = minSpacingM * minSpacingM;
+  const fx: number[] = [], fy: number[] = [], fi: number[] = [];
+  for (let q = 0; q < spots.x.length; q++) {
+    let ok = true;
+    for (let j = 0; j < ox.length && ok; j++) {
+      const dx = spots.x[q] - ox[j], dy = spots.y[q] - oy[j];
+      if (dx * dx + dy * dy < s2) ok = false;
+    }
+    if (ok) { fx.push(spots.x[q]); fy.push(spots.y[q]); fi.push(q); }
+  }
+  return fx.length === 0 ? undefined : { FX: Float64Array.from(fx), FY: Float64Array.from(fy), fi };
+}
+
+/** The value map at the spots beside the placed turbines, at its price. */
+function valueOfSpots(c: Ctx, ox: Float64Array, oy: Float64Array, FX: Float64Array, FY: Float64Array): Float64Array {
+  const z = new Float64Array(FX.length);
+  c.obj.valueMap!(ox, oy, FX, FY, z);
+  // A map over m spots with n − 1 placed turbines costs about m/n AEP evaluations.
+  c.evaluations += Math.ceil(FX.length / c.n) * c.obj.aepCost;
+  return z;
+}
+
+/** The shortlisted spot whose turbine, added to the placed ones, gives the most AEP. */
+function bestByMarginal(c: Ctx, ox: Float64Array, oy: Float64Array, FX: Float64Array, FY: Float64Array, idx: number[]): number {
+  const k = ox.length;
+  const tx = new Float64Array(k + 1), ty = new Float64Array(k + 1);
+  tx.set(ox); ty.set(oy);
+  let bestQ = idx[0], bestA = -Infinity;
+  for (const q of idx) {
+    tx[k] = FX[q]; ty[k] = FY[q];
+    const a = c.obj.aep(tx, ty);
+    if (a > bestA) { bestA = a; bestQ = q; }
+  }
+  c.evaluations += idx.length * c.obj.aepCost;
+  return bestQ;
+}
+
 /** Moves the k turbines that add least to AEP to the best free spots (exact marginal AEP on a shortlist). */
 function relocate(c: Ctx, x: Float64Array, y: Float64Array, spots: { x: Float64Array; y: Float64Array }, k: number, rng: MT19937, tried: Set<number>): void {
   const { n, p } = c;
-  const s2 = p.minSpacingM * p.minSpacingM;
   for (let r = 0; r < k; r++) {
     const total = c.obj.aep(x, y);
     const ox = new Float64Array(n - 1), oy = new Float64Array(n - 1);
@@ -631,39 +695,47 @@ function relocate(c: Ctx, x: Float64Array, y: Float64Array, spots: { x: Float64A
     const pool = 3 + Math.floor(tried.size / 2);
     const victim = order[Math.min(n - 1, Math.floor(rng.nextDouble() * Math.min(pool, n)))];
     for (let j = 0, w = 0; j < n; j++) if (j !== victim) { ox[w] = x[j]; oy[w] = y[j]; w++; }
-    // Free spots: at least the spacing from every other turbine.
-    const fx: number[] = [], fy: number[] = [], fi: number[] = [];
-    for (let q = 0; q < spots.x.length; q++) {
-      let ok = true;
-      for (let j = 0; j < n - 1 && ok; j++) {
-        const dx = spots.x[q] - ox[j], dy = spots.y[q] - oy[j];
-        if (dx * dx + dy * dy < s2) ok = false;
-      }
-      if (ok) { fx.push(spots.x[q]); fy.push(spots.y[q]); fi.push(q); }
-    }
-    if (fx.length === 0) { shake(c, x, y, rng); return; }
-    const FX = Float64Array.from(fx), FY = Float64Array.from(fy);
-    const z = new Float64Array(FX.length);
-    c.obj.valueMap!(ox, oy, FX, FY, z);
-    // A map over m spots with n − 1 placed turbines costs about m/n AEP evaluations.
-    c.evaluations += Math.ceil(FX.length / n) * c.obj.aepCost;
+    const free = freeSpots(spots, ox, oy, p.minSpacingM);
+    if (!free) { shake(c, x, y, rng); return; }
+    const { FX, FY, fi } = free;
+    const z = valueOfSpots(c, ox, oy, FX, FY);
     const key = (q: number) => victim * spots.x.length + fi[q];
     const sorted = Array.from(z.keys()).sort((a, b) => z[b] - z[a]);
     const fresh = sorted.filter((q) => !tried.has(key(q)));
-    const idx = (fresh.length > 0 ? fresh : sorted).slice(0, 8);
     // Exact marginal value of the shortlisted spots: a spot upstream of the farm makes a
     // lot itself but takes it from the others.
-    const tx = new Float64Array(n), ty = new Float64Array(n);
-    tx.set(ox); ty.set(oy);
-    let bestQ = idx[0], bestA = -Infinity;
-    for (const q of idx) {
-      tx[n - 1] = FX[q]; ty[n - 1] = FY[q];
-      const a = c.obj.aep(tx, ty);
-      if (a > bestA) { bestA = a; bestQ = q; }
-    }
-    c.evaluations += idx.length * c.obj.aepCost;
+    const bestQ = bestByMarginal(c, ox, oy, FX, FY, (fresh.length > 0 ? fresh : sorted).slice(0, 8));
     x[victim] = FX[bestQ]; y[victim] = FY[bestQ];
     tried.add(key(bestQ));
+  }
+}
+
+/**
+ * Removes a random turbine and its nearest neighbours and places them again one by one, each at
+ * the free spot of best exact marginal AEP among the value map's shortlist.
+ */
+function repack(c: Ctx, x: Float64Array, y: Float64Array, spots: { x: Float64Array; y: Float64Array }, rng: MT19937): void {
+  const { n, p } = c;
+  const mMax = Math.max(3, Math.round(n / 10));
+  const m = Math.min(n, 3 + Math.floor(rng.nextDouble() * (mMax - 2)));
+  const i0 = Math.min(n - 1, Math.floor(rng.nextDouble() * n));
+  const d = new Float64Array(n);
+  for (let j = 0; j < n; j++) d[j] = (x[j] - x[i0]) ** 2 + (y[j] - y[i0]) ** 2;
+  const order = Array.from(d.keys()).sort((a, b) => d[a] - d[b]);
+  const moved = order.slice(0, m);
+  const keep = order.slice(m);
+  const px = new Float64Array(n), py = new Float64Array(n);
+  let k = 0;
+  for (const j of keep) { px[k] = x[j]; py[k] = y[j]; k++; }
+  for (const j of moved) {
+    const ox = px.subarray(0, k), oy = py.subarray(0, k);
+    const free = freeSpots(spots, ox, oy, p.minSpacingM);
+    if (!free) { shake(c, x, y, rng); return; }
+    const { FX, FY } = free;
+    const z = valueOfSpots(c, ox, oy, FX, FY);
+    const bestQ = bestByMarginal(c, ox, oy, FX, FY, Array.from(z.keys()).sort((a, b) => z[b] - z[a]).slice(0, 8));
+    px[k] = FX[bestQ]; py[k] = FY[bestQ]; k++;
+    x[j] = FX[bestQ]; y[j] = FY[bestQ];
   }
 }
 

@@ -15,6 +15,7 @@ for (const file of ["concave-polygon", "exclusion-zone"]) {
     const out = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(out), [
       "x", "y", "aep_GWh", "aep_initial_GWh", "iterations", "feasible", "min_spacing_m", "max_boundary_violation_m", "elapsed_s",
+      "evaluations", "moves",
     ]);
     assert.equal(out.feasible, true);
     assert.equal(out.x.length, out.y.length);
@@ -23,6 +24,10 @@ for (const file of ["concave-polygon", "exclusion-zone"]) {
     assert.ok(out.aep_GWh > out.aep_initial_GWh);
     assert.ok(Number.isInteger(out.iterations) && out.iterations > 0);
     assert.ok(out.elapsed_s > 0);
+    assert.ok(Number.isInteger(out.evaluations) && out.evaluations > 0);
+    const m = out.moves as Record<string, { tried: number; improved: number }>;
+    assert.deepEqual(Object.keys(m).sort(), ["relocate", "repack", "shake"]);
+    assert.equal(m.relocate.tried + m.shake.tried + m.repack.tried, 3, "--hops 3: three moves tried");
   });
 }
 

@@ -48,6 +48,28 @@ test("a turbine moved between separate regions stays feasible; none ends in the 
   assert.ok(r.aepGWh > aepGWh(model, x0, y0));
 });
 
+test("repack after a stall: a cluster re-placed by marginal AEP crosses the gap; deterministic, feasible", () => {
+  // The same packed start with relocations off: shakes (≤ 130 m) cannot cross the 500 m gap, so
+  // only repacks, drawn once a shake has failed, can put turbines into region B.
+  const x0 = Float64Array.of(0, 330, 660, 1000, 0, 330, 660, 1000);
+  const y0 = Float64Array.of(0, 0, 0, 0, 1000, 1000, 1000, 1000);
+  const run = (repackAfter: number) => optimize({
+    aep: (x, y) => aepGWh(model, x, y), aepGradient: modelAepGradient(model), valueMap: modelValueMap(model),
+    boundary: twoRegions, minSpacingM: 260, x0, y0,
+  }, { seed: 4, hops: 16, relocateShare: 0, latticeStarts: 0, repackAfter });
+  const r = run(1);
+  assert.ok(feasibilityCheck(twoRegions, r.x, r.y, 260, 0).feasible);
+  let inB = 0;
+  for (let i = 0; i < 8; i++) if (inRegion(B, r.x[i], r.y[i])) inB++;
+  assert.ok(inB >= 1 && r.moves.repack.improved >= 1, JSON.stringify(r.moves));
+  assert.equal(r.moves.relocate.tried, 0);
+  const again = run(1);
+  assert.deepEqual(Array.from(again.x), Array.from(r.x));
+  const without = run(0);
+  assert.equal(without.moves.repack.tried, 0);
+  assert.ok(r.aepGWh > without.aepGWh, `${r.aepGWh} > ${without.aepGWh}`);
+});
+
 test("method wec: deterministic for a seed, feasible, reports progress; its stages widen the wake", () => {
   const cfg = {
     model, boundary: twoRegions, nTurbines: 10, minSpacingM: 260, gridSize: 12, randomPct: 30, seed: 5,

@@ -4,8 +4,9 @@
  * start, then the layout optimizer (docs/layout.md). Progress (best AEP so far, evaluations,
  * elapsed) goes to stderr every few seconds unless --quiet, also with --json. With --json prints
  * `{"x", "y", "aep_GWh", "aep_initial_GWh", "iterations", "feasible", "min_spacing_m",
- * "max_boundary_violation_m", "elapsed_s"}`; `min_spacing_m` is the smallest distance
- * between two turbines in the result. Exit 1 if no feasible layout came out.
+ * "max_boundary_violation_m", "elapsed_s", "evaluations", "moves"}`; `min_spacing_m` is the
+ * smallest distance between two turbines in the result, `moves` each hop move's tries and
+ * improvements (relocate, shake, repack). Exit 1 if no feasible layout came out.
  *
  * The optimizer runs in a worker thread, so signals reach this one: the first Ctrl-C (or a
  * SIGTERM) stops the optimizer at its next check and prints the best feasible layout so far, as
@@ -86,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
       min_spacing_m: Number.isFinite(r.minSpacingFoundM) ? r.minSpacingFoundM : null,
       max_boundary_violation_m: r.maxBoundaryViolationM,
       elapsed_s: r.elapsedS,
+      evaluations: Math.round(r.evaluations), moves: r.moves,
     }));
   } else {
     const gain = (100 * (r.aepGWh - r.aepInitialGWh)) / r.aepInitialGWh;
