@@ -457,18 +457,17 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
       for (let h = 0; h < hops && Number.isFinite(sBest) && !c.stop() && hopsLeft(); h++) {
         const x = Float64Array.from(sX), y = Float64Array.from(sY);
         let move: { tried: number; improved: number };
+        // The repack's draw only once stalled: a search that still climbs keeps its path.
         if (c.obj.valueMap && fails >= stallHops && rng.nextDouble() < 0.5) {
           move = moves.repack;
           repack(c, x, y, spots, rng);
-        } else {
-        const u = rng.nextDouble();
-        move = c.obj.valueMap && u < relocateShare() ? moves.relocate : moves.shake;
-        if (move === moves.relocate) {
+        } else if (rng.nextDouble() < relocateShare() && c.obj.valueMap) {
+          move = moves.relocate;
           const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
           relocate(c, x, y, spots, k, rng, tried);
         } else {
+          move = moves.shake;
           shake(c, x, y, rng);
-        }
         }
         move.tried++;
         if (tryFrom(x, y)) { move.improved++; fails = 0; } else fails++;
