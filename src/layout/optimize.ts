@@ -461,7 +461,7 @@ export function optimize(p: OptimizeProblem, o: OptimizerOptions = {}): Optimize
         if (c.obj.valueMap && fails >= stallHops && rng.nextDouble() < 0.5) {
           move = moves.repack;
           repack(c, x, y, spots, rng);
-        } else if (rng.nextDouble() < relocateShare() && c.obj.valueMap) {
+        } else if (rng.nextDouble() < relocateShare() && c.obj.valueMap) { // drawn with or without a map: the same sequence either way
           move = moves.relocate;
           const k = 1 + (rng.nextDouble() < 0.3 ? 1 : 0);
           relocate(c, x, y, spots, k, rng, tried);
