@@ -9,13 +9,13 @@
  * The figures come from src/figures, shared with the notebook, so the report and the
  * notebook draw the same pictures. The output is read in the store's short-lived worker.
  */
-import { closeSync, existsSync, lstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { smartStartLayout, type Boundary } from "../layout/index.js";
 import { inspectFiles } from "../store/sandbox.js";
 import type { FileReport } from "../store/read.js";
-import { partsDir } from "../store/parts.js";
+import { missingOutputMessage } from "../store/parts.js";
 import { ensureDirWritable, writeFileAtomically } from "../util/fs.js";
 import { aepDistributionFigure, aepGainFigure, layoutFigure, type AepRow, type FigurePolygon, type PlotlyFigure, type PlotlyTrace } from "../figures/index.js";
 import { escapeHtml, figureHtml, plotlyJsTag } from "../figures/html.js";
@@ -69,11 +69,7 @@ export async function readReportData(path: string): Promise<ReportData> {
   let isDir = false;
   try { isDir = statSync(abs).isDirectory(); } catch {
     // A first run has only parts until its first merge (after 200 results or 2 minutes).
-    const parts = partsDir(abs);
-    throw new InputError(existsSync(parts)
-      ? `no such file yet: its results are still in ${parts} (a run merges them as it goes and at its end; ` +
-        `after a crash the same wflo run command, or wflo merge ${path}.parts --out ${path})`
-      : "no such file", { file: abs });
+    throw new InputError(missingOutputMessage(path), { file: abs });
   }
   if (isDir) {
     throw new InputError(`is a directory; a report reads one output file (a parts directory: wflo merge ${path} --out <file.h5> first)`, { file: abs });

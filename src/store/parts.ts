@@ -8,7 +8,7 @@
  *   <out>.parts/quarantine/        files that failed validation, each with <file>.reason.txt
  *   .<file>.<host>.<pid>.<rand>.tmp  a file being written (never at a final name)
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isResultKey } from "./schema.js";
 
@@ -22,6 +22,19 @@ const FAILED_SUFFIX = ".failed.h5";
 /** `<out>.parts` (absolute). */
 export function partsDir(out: string): string {
   return resolve(out) + PARTS_SUFFIX;
+}
+
+/**
+ * What to say of an output `out` that does not exist. A first run keeps its results in
+ * `<out>.parts` until its first merge, and a run killed before it leaves them there: nothing is
+ * lost, and the message says how to get the file.
+ */
+export function missingOutputMessage(out: string): string {
+  const parts = partsDir(out);
+  return existsSync(parts)
+    ? `no such file yet: its results are still in ${parts} (a run merges them as it goes and at its end; ` +
+      `after a crash the same wflo run command, or wflo merge ${out}.parts --out ${out})`
+    : "no such file";
 }
 
 /** The output a parts directory belongs to (`x.h5.parts` → `x.h5`), or undefined. */

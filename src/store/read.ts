@@ -7,6 +7,7 @@
  */
 import { statSync } from "node:fs";
 import { classifyOpenError, h5, h5ErrorSummary, sweepLeakedStreams, type H5File, type H5Group } from "./h5.js";
+import { missingOutputMessage } from "./parts.js";
 import {
   FAILED_GROUP, ORIGINAL_ATTR_PREFIX, isResultKey, metadataWarning, readFailureGroup, readResultGroup, readRootAttrs,
   type AttrValue, type FailureRecord, type GroupStatus, type Problem, type RootAttrs, type StoredResult,
@@ -102,7 +103,7 @@ export async function inspectFile(path: string, opts: InspectOptions = {}): Prom
     size = st.size;
   } catch (err) {
     const r = emptyReport(path, "unreadable", -1);
-    r.errors.push(`${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    r.errors.push(`${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? missingOutputMessage(path) : (err as Error).message}`);
     return r;
   }
   let lib;

@@ -123,6 +123,10 @@ test("a whole wflo run: status and inspect say it is running, and after it died 
   const report = wflo(["report", out, "--out", join(dir, "r.html")]);
   assert.equal(report.status, 2);
   assert.match(report.stderr, /no such file yet: its results are still in .*o\.h5\.parts/);
+  // validate says the same of the output, and stays unreadable (exit 1): the parts are not the file.
+  const val = wflo(["validate", out]);
+  assert.equal(val.status, 1);
+  assert.match(val.stdout, /unreadable .*o\.h5 [^]*no such file yet: its results are still in .*o\.h5\.parts [^]*the same wflo run command, or wflo merge /);
 
   // That command, as given, finishes the batch.
   const again = spawnSync(process.execPath, ["--import", pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href, join(repo, "src/cli/dev.ts"), "run", "spec.json", "--out", "o.h5", "--workers", "1"], { cwd: dir, encoding: "utf8" });

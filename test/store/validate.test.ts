@@ -54,6 +54,12 @@ test("validate classifies each kind of damage per file and per group, naming the
   assert.match(byName("truncated.h5").errors[0], /truncated file: eof = \d+.*stored_eof = \d+/);
   assert.match(byName("empty.h5").errors[0], /file signature not found/);
   assert.match(byName("missing.h5").errors[0], /no such file/);
+  assert.doesNotMatch(byName("missing.h5").errors[0], /yet/);
+  // An output whose run has not merged yet: unreadable still, and the message names its parts.
+  await commitResult(f("unmerged.h5"), record(4));
+  const u = await validate([f("unmerged.h5")]);
+  assert.equal(u.files[0].status, "unreadable");
+  assert.match(u.files[0].errors[0], /unmerged\.h5: no such file yet: its results are still in .*unmerged\.h5\.parts/);
   assert.equal(byName("python.h5").groupsOk, 1);
   // results = distinct valid keys across files
   assert.equal(v.results, 4);
