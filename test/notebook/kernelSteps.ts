@@ -3,8 +3,8 @@
 // the steps as JSON, the client under `timeout`, its JSON result parsed.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { jupyterEnv, pythonBin, repoRoot } from "../../scripts/notebook-env.mjs";
 
 export interface KernelStepResult {
@@ -13,8 +13,10 @@ export interface KernelStepResult {
   elapsed_s: number; interrupted_at_s: number | null; restarted_at_s: number | null;
 }
 
-export async function runKernelSteps(work: string, steps: object[], timeoutS: number): Promise<{ startup_s: number; steps: KernelStepResult[]; alive: boolean }> {
+/** `notebookFiles`: a folder copied into the notebook folder first, under its own name (the notebooks' `data/`). */
+export async function runKernelSteps(work: string, steps: object[], timeoutS: number, notebookFiles?: string): Promise<{ startup_s: number; steps: KernelStepResult[]; alive: boolean }> {
   mkdirSync(join(work, "notebooks"));
+  if (notebookFiles) cpSync(notebookFiles, join(work, "notebooks", basename(notebookFiles)), { recursive: true });
   symlinkSync(join(repoRoot, "dist"), join(work, "dist"));
   writeFileSync(join(work, "steps.json"), JSON.stringify(steps));
   const child = spawn("timeout", [String(timeoutS), pythonBin, join(repoRoot, "test", "notebook", "kernel_client.py"), join(work, "steps.json"), join(work, "notebooks")], {

@@ -16,6 +16,7 @@ Prints one JSON object: {"startup_s", "steps": [{"status", "stdout", "stderr",
 scripts/notebook-env.mjs (JUPYTER_PATH finds kernels/wflo).
 """
 import json
+import os
 import queue
 import re
 import sys
@@ -135,7 +136,11 @@ def main():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+    # Node reads the pipe; something on the kernel's side leaves it non-blocking, and a big
+    # result (displays with HTML) then ends cut at the first EAGAIN, its rest lost at exit.
+    os.set_blocking(sys.stdout.fileno(), True)
     print(json.dumps(result))
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
