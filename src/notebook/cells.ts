@@ -158,6 +158,8 @@ export function inCellTerms(message: string): string {
     .replace(/Salvage it with: wflo recover (\S+) --out <new\.h5>/g, (_m, o: string) => `Salvage it with: await nb.recover(${JSON.stringify(o)}, "<new.h5>")`)
     .replace(/run wflo recover on it/g, "salvage it with nb.recover(output, newOutput)")
     .replace(/wflo recover --force/g, "nb.recover(…, { force: true })")
+    .replace(/or --force to replace it/g, "or run the cell again with the option { force: true } to replace it")
+    .replace(/write this batch to a new output \(--out other\.h5\)/g, 'write this batch to a new output (nb.runBatch(spec, { out: "other.h5" }))')
     .replace(/the next run or wflo merge/g, "the next nb.runBatch with the same out")
     .replace(/\(wflo merge\)/g, "(the next nb.runBatch with the same out merges them)");
 }
