@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
 import { aepGroupStats, type AepGroupStats, type AepRow } from "../figures/aep.js";
 import type { PlotlyFigure } from "../figures/types.js";
+import { inCell } from "./cells.js";
 import { renderable } from "./reports.js";
 import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
 import { htmlTable, textTable, type Column } from "./table.js";
@@ -60,7 +61,11 @@ export type RenderableResults = ReportData & { toMimeBundle(): MimeBundle };
 
 /** Reads a batch output's results (layouts, AEP, smart-start AEP, the stored spec). */
 export async function results(out: string): Promise<RenderableResults> {
-  return renderable(await readReportData(out), (d) => resultsBundle(d));
+  try {
+    return renderable(await readReportData(out), (d) => resultsBundle(d));
+  } catch (err) {
+    throw inCell(err);
+  }
 }
 
 /** One row per result for aepDistributionFigure / aepGainFigure. */

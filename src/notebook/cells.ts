@@ -87,6 +87,7 @@ export async function validate(paths: string | string[], opts: ValidateOptions =
       opts.onFile?.(r, i, total);
     },
   });
+  for (const f of report.files) f.errors = f.errors.map(inCellTerms);
   const view = renderable(report, validateReportBundle);
   display.show(view.toMimeBundle());
   return view;
@@ -160,12 +161,13 @@ export function inCellTerms(message: string): string {
     .replace(/wflo recover --force/g, "nb.recover(…, { force: true })")
     .replace(/or --force to replace it/g, "or run the cell again with the option { force: true } to replace it")
     .replace(/write this batch to a new output \(--out other\.h5\)/g, 'write this batch to a new output (nb.runBatch(spec, { out: "other.h5" }))')
+    .replace(/after a crash the same wflo run command, or wflo merge/g, "after a crash the same nb.runBatch cell again, or in a terminal wflo merge")
     .replace(/the next run or wflo merge/g, "the next nb.runBatch with the same out")
     .replace(/\(wflo merge\)/g, "(the next nb.runBatch with the same out merges them)");
 }
 
 /** The same error, its message in the cell's vocabulary (class, kind and field kept). */
-function inCell(err: unknown): unknown {
+export function inCell(err: unknown): unknown {
   if (err instanceof Error) {
     const m = inCellTerms(err.message);
     if (m !== err.message) {

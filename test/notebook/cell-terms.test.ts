@@ -73,3 +73,22 @@ test("nb.recover run twice on one output: the cell's words, then { force: true }
   // a changed spec on the same output: the advice names runBatch's out
   await assert.rejects(nb.runBatch({ ...spec, grid_size: 7 }, { out: run, workers: 1 }), /nb\.runBatch\(spec, \{ out: "other\.h5" \}\)/);
 });
+
+// A kernel killed before its batch's first merge leaves the results in <out>.parts and no
+// <out>: nb.validate and nb.results say so, and that the same cell resumes.
+test("an output not merged yet: nb.validate and nb.results name the nb.runBatch cell", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "wflo-cellterms-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "run.h5");
+  mkdirSync(`${out}.parts`);
+  const checked = await nb.validate(out);
+  assert.equal(checked.results, 0);
+  const errors = checked.files.flatMap((f) => f.errors).join("\n");
+  assert.match(errors, /still in .*run\.h5\.parts .*the same nb\.runBatch cell again, or in a terminal wflo merge/);
+  assert.doesNotMatch(errors, /wflo run command/);
+  await assert.rejects(nb.results(out), (e: unknown) => {
+    assert.ok(e instanceof InputError, String(e));
+    assert.match((e as Error).message, /the same nb\.runBatch cell again/);
+    return true;
+  });
+});
