@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import type { MimeBundle } from "./bundle.js";
 import { aepGroupStats, type AepGroupStats, type AepRow } from "../figures/aep.js";
 import type { PlotlyFigure } from "../figures/types.js";
-import { inCell } from "./cells.js";
+import { inCell } from "./cellTerms.js";
 import { renderable } from "./reports.js";
 import { reoptimize, type ReoptimizeResult } from "./reoptimize.js";
 import { htmlTable, textTable, type Column } from "./table.js";
